@@ -1,0 +1,84 @@
+"""Fit lexicons/calibration.json: isotonic curves mapping raw scores to P(correct), per label kind.
+
+onet and role: fitted on the calibration fold of the held-out O*NET reported titles (evaluate.py's
+split), classified by a matcher that has those titles removed from its alias index. level: fitted on
+the gold rows whose id falls in the calibration fold. ECE is then measured on the other fold.
+
+    python scripts/fit_calibration.py [--gold samples/gold/gold.csv] [--out lexicons/calibration.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from jdclassify.calibration import FILE_NAME, Calibration, expected_calibration_error, fit_isotonic
+from jdclassify.evaluate import (
+    CALIBRATION_FOLD,
+    FOLD_RULE,
+    TEST_FOLD,
+    fold_of,
+    gold_examples,
+    heldout_classifier,
+    heldout_examples,
+    predict,
+    role_correct,
+    soc_match,
+)
+from jdclassify.lexicons import load_lexicons
+from jdclassify.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", type=Path, default=ROOT / "samples" / "gold" / "gold.csv")
+    ap.add_argument("--postings", type=Path, default=ROOT / "samples" / "postings")
+    ap.add_argument("--out", type=Path, default=None, help="default: <lexicon_dir>/calibration.json")
+    args = ap.parse_args(argv)
+    settings = Settings.load()
+    lexicons = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
+    raw = Calibration()  # uncalibrated: confidences are the raw scores
+
+    def pairs(fold: int):
+        preds = predict(heldout_classifier(settings, lexicons, fold, raw), heldout_examples(lexicons, fold))
+        onet = [(p.onet_confidence, soc_match(p.onet, p.example.onet_codes, 7)) for p in preds]
+        role = [(p.role_confidence, role_correct(lexicons, p)) for p in preds]
+        return onet, role
+
+    onet_fit, role_fit = pairs(CALIBRATION_FOLD)
+    curves = {"onet": fit_isotonic(*zip(*onet_fit)), "role": fit_isotonic(*zip(*role_fit))}
+    fitted_on = [f"onet, role: {len(onet_fit)} onet_reported titles, {FOLD_RULE}; fitted on fold {CALIBRATION_FOLD}"]
+    level_test = []
+    if args.gold.is_file():
+        from jdclassify.classify import Classifier
+
+        gold = gold_examples(args.gold, args.postings, settings)
+        preds = predict(replace(Classifier.load(settings, lexicons), calibration=raw), gold)
+        level = [(p.level_confidence, p.level == p.example.level, fold_of(p.example.posting.id)) for p in preds if p.example.level]
+        fit = [(c, ok) for c, ok, f in level if f == CALIBRATION_FOLD]
+        level_test = [(c, ok) for c, ok, f in level if f == TEST_FOLD]
+        if fit:
+            curves["level"] = fit_isotonic(*zip(*fit))
+            fitted_on.append(f"level: {len(fit)} rows of {args.gold.name} with sha1(normalise_title(id)) mod 2 == {CALIBRATION_FOLD}")
+    calibration = Calibration(curves, "; ".join(fitted_on), lexicons.version, dt.date.today().isoformat())
+    out = args.out or settings.lexicon_dir / FILE_NAME
+    out.write_text(calibration.to_json() + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    # ECE on the other fold, with the curves just fitted
+    onet_test, role_test = pairs(TEST_FOLD)
+    for kind, data in (("onet", onet_test), ("role", role_test), ("level", level_test)):
+        if data and kind in curves:
+            conf = [calibration.apply(kind, c) for c, _ in data]
+            print(f"{kind}: fitted on {curves[kind].n}, ECE on the other fold ({len(data)}) = "
+                  f"{expected_calibration_error(conf, [ok for _, ok in data]):.4f} (raw: "
+                  f"{expected_calibration_error([c for c, _ in data], [ok for _, ok in data]):.4f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

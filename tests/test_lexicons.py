@@ -1,0 +1,216 @@
+"""The lexicons load, say where a bad row is, match the seed page, and match a fresh rebuild."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jdclassify.errors import LexiconError
+from jdclassify.lexicons import LEXICON_FILES, Mapping, lexicon_version, load_lexicons
+
+REPO = Path(__file__).resolve().parents[1]
+LEXICONS = REPO / "lexicons"
+SHARED = next((p for p in (REPO.parent / "shared" / "data", Path("/work/shared/data")) if p.is_dir()), None)
+
+# The 13 title aliases of the canon page AIMLAM.GEN.P4 (seed 001): alias, type, band, confidence.
+SEED_ALIASES = [
+    ("Machine Learning IV", "common", "medium", 0.70),
+    ("Machine Learning 4", "common", "medium", 0.66),
+    ("Senior Machine Learning", "common", "high", 0.82),
+    ("Sr. Machine Learning", "common", "high", 0.80),
+    ("Deep Learning IV", "common", "medium", 0.70),
+    ("Deep Learning 4", "common", "medium", 0.66),
+    ("Senior Deep Learning", "common", "high", 0.82),
+    ("Sr. Deep Learning", "common", "high", 0.80),
+    ("Statistical Modeling IV", "common", "medium", 0.70),
+    ("Statistical Modeling 4", "common", "medium", 0.66),
+    ("Senior Statistical Modeling", "common", "high", 0.82),
+    ("Sr. Statistical Modeling", "common", "high", 0.80),
+    ("Senior AI/ML Engineer / Tech Lead", "common", "medium", 0.50),
+]
+
+
+@pytest.fixture(scope="module")
+def lexicons():
+    return load_lexicons(LEXICONS)
+
+
+@pytest.fixture
+def lexicon_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, target)
+    return target
+
+
+def _replace_line(path: Path, line: int, old: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1], lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if text in line)
+
+
+def test_seed_entry_round_trips(lexicons):
+    role = lexicons.roles["AIMLAM.GEN"]
+    assert role.origin == "canon" and role.function_code == "AIMLAM" and role.focus == "General"
+    assert role.function_name == "Artificial Intelligence / Machine Learning (AI/ML) Engineer"
+    assert role.description.startswith("An AI/ML Engineer who strives to push the boundaries of technology")
+    assert (role.status, role.version) == ("draft", "v1")
+    assert [len(x) for x in (role.responsibilities, role.tasks, role.skills, role.knowledge, role.competencies,
+                             role.qualifications)] == [8, 3, 8, 8, 8, 3]
+    assert role.responsibilities[0] == "Ownership of entire AI/ML projects or significant product areas"
+    assert role.qualifications[0] == "8-10+ years of experience"
+    assert role.mappings[0] == Mapping("15-0000", "Computer & Mathematical Occupations", "inferred_from_superfunction", "needs_review")
+    assert role.onet_code == role.mappings[1].code and len(role.onet_code) == 10  # first 8-digit mapping is primary
+    assert role.mappings[1].source == "curated"
+
+    p4 = role.levels["P4"]
+    assert p4.title == "Senior AI/ML Engineer / Tech Lead"
+    assert (p4.band, p4.confidence, p4.status, p4.region, p4.version) == ("medium", 0.70, "draft", "global", "v1")
+    level = lexicons.levels["P4"]
+    assert (level.name, level.years_min, level.years_max) == ("Senior Professional", 5, 8)
+    assert level.scope == "A system or set of related features"
+    assert level.decision_rights == "Owns technical decisions for a system; influences adjacent design"
+
+    p4_aliases = [(a.alias, a.type, a.band, a.confidence) for a in lexicons.aliases
+                  if a.role_code == "AIMLAM.GEN" and a.level == "P4"]
+    assert sorted(p4_aliases) == sorted(SEED_ALIASES)
+    assert all(a.id.startswith("title_aliases.csv:") for a in lexicons.aliases if a.source == "canon")
+
+
+def test_fixed_canon_codes_exist_with_an_onet_code(lexicons):
+    codes = ["AIMLAM.GEN", "AIMLAM.CV", "AIMLAM.NLP", "AIMLAM.SYS", "MLRSCH.GEN", "DATSCI.GEN", "DATANL.GEN",
+             "DATANL.BI", "DATENG.GEN", "DATPLT.GEN", "DATPLT.CLOUD", "SWEML.GEN", "SWENG.GEN", "SWENG.FE",
+             "SWENG.BE", "AIMLMG.GEN", "BUSANL.GEN"]
+    for code in codes:
+        role = lexicons.roles[code]
+        assert role.onet_code in lexicons.onet_titles, code
+        assert any(a.role_code == code and a.level == "" for a in lexicons.aliases), code
+
+
+def test_every_onet_occupation_is_reachable(lexicons):
+    assert len(lexicons.onet_titles) == 1016
+    aliased = {a.onet_code for a in lexicons.aliases if a.role_code.startswith("SOC")}
+    for code, title in lexicons.onet_titles.items():
+        role = lexicons.roles[lexicons.role_for_onet(code)]
+        assert (role.onet_code, role.title, role.origin) == (code, title, "onet")
+        assert code in aliased, code
+
+
+def test_level_cues_and_employment_types(lexicons):
+    cues = {(c.kind, c.pattern): c.value for c in lexicons.level_cues}
+    assert cues[("word", "senior")] == "P4"
+    assert cues[("numeral", "IV")] == "P4"
+    assert cues[("grade", "IC4")] == "P4"
+    assert cues[("employment_type", "apprenticeship")] == "internship"
+    assert set(lexicons.employment_types) == {"internship", "contract", "temporary", "part_time", "full_time"}
+    assert [lv.code for lv in lexicons.levels.values()][:2] == ["S1", "P1"]
+
+
+def test_skills_flags(lexicons):
+    by_name = {s.name: s for s in lexicons.skills.values() if s.source == "canon"}
+    assert by_name["R"].case_sensitive and by_name["R"].needs_context
+    assert by_name["Go"].needs_context and not by_name["TensorFlow"].needs_context
+    assert "sklearn" in by_name["scikit-learn"].synonyms
+    assert by_name["Python"].hot  # O*NET marks Python a Hot Technology
+    python_jobs = [code for code, ids in lexicons.occupation_skills.items() if any(":python" in i for i in ids)]
+    assert "15-2051.00" in python_jobs
+
+
+def test_bad_csv_value_names_file_line_column(lexicon_copy):
+    path = lexicon_copy / "title_aliases.csv"
+    line = _line_of(path, "Machine Learning IV,")
+    _replace_line(path, line, ",0.70,canon", ",high,canon")
+    with pytest.raises(LexiconError) as err:
+        load_lexicons(lexicon_copy)
+    assert (err.value.file, err.value.line, err.value.column) == ("title_aliases.csv", line, "confidence")
+    assert str(err.value).startswith(f"title_aliases.csv:{line}:confidence: 'high' is not a number (expected a number in [0, 1])")
+
+
+def test_unknown_role_in_csv_is_reported(lexicon_copy):
+    path = lexicon_copy / "occupation_tasks.csv"
+    _replace_line(path, 5, "11-1011.00", "99-9999.00")
+    with pytest.raises(LexiconError, match=r"occupation_tasks\.csv:5:onet_code"):
+        load_lexicons(lexicon_copy)
+
+
+def test_bad_yaml_value_names_file_line_column(lexicon_copy):
+    path = lexicon_copy / "canon_roles.yaml"
+    line = _line_of(path, "{alias: Machine Learning IV,")
+    _replace_line(path, line, "confidence: 0.70", "confidence: high")
+    with pytest.raises(LexiconError) as err:
+        load_lexicons(lexicon_copy)
+    assert (err.value.file, err.value.line) == ("canon_roles.yaml", line)
+    assert err.value.column == "roles[AIMLAM.GEN].levels[P4].aliases[0].confidence"
+
+
+def test_yaml_syntax_error_names_line(lexicon_copy):
+    path = lexicon_copy / "levels.yaml"
+    line = _line_of(path, "{pattern: senior, level: P4}")
+    _replace_line(path, line, "level: P4}", "level: P4")
+    with pytest.raises(LexiconError) as err:
+        load_lexicons(lexicon_copy)
+    assert err.value.file == "levels.yaml" and line <= err.value.line <= line + 1
+
+
+def test_version_is_stable_and_follows_content(lexicon_copy, lexicons):
+    assert load_lexicons(lexicon_copy).version == lexicons.version == lexicon_version(lexicon_copy)
+    with open(lexicon_copy / "title_aliases.csv", "a", encoding="utf-8") as fh:
+        fh.write("Prompt Engineer,AIMLAM.NLP,15-1221.00,common,medium,,0.60,canon\n")
+    changed = load_lexicons(lexicon_copy)
+    assert changed.version != lexicons.version
+    assert changed.aliases[-1].alias == "Prompt Engineer"
+    assert lexicon_version(lexicon_copy) == changed.version
+
+
+def test_overlay_adds_roles_and_changes_version(tmp_path, lexicons):
+    overlay = tmp_path / "acme"
+    overlay.mkdir()
+    (overlay / "canon_roles.yaml").write_text(
+        "roles:\n"
+        "  - code: ACMEML.GEN\n"
+        "    function_code: ACMEML\n"
+        "    function_name: Acme ML\n"
+        "    focus: General\n"
+        "    title: Acme Model Wrangler\n"
+        "    description: Wrangles models at Acme.\n"
+        "    status: draft\n"
+        "    version: v1\n"
+        "    mappings:\n"
+        "      - {code: 15-2051.00, title: Data Scientists, source: curated, review_status: needs_review}\n"
+        "    aliases:\n"
+        "      - {alias: Model Wrangler, type: common, band: high, confidence: 0.9}\n",
+        encoding="utf-8",
+    )
+    merged = load_lexicons(LEXICONS, overlay)
+    assert merged.roles["ACMEML.GEN"].onet_code == "15-2051.00"
+    alias = merged.aliases[-1]
+    assert (alias.alias, alias.role_code, alias.id) == ("Model Wrangler", "ACMEML.GEN", "acme/canon_roles.yaml:13")
+    assert merged.version.startswith(lexicons.version + "+")
+
+    (overlay / "canon_roles.yaml").write_text(
+        (overlay / "canon_roles.yaml").read_text().replace("ACMEML.GEN", "AIMLAM.GEN").replace("ACMEML\n", "AIMLAM\n"))
+    with pytest.raises(LexiconError, match=r"acme/canon_roles\.yaml:2:roles\[AIMLAM\.GEN\]\.code"):
+        load_lexicons(LEXICONS, overlay)
+
+
+@pytest.mark.skipif(SHARED is None, reason="shared data (../shared/data or /work/shared/data) not present: cannot rebuild")
+def test_committed_files_equal_a_rebuild(tmp_path):
+    out = tmp_path / "rebuilt"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "build_lexicons.py"), "--shared", str(SHARED),
+                    "--lexicons", str(LEXICONS), "--out", str(out)], check=True, capture_output=True)
+    generated = [name for name in LEXICON_FILES if not name.endswith(".yaml")] + ["manifest.yaml"]
+    for name in generated:
+        assert (out / name).read_bytes() == (LEXICONS / name).read_bytes(), f"{name} is stale: rerun scripts/build_lexicons.py"
+
+
+def test_committed_files_are_small():
+    for path in LEXICONS.iterdir():
+        assert path.stat().st_size < 20_000_000, path.name
