@@ -111,6 +111,7 @@ class Role:
     competencies: tuple[str, ...] = ()
     qualifications: tuple[str, ...] = ()
     levels: abc.Mapping[str, RoleLevel] = field(default_factory=lambda: MappingProxyType({}))
+    job_zone: int | None = None  # O*NET Job Zone 1-5 (generated roles); sets the default level
 
 
 @dataclass(frozen=True, slots=True)

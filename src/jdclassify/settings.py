@@ -33,6 +33,8 @@ class Settings:
     nlp_batch_size: int = 256
     workers: int = 1
     keep_raw_description: bool = False
+    # flows/nightly.py: when the nightly flow runs once served (cron, server time zone)
+    nightly_cron: str = "0 2 * * *"
 
     @classmethod
     def load(cls, toml_path: str | os.PathLike | None = None, env: dict[str, str] | None = None) -> "Settings":
