@@ -1,0 +1,269 @@
+"""Turn raw posting text into clean plain text, redact it, and mark boilerplate.
+
+``html_to_text`` keeps the structure cues rely on (paragraphs, list items as ``- item`` lines)
+and drops what is never posting text (scripts, styles, navigation, footers).
+``normalise_text`` repairs mojibake (ftfy, run only where a UTF-8-read-as-cp1252 pattern
+appears, as ftfy is slow), applies NFKC, straightens curly quotes, removes zero-width and bidi
+controls, and collapses whitespace (within a line; at most one blank line between blocks).
+
+Boilerplate heuristic (``boilerplate_spans``), over the cleaned description split into
+blocks (runs of non-blank lines):
+
+* a *heading* (a short line without sentence punctuation that starts a block, any short
+  line ending in ``:``, or a common section name such as "Requirements" on its own line) naming a boilerplate topic (equal opportunity/EEO, diversity,
+  accommodation, benefits/perks/"what we offer", "about us"/"who we are"/"about <company>",
+  privacy/legal/disclaimer) opens a boilerplate section; the section runs until the next
+  heading that names no boilerplate topic (a benefit-item line keeps it open) or the end;
+* any block containing a boilerplate phrase ("equal opportunity employer", "without regard
+  to", "reasonable accommodation", "E-Verify", "privacy notice", "unsolicited resumes", ...)
+  is boilerplate, and so is a block of three or more lines most of which name a benefit
+  (health/dental/vision insurance, 401(k), paid time off, parental leave, ...).
+
+"About the role/team/you" is posting content, not a company blurb.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import replace
+
+import ftfy
+from selectolax.lexbor import LexborHTMLParser
+
+from .records import Posting
+from .redact import redact
+from .settings import Settings
+
+_DROP_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "nav", "footer", "head", "svg", "iframe", "object",
+     "embed", "button", "select", "textarea", "canvas", "form", "-comment", "!doctype"}
+)
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "section", "article",
+     "blockquote", "pre", "header", "main", "aside", "figure", "hr", "address"}
+)
+_LINE_TAGS = frozenset({"div", "tr", "dt", "dd", "li", "br", "caption", "figcaption", "fieldset", "details", "summary"})
+_CELL_TAGS = frozenset({"td", "th"})
+
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,20}(?:\s[^<>]{0,2000})?/?>")
+_ENTITY_RE = re.compile(r"&(?:[A-Za-z]{2,10}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+# zero-width, bidi and other invisible format characters; C0/C1 controls except tab and newline
+_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# UTF-8 read as cp1252/Latin-1: a lead byte (Â..ô) followed by a continuation byte's character
+_MOJIBAKE_RE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd"
+)
+_QUOTES_RE = re.compile("[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]")
+_QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033", "\'\'\'\'\"\"\"\"\'\"")
+_SPACES_RE = re.compile(r"[^\S\n]+")
+_BLANKS_RE = re.compile(r"\n{3,}")
+_BULLET_RE = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014*]|-(?=\S))\s*", re.MULTILINE)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` has markup or character references (plain text passes through)."""
+    return bool(_TAG_RE.search(text) or _ENTITY_RE.search(text))
+
+
+def normalise_text(text: str) -> str:
+    """Mojibake repaired, NFKC, invisible characters removed, whitespace collapsed, bullets as ``- ``."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():
+        if _MOJIBAKE_RE.search(text):  # ftfy is the slow step: only where mojibake is likely
+            text = ftfy.fix_text(text, unescape_html=False, normalization="NFKC")
+        text = unicodedata.normalize("NFKC", text)
+        if _QUOTES_RE.search(text):
+            text = text.translate(_QUOTES)
+    text = _INVISIBLE_RE.sub("", text.replace("\t", " "))
+    lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
+    text = _BULLET_RE.sub("- ", "\n".join(lines))
+    return _BLANKS_RE.sub("\n\n", text).strip()
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of an HTML fragment or page: paragraphs and ``- item`` lines kept, entities decoded."""
+    if not markup:
+        return ""
+    if not _TAG_RE.search(markup):
+        if not _ENTITY_RE.search(markup):
+            return normalise_text(markup)
+        markup = html.unescape(markup)  # entity-escaped HTML (common in JSON-LD) is HTML once unescaped
+        if not _TAG_RE.search(markup):
+            return normalise_text(markup)
+    tree = LexborHTMLParser(markup)
+    root = tree.body if tree.body is not None else tree.root
+    if root is None:
+        return ""
+    pieces: list[str] = []
+    _walk(root, pieces)
+    return normalise_text("".join(pieces))
+
+
+def _walk(root, pieces: list[str]) -> None:
+    """Depth-first, iterative (deeply nested pages must not hit the recursion limit)."""
+
+    def brk(text: str) -> None:
+        """Add a line or paragraph break; adjacent breaks merge into the larger one."""
+        if not pieces or pieces[-1] == "- ":  # nothing yet, or a list item's marker waits for its text
+            return
+        if pieces[-1].startswith("\n"):
+            pieces[-1] = max(pieces[-1], text, key=len)
+        else:
+            pieces.append(text)
+
+    stack: list[tuple[object, bool]] = [(root, True)]
+    in_pre = 0
+    while stack:
+        node, entering = stack.pop()
+        tag = node.tag
+        if not entering:
+            if tag == "pre":
+                in_pre -= 1
+            if tag in _PARAGRAPH_TAGS:
+                brk("\n\n")
+            elif tag in _LINE_TAGS:
+                brk("\n")
+            continue
+        if tag == "-text":
+            text = node.text_content or ""
+            if not in_pre:
+                text = _SPACES_RE.sub(" ", text.replace("\n", " "))
+                if text == " " and (not pieces or pieces[-1].startswith("\n") or pieces[-1] == "- "):
+                    continue
+            pieces.append(text)
+            continue
+        if tag in _DROP_TAGS:
+            continue
+        if tag == "li":
+            brk("\n")
+            pieces.append("- ")
+        elif tag in _PARAGRAPH_TAGS:
+            brk("\n\n")
+        elif tag in _LINE_TAGS:
+            brk("\n")
+        elif tag in _CELL_TAGS:
+            pieces.append(" ")
+        if tag == "pre":
+            in_pre += 1
+        stack.append((node, False))
+        children = []
+        child = node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend((c, True) for c in reversed(children))
+
+
+# --- boilerplate -------------------------------------------------------------------------
+
+_BOILER_HEADING_RE = re.compile(
+    r"\b(?:equal (?:employment )?opportunit|eeo\b|e\.e\.o|diversity|inclusion|accommodation|accessibility"
+    r"|benefits?\b|perks|what we offer|we offer|why (?:join|work)|compensation (?:and|&) benefits"
+    r"|about us\b|who we are|about the company|company overview|our company|our story|our mission"
+    r"|privacy|legal|disclaimer|data protection|gdpr|notice to (?:agencies|recruiters)|recruitment agencies)",
+    re.IGNORECASE,
+)
+# phrase and benefit patterns are lower case: they run over the lower-cased text (much faster than IGNORECASE)
+_BOILER_PHRASE_RE = re.compile(
+    r"equal (?:employment )?opportunity employer|\beeo\b|without regard to|regardless of (?:race|gender|age|sex|religion)"
+    r"|protected (?:veteran|characteristic|class)|sexual orientation|gender identity|reasonable accommodation"
+    r"|e-verify|affirmative action|applicants? with disabilities|privacy (?:notice|policy|statement)"
+    r"|personal (?:data|information) (?:will be|is) (?:processed|used|collected)|unsolicited (?:resumes|cvs|applications)"
+    r"|(?:do not|don't) accept (?:agency|unsolicited)|we are committed to (?:creating|building|fostering) an? (?:diverse|inclusive)",
+)
+_BENEFIT_RE = re.compile(
+    r"\b(?:health|medical|dental|vision|life) (?:insurance|coverage|plan|benefits)|401\(?k\)?|pension|paid time off|\bpto\b"
+    r"|vacation|holidays|parental leave|maternity|paternity|stock options|equity|rsus?\b|gym|wellness|bonus"
+    r"|remote.friendly|flexible (?:hours|working|schedule)|learning (?:budget|stipend)|commuter|free (?:lunch|snacks|meals)",
+)
+
+
+_CONTENT_HEADING_RE = re.compile(
+    r"^(?:key |your |the |job |minimum |basic |preferred |required )?(?:responsibilities|requirements|qualifications|duties"
+    r"|skills|experience|role|position|tasks|what you(?:'ll| will) do|about the (?:role|job|position|team))\b",
+    re.IGNORECASE,
+)
+
+
+def _is_heading(line: str, first_in_block: bool) -> bool:
+    """A short line that starts a block or ends in a colon, or a common section name on its own line."""
+    if not line or line.startswith("- ") or len(line) > 70 or len(line.split()) > 8:
+        return False
+    if line.endswith(":") or (first_in_block and line[-1] not in ".,;!?"):
+        return True
+    return len(line.split()) <= 4 and bool(_CONTENT_HEADING_RE.match(line))
+
+
+def boilerplate_spans(description: str, company: str = "") -> tuple[tuple[int, int], ...]:
+    """Character spans of boilerplate in a cleaned description (see the module docstring)."""
+    about_company = re.compile(rf"\babout {re.escape(company)}\b", re.IGNORECASE) if company else None
+    # each pattern runs once over the whole text; hits are mapped to lines by offset
+    lowered = description.lower()
+    line_starts = [0] + [m.end() for m in re.finditer("\n", lowered)]
+    phrase_lines = {bisect.bisect_right(line_starts, m.start()) - 1 for m in _BOILER_PHRASE_RE.finditer(lowered)}
+    benefit_lines = {bisect.bisect_right(line_starts, m.start()) - 1 for m in _BENEFIT_RE.finditer(lowered)}
+    spans: list[tuple[int, int]] = []
+    in_section = False
+    number = 0
+    pos = 0
+    for block in description.split("\n\n"):
+        lines = block.split("\n")
+        numbers = range(number, number + len(lines))
+        phrase_hit = any(n in phrase_lines for n in numbers)
+        benefit_list = len(lines) >= 3 and sum(n in benefit_lines for n in numbers) * 2 > len(lines)
+        for i, line in enumerate(lines):
+            heading = line.strip("#*_ ").strip()
+            if _is_heading(heading, i == 0):
+                boiler = bool(_BOILER_HEADING_RE.search(heading) or (about_company and about_company.search(heading)))
+                in_section = boiler or (in_section and number + i in benefit_lines)
+            if in_section or phrase_hit or benefit_list:
+                if spans and spans[-1][1] + 2 >= pos:
+                    spans[-1] = (spans[-1][0], pos + len(line))
+                else:
+                    spans.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        pos += 1
+        number += len(lines) + 1  # the blank line between blocks is a line too
+    return tuple(spans)
+
+
+# --- a whole posting -----------------------------------------------------------------------
+
+
+def _one_line(value: str) -> str:
+    return " ".join(normalise_text(value).split())
+
+
+def clean_title(title: str) -> str:
+    """A title on one line: markup removed, normalised."""
+    return " ".join(html_to_text(title).split())
+
+
+def clean_posting(posting: Posting, settings: Settings | None = None) -> tuple[Posting, Counter]:
+    """A new Posting with title and description cleaned and redacted, and the redaction counts.
+
+    Other text fields are normalised to one line. ``boilerplate`` holds spans over the final description.
+    ``settings`` is accepted so every pipeline step has the same call shape; cleaning has no knobs yet.
+    """
+    title, title_counts = redact(clean_title(posting.title))
+    description, desc_counts = redact(html_to_text(posting.description))
+    company = _one_line(posting.company)
+    cleaned = replace(
+        posting,
+        title=title,
+        description=description,
+        company=company,
+        location=_one_line(posting.location),
+        posted_date=_one_line(posting.posted_date),
+        url=posting.url.strip(),
+        employment_type=_one_line(posting.employment_type),
+        boilerplate=boilerplate_spans(description, company),
+    )
+    return cleaned, title_counts + desc_counts

@@ -1,0 +1,697 @@
+"""Read job postings from files and directories as a stream of Postings and QuarantineRecords.
+
+Formats (by extension, then by sniffing the head): JSONL/NDJSON, CSV/TSV, JSON documents
+(an array, a single object, or ``{"jobs": [...]}``/``{"data": [...]}`` wrappers), HTML pages
+(schema.org JobPosting in JSON-LD or microdata, else the page's visible text), directories
+(recursive, sorted) and ``.gz`` versions of each. Nothing is fetched from the network.
+
+Memory does not grow with file size: JSONL and CSV are read line by line with each line capped
+at ``max_record_bytes``; JSON documents are decoded one array element at a time.
+
+Every record comes out as a cleaned, redacted ``Posting`` or as a ``QuarantineRecord`` with a
+reason code; a bad record never stops the batch. A missing or unreadable input path raises
+``InputError``.
+
+Text decoding policy: a BOM decides (UTF-8, UTF-16); otherwise JSONL and CSV lines are decoded
+one physical line at a time as UTF-8, falling back to cp1252 (legacy exports), and a line that is
+neither, or decodes to control characters, makes its record ``undecodable``. A JSON document
+is UTF-8, or cp1252 as a whole when it is not valid UTF-8. An HTML page is UTF-8, its declared
+``<meta charset>``, or cp1252.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import IO, Any
+
+import extruct
+from selectolax.lexbor import LexborHTMLParser
+
+from ..clean import clean_posting
+from ..errors import InputError, QuarantineReason
+from ..records import Posting, QuarantineRecord
+from ..redact import redact
+from ..settings import Settings
+
+Record = Posting | QuarantineRecord
+
+_FORMATS = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", ".json": "json",
+    ".csv": "csv", ".tsv": "tsv", ".html": "html", ".htm": "html", ".xhtml": "html",
+}
+_SUPPORTED = ", ".join(sorted(_FORMATS)) + " (each optionally .gz)"
+_WRAPPER_KEYS = ("jobs", "data", "results", "postings", "items", "jobpostings")
+
+# Field names as feeds spell them, compared after _key() (lower case, letters and digits only).
+_TITLE_KEYS = ("title", "jobtitle", "positiontitle", "position", "name")
+_DESCRIPTION_KEYS = ("description", "jobdescription", "descriptionhtml", "body", "text", "summary")
+_ID_KEYS = ("id", "jobid", "jobkey", "identifier", "requisitionid", "reqid", "postingid")
+_COMPANY_KEYS = ("company", "companyname", "hiringorganization", "employer", "organization")
+_LOCATION_KEYS = ("location", "joblocation", "city", "locationname")
+_POSTED_KEYS = ("dateposted", "posted", "postedat", "createdat", "posteddate", "date", "publishedat")
+_URL_KEYS = ("url", "joburl", "link", "applyurl")
+_EMPLOYMENT_KEYS = ("employmenttype", "jobtype", "contracttype")
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EXCERPT_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+_USABLE_RE = re.compile(r"[^\W_]")
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_\-]{1,40})""", re.IGNORECASE)
+_EXCERPT_CHARS = 200
+
+
+def read_postings(inputs: Iterable[str | os.PathLike] | str | os.PathLike, settings: Settings | None = None) -> Iterator[Record]:
+    """Postings (cleaned and redacted) and QuarantineRecords from ``inputs``, streamed in order.
+
+    Every input record yields exactly one item; a later record whose id was already read in this
+    call is quarantined as ``duplicate_id``. Raises InputError before reading if a path is missing.
+    """
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    paths = [os.fspath(p) for p in inputs]
+    for path in paths:
+        if not os.path.exists(path):
+            raise InputError(f"input {path!r} does not exist; check the path (files, directories and .gz files are accepted)")
+        if not os.access(path, os.R_OK):
+            raise InputError(f"input {path!r} is not readable; check its permissions")
+    state = _State(settings or Settings())
+    for path in paths:
+        if os.path.isdir(path):
+            yield from _read_directory(path, state)
+        else:
+            fmt = _format_by_name(path) or _sniff_format(path)
+            if fmt is None:
+                raise InputError(f"input {path!r}: unknown format; supported: {_SUPPORTED}")
+            yield from _read_file(path, fmt, state)
+
+
+# --- per-run state and the one place a raw record becomes a Posting ---------------------------
+
+
+class _WrongType(ValueError):
+    pass
+
+
+@dataclass
+class _State:
+    settings: Settings
+    seen: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # id -> (content hash, source, line)
+
+    def quarantine(self, reason: QuarantineReason, detail: str, source: str, line: int, raw: str = "", id: str = "") -> QuarantineRecord:
+        return QuarantineRecord(reason=reason.value, detail=detail, source=source, line=line, excerpt=excerpt(raw), id=id)
+
+    def record(self, obj: Any, source: str, line: int, raw: str, size: int, default_id: str = "") -> Record:
+        """A Posting or a QuarantineRecord for one raw record (a mapping of field names to values)."""
+        s = self.settings
+        if not isinstance(obj, dict):
+            return self.quarantine(QuarantineReason.WRONG_TYPE, f"record is a JSON {_json_type(obj)}, expected an object", source, line, raw)
+        if size > s.max_record_bytes:
+            return self.quarantine(QuarantineReason.OVERSIZED, f"record has {size} bytes, above max_record_bytes={s.max_record_bytes}", source, line, raw)
+        try:
+            fields = _fields(obj)
+        except _WrongType as exc:
+            known_id = obj.get("id")
+            known_id = str(known_id) if isinstance(known_id, (str, int)) else ""
+            return self.quarantine(QuarantineReason.WRONG_TYPE, str(exc), source, line, raw, known_id)
+        record_id = fields.pop("id") or default_id
+        for name, value in fields.items():
+            if len(value) > s.max_field_chars:
+                return self.quarantine(
+                    QuarantineReason.OVERSIZED, f"field {name!r} has {len(value)} characters, above max_field_chars={s.max_field_chars}",
+                    source, line, raw, record_id,
+                )
+        try:
+            posting, _ = clean_posting(Posting(id=record_id, source=source, line=line, **fields), s)
+        except Exception as exc:  # a bug or resource limit in cleaning must not stop the batch
+            return self.quarantine(QuarantineReason.PROCESSING_ERROR, f"cleaning failed: {exc!r}", source, line, raw, record_id)
+        if not _USABLE_RE.search(posting.title) and not posting.description:
+            return self.quarantine(QuarantineReason.NO_CONTENT, "no usable title and no description", source, line, raw, record_id)
+        content = "\x1f".join((posting.title, posting.description, posting.company, posting.location))
+        content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        record_id = record_id or derived_id(posting)
+        if record_id in self.seen:
+            first_hash, first_source, first_line = self.seen[record_id]
+            same = "same" if first_hash == content_hash else "different"
+            return self.quarantine(
+                QuarantineReason.DUPLICATE_ID, f"id {record_id!r} was already read at {first_source}:{first_line} ({same} content)",
+                source, line, raw, record_id,
+            )
+        self.seen[record_id] = (content_hash, source, line)
+        return replace(posting, id=record_id, content_hash=content_hash)
+
+
+def derived_id(posting: Posting) -> str:
+    """A stable id from content: ``h-`` and 16 hex digits of sha1 over normalised title, company, location, description."""
+    parts = (" ".join(v.casefold().split()) for v in (posting.title, posting.company, posting.location, posting.description))
+    return "h-" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def excerpt(raw: str) -> str:
+    """The first ~200 characters of a raw record, control characters removed, redacted."""
+    text = _EXCERPT_CONTROL_RE.sub(" ", raw[: _EXCERPT_CHARS * 2])
+    return redact(text)[0][:_EXCERPT_CHARS].strip()
+
+
+def _json_type(value: Any) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
+
+
+# --- field mapping -------------------------------------------------------------------------
+
+
+def _key(name: str) -> str:
+    return name if name.startswith("@") else re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _pick(by_key: dict[str, tuple[str, Any]], keys: tuple[str, ...]) -> tuple[str, Any]:
+    """The first present, non-empty value among ``keys`` (with the key as spelled), or ("", None)."""
+    for k in keys:
+        if k in by_key and by_key[k][1] not in (None, "", [], {}):
+            return by_key[k]
+    return "", None
+
+
+def _text(value: Any, name: str, numbers: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise _WrongType(f"field {name!r} is a JSON {_json_type(value)}, expected a string")
+
+
+def _loose(value: Any) -> str:
+    """Text of a secondary field: scalars as text, lists joined, objects by their name."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(t for t in (_loose(v) for v in value) if t)
+    if isinstance(value, dict):
+        return _loose(value.get("name") or value.get("value") or value.get("@value"))
+    return str(value)
+
+
+def _location(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(t for t in (_location(v) for v in value) if t)
+    if isinstance(value, dict):
+        address = value.get("address", value)
+        if isinstance(address, dict):
+            parts = [_loose(address.get(k)) for k in ("addressLocality", "addressRegion", "addressCountry")]
+            text = ", ".join(p for p in parts if p)
+            if text:
+                return text
+        return _loose(address) if isinstance(address, str) else _loose(value.get("name"))
+    return _loose(value)
+
+
+def _fields(obj: dict) -> dict[str, str]:
+    """Posting fields (raw text) from a record, whatever the feed calls them."""
+    by_key: dict[str, tuple[str, Any]] = {}
+    for name, value in obj.items():
+        by_key.setdefault(_key(str(name)), (str(name), value))
+    title_key, title = _pick(by_key, _TITLE_KEYS)
+    desc_key, description = _pick(by_key, _DESCRIPTION_KEYS)
+    id_key, raw_id = _pick(by_key, _ID_KEYS)
+    if isinstance(raw_id, dict):
+        raw_id = raw_id.get("value", raw_id.get("@value", raw_id.get("name")))
+    record_id = _text(raw_id, id_key or "id", numbers=True).strip()
+    location = _location(_pick(by_key, _LOCATION_KEYS)[1])
+    if not location and str(obj.get("jobLocationType", "")).upper() == "TELECOMMUTE":
+        location = "Remote"
+    return {
+        "id": record_id,
+        "title": _text(title, title_key or "title"),
+        "description": _text(description, desc_key or "description"),
+        "company": _loose(_pick(by_key, _COMPANY_KEYS)[1]),
+        "location": location,
+        "posted_date": _loose(_pick(by_key, _POSTED_KEYS)[1]),
+        "url": _loose(_pick(by_key, _URL_KEYS)[1]),
+        "employment_type": _loose(_pick(by_key, _EMPLOYMENT_KEYS)[1]),
+    }
+
+
+# --- files and formats -----------------------------------------------------------------------
+
+
+def _format_by_name(path: str) -> str | None:
+    name = path.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return _FORMATS.get(os.path.splitext(name)[1])
+
+
+def _open_binary(path: str) -> IO[bytes]:
+    """The file's bytes, gunzipped when it is gzip (by magic number, whatever its name)."""
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot open {path!r}: {exc.strerror}; check the path and its permissions") from exc
+    if fh.peek(2)[:2] == b"\x1f\x8b":
+        fh.close()
+        return gzip.open(path, "rb")
+    return fh
+
+
+def _sniff_format(path: str) -> str | None:
+    with _open_binary(path) as fh:
+        head = fh.read(65536)
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if text.startswith(("{", "[")):
+        return "json"
+    if text.startswith("<"):
+        return "html"
+    first = text.split("\n", 1)[0]
+    if "\t" in first:
+        return "tsv"
+    if "," in first or ";" in first:
+        return "csv"
+    return None
+
+
+def _read_directory(root: str, state: _State) -> Iterator[Record]:
+    """Every file under ``root`` (hidden files and folders skipped), sorted by relative path."""
+    files = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        files.extend(os.path.join(dirpath, f) for f in filenames if not f.startswith("."))
+    for path in sorted(files, key=lambda p: os.path.relpath(p, root).split(os.sep)):
+        fmt = _format_by_name(path)
+        if fmt is None:
+            yield state.quarantine(QuarantineReason.UNSUPPORTED_FORMAT, f"no reader for this file; supported: {_SUPPORTED}", path, 0)
+        else:
+            yield from _read_file(path, fmt, state)
+
+
+def _read_file(path: str, fmt: str, state: _State) -> Iterator[Record]:
+    if fmt == "json" and _json_is_lines(path):
+        fmt = "jsonl"
+    reader = {"jsonl": _read_jsonl, "csv": _read_csv, "tsv": _read_csv, "json": _read_json, "html": _read_html}[fmt]
+    fh = _open_binary(path)
+    try:
+        yield from reader(fh, path, state, fmt)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:  # a truncated .gz or a read error mid-file
+        yield state.quarantine(QuarantineReason.UNDECODABLE, f"file could not be read to the end: {exc}", path, 0)
+    finally:
+        fh.close()
+
+
+# --- lines (JSONL, CSV) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int
+    text: str  # decoded (or, when undecodable, a lossy decoding for the excerpt)
+    decodable: bool
+    oversized: bool
+
+
+def _decode(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL_RE.search(text) else text
+
+
+def _lines(fh: IO[bytes], limit: int) -> Iterator[_Line]:
+    """Physical lines, each at most ``limit`` bytes (the rest of a longer line is read and dropped)."""
+    head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text_fh = io.TextIOWrapper(fh, encoding="utf-16", errors="replace", newline="")
+        number = 0
+        while line := text_fh.readline(limit):
+            number += 1
+            oversized = len(line) >= limit and not line.endswith("\n")
+            rest = line
+            while oversized and rest and not rest.endswith("\n"):
+                rest = text_fh.readline(1 << 20)
+            yield _Line(number, line, "\ufffd" not in line, oversized)
+        return
+    number = 0
+    while raw := fh.readline(limit):
+        number += 1
+        oversized = len(raw) >= limit and not raw.endswith(b"\n")
+        rest = raw
+        while oversized and rest and not rest.endswith(b"\n"):
+            rest = fh.readline(1 << 20)
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        text = _decode(raw)
+        yield _Line(number, text if text is not None else raw.decode("utf-8", "replace"), text is not None, oversized)
+
+
+def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record]:
+    limit = state.settings.max_record_bytes + 2
+    for line in _lines(fh, limit):
+        if not line.text.strip():
+            continue
+        if line.oversized:
+            yield state.quarantine(QuarantineReason.OVERSIZED, f"line is longer than max_record_bytes={state.settings.max_record_bytes}", source, line.number, line.text)
+        elif not line.decodable:
+            yield state.quarantine(QuarantineReason.UNDECODABLE, "line is not UTF-8 (nor cp1252) text", source, line.number, line.text)
+        else:
+            try:
+                obj = json.loads(line.text)
+            except ValueError as exc:
+                yield state.quarantine(QuarantineReason.MALFORMED_JSON, f"line does not parse as JSON: {exc}", source, line.number, line.text)
+                continue
+            yield state.record(obj, source, line.number, line.text, len(line.text.encode("utf-8")))
+
+
+def _read_csv(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record]:
+    s = state.settings
+    limit = s.max_record_bytes + 2
+    csv.field_size_limit(max(csv.field_size_limit(), limit))
+    undecodable: set[int] = set()
+    oversized: set[int] = set()
+
+    def texts(lines: Iterable[_Line]) -> Iterator[str]:
+        for line in lines:
+            if not line.decodable:
+                undecodable.add(line.number)
+            if line.oversized:
+                oversized.add(line.number)
+                yield line.text[:1000] + "\n"
+            else:
+                yield line.text
+
+    lines = texts(_lines(fh, limit))
+    head: list[str] = []
+    for text in lines:
+        head.append(text)
+        if len(head) >= 50 or sum(map(len, head)) > 65536:
+            break
+    delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(head)
+    reader = csv.reader(_chain(head, lines), delimiter=delimiter, quotechar='"', doublequote=True)
+    header: list[str] | None = None
+    end = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            start, end = end + 1, reader.line_num
+            reason = QuarantineReason.OVERSIZED if "field larger" in str(exc) else QuarantineReason.MALFORMED_ROW
+            yield state.quarantine(reason, f"row does not parse: {exc}", source, start)
+            continue
+        start, end = end + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = [cell.strip() for cell in row]
+            continue
+        raw = delimiter.join(row)
+        rows_lines = range(start, end + 1)
+        if any(n in undecodable for n in rows_lines):
+            yield state.quarantine(QuarantineReason.UNDECODABLE, "row is not UTF-8 (nor cp1252) text", source, start, raw)
+        elif any(n in oversized for n in rows_lines):
+            yield state.quarantine(QuarantineReason.OVERSIZED, f"row is longer than max_record_bytes={s.max_record_bytes}", source, start, raw)
+        elif len(row) != len(header):
+            yield state.quarantine(QuarantineReason.MALFORMED_ROW, f"row has {len(row)} fields, the header has {len(header)}", source, start, raw)
+        else:
+            yield state.record(dict(zip(header, row)), source, start, raw, sum(len(c.encode("utf-8")) for c in row))
+        undecodable.difference_update(rows_lines)
+        oversized.difference_update(rows_lines)
+
+
+def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from head
+    yield from rest
+
+
+def _sniff_delimiter(head: list[str]) -> str:
+    """csv.Sniffer on the head; if it cannot tell, the most frequent of , ; | tab in the first line."""
+    first = next((line for line in head if line.strip()), "")
+    try:
+        sniffed = csv.Sniffer().sniff("".join(head), delimiters=",\t;|").delimiter
+        if sniffed in first:  # the header row must contain the delimiter
+            return sniffed
+    except csv.Error:
+        pass
+    return max(",\t;|", key=first.count) if any(d in first for d in ",\t;|") else ","
+
+
+# --- JSON documents --------------------------------------------------------------------------
+
+
+def _json_is_lines(path: str) -> bool:
+    """A ``.json`` file whose first line (under 64 KB) is a whole JSON object and whose next line starts another.
+
+    Longer first lines are read by the document reader, which also accepts concatenated objects.
+    """
+    with _open_binary(path) as fh:
+        first = fh.readline(1 << 16)
+        second = fh.readline(1 << 16).strip() if first.endswith(b"\n") else b""
+        first = first.strip()
+    if not (first.startswith(b"{") and second.startswith(b"{")):
+        return False
+    try:
+        json.loads(first.decode("utf-8-sig", "replace"))
+    except ValueError:
+        return False
+    return True
+
+
+def _json_encoding(path: str) -> str:
+    """utf-16 or utf-8-sig when a BOM says so; utf-8 when the whole file is valid UTF-8; else cp1252."""
+    with _open_binary(path) as fh:
+        head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(1 << 18):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
+
+
+class _JsonStream:
+    """Decodes one JSON value at a time from a text stream, holding at most about one value in memory."""
+
+    _WS = " \t\r\n"
+
+    def __init__(self, fh: IO[str], limit: int) -> None:
+        self.fh, self.limit = fh, limit
+        self.buf, self.pos, self.eof = "", 0, False
+        self.decoder = json.JSONDecoder()
+
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        data = self.fh.read(max(1 << 16, len(self.buf) - self.pos))
+        if not data:
+            self.eof = True
+            return False
+        self.buf = self.buf[self.pos:] + data
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in self._WS:
+                self.pos += 1
+            if self.pos < len(self.buf) or not self._fill():
+                return self.buf[self.pos] if self.pos < len(self.buf) else ""
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            found = self.peek() or "end of file"
+            raise json.JSONDecodeError(f"expected {char!r}, found {found!r}", self.buf, self.pos)
+        self.pos += 1
+
+    def value(self) -> tuple[Any, str, int]:
+        """The next value, the first characters of its text, and its size in characters."""
+        self.peek()
+        while True:
+            try:
+                obj, end = self.decoder.raw_decode(self.buf, self.pos)
+                if end == len(self.buf) and not self.eof and not isinstance(obj, (dict, list, str)) and self._fill():
+                    continue  # a number or literal may go on in the next chunk
+            except json.JSONDecodeError:
+                if len(self.buf) - self.pos > self.limit:
+                    raise _TooBig(len(self.buf) - self.pos) from None
+                if self._fill():
+                    continue
+                raise
+            raw = self.buf[self.pos : min(end, self.pos + _EXCERPT_CHARS * 2)]
+            size, self.pos = end - self.pos, end
+            return obj, raw, size
+
+    def excerpt(self) -> str:
+        return self.buf[self.pos : self.pos + _EXCERPT_CHARS * 2]
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _read_json(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record]:
+    encoding = _json_encoding(source)
+    stream = _JsonStream(io.TextIOWrapper(fh, encoding=encoding, errors="strict"), state.settings.max_record_bytes)
+    index = 0
+    try:
+        first = stream.peek()
+        if first == "[":
+            yield from _json_array(stream, source, state, 0)
+        elif first == "{":
+            stream.take("{")
+            obj: dict[str, Any] = {}
+            wrapped = False
+            while stream.peek() != "}":
+                if obj or wrapped:
+                    stream.take(",")
+                key, _, _ = stream.value()
+                stream.take(":")
+                if _key(str(key)) in _WRAPPER_KEYS and stream.peek() == "[" and not wrapped:
+                    wrapped = True
+                    yield from _json_array(stream, source, state, 0)
+                else:
+                    obj[key] = stream.value()[0]
+            stream.take("}")
+            if not wrapped:
+                raw = json.dumps(obj, ensure_ascii=False)
+                index = 1
+                yield state.record(obj, source, 1, raw[: _EXCERPT_CHARS * 2], len(raw.encode("utf-8")))
+        elif first:
+            obj, raw, size = stream.value()
+            yield state.record(obj, source, 1, raw, size)
+        while stream.peek() == "{" and index:  # concatenated objects (JSON lines with a long first line)
+            index += 1
+            obj, raw, size = stream.value()
+            yield state.record(obj, source, index, raw, size)
+        if stream.peek():
+            yield state.quarantine(QuarantineReason.MALFORMED_JSON, "content after the end of the JSON document is not read", source, max(index, 1), stream.excerpt())
+    except _JsonAbort as abort:
+        yield abort.record
+    except (json.JSONDecodeError, _TooBig) as exc:
+        yield state.quarantine(QuarantineReason.MALFORMED_JSON, f"document does not parse: {exc}", source, max(index, 1), stream.excerpt())
+    except UnicodeDecodeError as exc:
+        yield state.quarantine(QuarantineReason.UNDECODABLE, f"document is not {encoding} text: {exc}", source, max(index, 1))
+
+
+class _JsonAbort(Exception):
+    """The rest of a JSON document cannot be read; carries the quarantine record saying so."""
+
+    def __init__(self, record: QuarantineRecord) -> None:
+        self.record = record
+
+
+def _json_array(stream: _JsonStream, source: str, state: _State, index: int) -> Iterator[Record]:
+    """The elements of the array at the stream's position, as records numbered from 1."""
+    stream.take("[")
+    while stream.peek() != "]":
+        if index:
+            stream.take(",")
+        index += 1
+        try:
+            obj, raw, size = stream.value()
+        except json.JSONDecodeError as exc:
+            raise _JsonAbort(state.quarantine(
+                QuarantineReason.MALFORMED_JSON, f"element {index} does not parse ({exc}); the rest of the document is skipped",
+                source, index, stream.excerpt(),
+            )) from None
+        except _TooBig as exc:
+            raise _JsonAbort(state.quarantine(
+                QuarantineReason.OVERSIZED, f"element {index} is larger than max_record_bytes={state.settings.max_record_bytes} or does not parse; the rest of the document is skipped",
+                source, index, stream.excerpt(),
+            )) from exc
+        yield state.record(obj, source, index, raw, size)
+    stream.take("]")
+
+
+# --- HTML pages ------------------------------------------------------------------------------
+
+
+def _decode_page(data: bytes) -> str | None:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET_RE.search(data[:4096])
+    for encoding in ((declared.group(1).decode("ascii"),) if declared else ()) + ("cp1252",):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
+
+
+def _job_postings(data: Any, depth: int = 0) -> Iterator[dict]:
+    """schema.org JobPosting objects anywhere in extracted JSON-LD/microdata (lists, @graph)."""
+    if depth > 8:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _job_postings(item, depth + 1)
+    elif isinstance(data, dict):
+        types = data.get("@type", ())
+        types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+        if any(str(t).rsplit("/", 1)[-1] == "JobPosting" for t in types):
+            yield data
+        else:
+            for key in ("@graph", "mainEntity", "itemListElement", "item"):
+                if key in data:
+                    yield from _job_postings(data[key], depth + 1)
+
+
+def _read_html(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record]:
+    limit = state.settings.max_record_bytes
+    data = fh.read(limit + 1)
+    if len(data) > limit:
+        yield state.quarantine(QuarantineReason.OVERSIZED, f"page is larger than max_record_bytes={limit}", source, 1, data[:1000].decode("utf-8", "replace"))
+        return
+    page = _decode_page(data)
+    if page is None:
+        yield state.quarantine(QuarantineReason.UNDECODABLE, "page is not UTF-8, its declared charset, nor cp1252", source, 1, data[:1000].decode("utf-8", "replace"))
+        return
+    if not page.strip():
+        return
+    name = os.path.basename(source)
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    tree = LexborHTMLParser(page)
+    try:
+        extracted = extruct.extract(page, syntaxes=["json-ld", "microdata"], uniform=True, errors="ignore")
+    except Exception:  # extruct raises on some broken markup; the page text is still usable
+        extracted = {}
+    # JSON-LD when the page has it (the richer form), else microdata; never both for one job
+    postings = list(_job_postings(extracted.get("json-ld", [])))
+    if not postings:
+        postings = list(_job_postings(extracted.get("microdata", [])))
+        # microdata flattens the description; take its markup from the page so lists survive
+        described = tree.css('[itemtype*="JobPosting"] [itemprop="description"]')
+        if len(described) == len(postings):
+            postings = [{**obj, "description": node.html or obj.get("description", "")} for obj, node in zip(postings, described)]
+    for number, obj in enumerate(postings, start=1):
+        default_id = f"html:{name}" if number == 1 else f"html:{name}#{number}"
+        yield state.record(obj, source, number, page[: _EXCERPT_CHARS * 2], len(data), default_id)
+    if postings:
+        return
+    heading = tree.css_first("h1")
+    title_node = tree.css_first("title")
+    title = (heading.text() if heading is not None else "") or (title_node.text() if title_node is not None else "")
+    obj = {"title": title, "description": page}
+    yield state.record(obj, source, 1, page[: _EXCERPT_CHARS * 2], len(data), f"html:{name}")

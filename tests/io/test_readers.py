@@ -1,0 +1,238 @@
+"""Readers: every input record comes out as one Posting or one QuarantineRecord with the right reason."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import json
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from jdclassify.errors import InputError
+from jdclassify.io.readers import read_postings
+from jdclassify.records import Posting, QuarantineRecord
+from jdclassify.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+NASTY = REPO / "samples" / "nasty"
+POSTINGS = REPO / "samples" / "postings"
+GOLD = REPO / "samples" / "gold" / "gold.csv"
+
+
+def outcome(record) -> tuple[str, int, str]:
+    """(file name, line, "posting" or the quarantine reason)."""
+    kind = "posting" if isinstance(record, Posting) else record.reason
+    return Path(record.source).name, record.line, kind
+
+
+def test_nasty_samples_each_record_ends_up_somewhere_with_the_right_reason():
+    records = list(read_postings([NASTY]))
+    assert [outcome(r) for r in records] == [
+        ("array.json", 1, "posting"),
+        ("array.json", 2, "posting"),  # "name" is a title
+        ("array.json", 3, "wrong_type"),  # a string, not an object
+        ("array.json", 4, "no_content"),  # title and description are null
+        ("missing_columns.csv", 2, "posting"),  # a multi-line quoted description
+        ("missing_columns.csv", 4, "malformed_row"),  # too few fields
+        ("missing_columns.csv", 5, "malformed_row"),  # too many fields
+        ("missing_columns.csv", 7, "posting"),  # after a blank line
+        ("more.jsonl.gz", 1, "posting"),
+        ("more.jsonl.gz", 2, "posting"),
+        ("notes.txt", 0, "unsupported_format"),
+        ("page_scripts.html", 1, "posting"),
+        ("postings.jsonl", 1, "posting"),
+        ("postings.jsonl", 4, "no_content"),  # a title of emojis and punctuation only
+        ("postings.jsonl", 5, "malformed_json"),  # truncated
+        ("postings.jsonl", 6, "posting"),  # Latin-1 bytes: decoded as cp1252
+        ("postings.jsonl", 7, "duplicate_id"),
+        ("postings.jsonl", 8, "wrong_type"),  # an array, not an object
+        ("postings.jsonl", 9, "wrong_type"),  # title is a list
+        ("postings.jsonl", 10, "wrong_type"),  # title is a number
+        ("postings.jsonl", 11, "posting"),  # nested schema.org shapes
+        ("postings.jsonl", 12, "no_content"),
+        ("wrapped.json", 1, "posting"),
+        ("wrapped.json", 2, "posting"),
+    ]
+
+
+def test_nasty_samples_postings_are_clean_and_redacted():
+    by_id = {r.id: r for r in read_postings([NASTY]) if isinstance(r, Posting)}
+    first = by_id["n-1"]
+    assert first.description == "Build pipelines.\n\n- Python\n- SQL\n\nQuestions? [EMAIL] or [PHONE]"
+    assert first.content_hash and len(first.content_hash) == 64
+    assert by_id["n-4"].title == "Café Manager"
+    nurse = by_id["n-7"]
+    assert (nurse.title, nurse.company, nurse.location) == ("Registered Nurse", "City Hospital", "Leeds, GB")
+    assert nurse.description == "Care for patients. Call [PHONE]."
+    page = by_id["html:page_scripts.html"]
+    assert page.title == "Line Cook – Evenings"
+    assert "not text" not in page.description and "hidden" not in page.description and "Home" not in page.description
+    assert "- 2+ years on the line" in page.description and "Café experience" in page.description
+    assert "[EMAIL]" in page.description
+    assert by_id["w-2"].title == "Warehouse Lead"
+
+
+def test_quarantine_excerpts_are_redacted_and_short(tmp_path):
+    lines = [
+        json.dumps({"id": "q-1", "title": ["x"], "description": "call +44 20 7946 0958 or jordan@example.com"}),
+        "{broken \x01 " + "y" * 500,
+    ]
+    path = _write(tmp_path / "q.jsonl", "\n".join(lines) + "\n")
+    first, second = read_postings([path])
+    assert first.reason == "wrong_type" and first.id == "q-1"
+    assert "7946" not in first.excerpt and "jordan@" not in first.excerpt and "[PHONE]" in first.excerpt
+    assert second.reason == "malformed_json" and len(second.excerpt) <= 200 and "\x01" not in second.excerpt
+
+
+def _write(path: Path, text: str | bytes) -> Path:
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def test_twenty_megabyte_description_is_quarantined_and_the_next_record_is_read(tmp_path):
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "big", "title": "Engineer", "description": "word " * 4_000_000}) + "\n")
+        fh.write(json.dumps({"id": "medium", "title": "Engineer", "description": "x" * 300_000}) + "\n")
+        fh.write(json.dumps({"id": "small", "title": "Engineer", "description": "Fine."}) + "\n")
+    big, medium, small = read_postings([path])
+    assert (big.reason, big.line) == ("oversized", 1)
+    assert (medium.reason, medium.id) == ("oversized", "medium")  # above max_field_chars
+    assert "description" in medium.detail
+    assert isinstance(small, Posting) and small.line == 3
+
+
+def test_twenty_megabyte_csv_row_is_quarantined(tmp_path):
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerows([["id", "title", "description"], ["1", "Cook", "z" * 20_000_000], ["2", "Baker", "Bread."]])
+    big, small = read_postings([path])
+    assert big.reason == "oversized" and big.line == 2
+    assert isinstance(small, Posting) and small.id == "2" and small.line == 3
+
+
+def test_duplicate_ids_keep_the_first(tmp_path):
+    rows = [{"id": "7", "title": "First"}, {"id": 7, "title": "Second"}, {"id": "7", "title": "First"}]
+    path = _write(tmp_path / "d.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    first, second, third = read_postings([path])
+    assert isinstance(first, Posting) and first.title == "First"
+    assert second.reason == "duplicate_id" and "different content" in second.detail
+    assert third.reason == "duplicate_id" and "same content" in third.detail
+
+
+def test_derived_id_is_stable_and_depends_on_content(tmp_path):
+    path = _write(tmp_path / "a.jsonl", json.dumps({"title": "Nurse", "company": "Acme", "description": "Care."}) + "\n")
+    other = _write(tmp_path / "b.jsonl", json.dumps({"title": "Nurse", "company": "Acme", "description": "Cure."}) + "\n")
+    (one,) = read_postings([path])
+    (again,) = read_postings([path])
+    (different,) = read_postings([other])
+    assert one.id == again.id and one.id.startswith("h-") and len(one.id) == 18
+    assert one.content_hash == again.content_hash
+    assert different.id != one.id and different.content_hash != one.content_hash
+
+
+def test_csv_encodings_and_delimiters(tmp_path):
+    utf16 = _write(tmp_path / "u16.csv", codecs.BOM_UTF16_LE + "id,title\nu1,Café Owner\n".encode("utf-16-le"))
+    cp1252 = _write(tmp_path / "legacy.csv", "id;title;description\nl1;Caf\u00e9 Manager;\u201cSmart\u201d quotes\n".encode("cp1252"))
+    tsv = _write(tmp_path / "t.tsv", "id\ttitle\tdescription\nt1\tWelder\tWeld, grind; polish\n")
+    binary = _write(tmp_path / "bin.csv", b"id,title\nb1,Bad \x81\x00 bytes\nb2,Good\n")
+    records = list(read_postings([utf16, cp1252, tsv, binary]))
+    assert [r.title if isinstance(r, Posting) else r.reason for r in records] == [
+        "Café Owner", "Café Manager", "Welder", "undecodable", "Good",
+    ]
+    assert records[1].description == '"Smart" quotes'
+    assert records[2].description == "Weld, grind; polish"
+
+
+def test_json_shapes(tmp_path):
+    single = _write(tmp_path / "one.json", json.dumps({"job_id": 5, "job_title": "Chef"}))
+    wrapped = _write(tmp_path / "w.json", json.dumps({"data": [{"id": "d1", "title": "Cook"}], "count": 1}))
+    truncated = _write(tmp_path / "t.json", '[{"id": "t1", "title": "Porter"}, {"id": "t2", "title": "Ma')
+    as_lines = _write(tmp_path / "lines.json", '{"id": "j1", "title": "Driver"}\n{"id": "j2", "title": "Loader"}\n')
+    concatenated = _write(tmp_path / "cat.json", '{"id": "x1", "title": "Guard"} {"id": "x2", "title": "Cleaner"}')
+    trailing = _write(tmp_path / "trail.json", '[{"id": "y1", "title": "Porter"}] trailing words')
+    outcomes = [(r.id, outcome(r)[2]) for r in read_postings([single, wrapped, truncated, as_lines, concatenated, trailing])]
+    assert outcomes == [
+        ("5", "posting"), ("d1", "posting"), ("t1", "posting"), ("", "malformed_json"),
+        ("j1", "posting"), ("j2", "posting"), ("x1", "posting"), ("x2", "posting"), ("y1", "posting"), ("", "malformed_json"),
+    ]
+
+
+def test_json_array_is_streamed(tmp_path):
+    path = tmp_path / "many.json"
+    element = {"title": "Analyst", "description": "Build reports. " * 400}
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[" + ",".join(json.dumps({**element, "id": str(i)}) for i in range(1500)) + "]")
+    assert path.stat().st_size > 8_000_000
+    tracemalloc.start()
+    try:
+        count = sum(1 for r in read_postings([path]) if isinstance(r, Posting))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 1500
+    assert peak < 2_000_000  # a few elements and read buffers, never the whole 9 MB document
+
+
+def test_html_pages(tmp_path):
+    json_ld = {"@context": "https://schema.org", "@type": "JobPosting", "title": "Data Analyst",
+               "description": "&lt;p&gt;Build dashboards&lt;/p&gt;&lt;ul&gt;&lt;li&gt;SQL&lt;/li&gt;&lt;/ul&gt;",
+               "identifier": {"@type": "PropertyValue", "name": "Acme", "value": "AC-1"},
+               "hiringOrganization": {"@type": "Organization", "name": "Acme"},
+               "jobLocation": {"@type": "Place", "address": {"addressLocality": "Austin", "addressRegion": "TX"}},
+               "employmentType": ["FULL_TIME", "CONTRACTOR"], "datePosted": "2026-03-01"}
+    ld = _write(tmp_path / "ld.html", f'<html><head><script type="application/ld+json">{json.dumps(json_ld)}</script>'
+                                     "</head><body><nav>menu</nav><h1>Data Analyst</h1></body></html>")
+    micro = _write(tmp_path / "micro.html", '<div itemscope itemtype="http://schema.org/JobPosting"><h1 itemprop="title">Nurse</h1>'
+                                           '<div itemprop="description"><ul><li>Triage</li><li>Care</li></ul></div></div>')
+    plain = _write(tmp_path / "plain.html", "<html><head><title>Welder | Acme</title></head><body><p>Weld things.</p></body></html>")
+    gz = tmp_path / "zipped.html.gz"
+    gz.write_bytes(gzip.compress(b"<html><body><h1>Porter</h1><p>Carry bags.</p></body></html>"))
+    ld_posting, micro_posting, plain_posting, gz_posting = read_postings([ld, micro, plain, gz])
+    assert (ld_posting.id, ld_posting.title, ld_posting.company) == ("AC-1", "Data Analyst", "Acme")
+    assert ld_posting.description == "Build dashboards\n\n- SQL"
+    assert (ld_posting.location, ld_posting.employment_type, ld_posting.posted_date) == ("Austin, TX", "FULL_TIME, CONTRACTOR", "2026-03-01")
+    assert (micro_posting.id, micro_posting.title, micro_posting.description) == ("html:micro.html", "Nurse", "- Triage\n- Care")
+    assert (plain_posting.id, plain_posting.title, plain_posting.description) == ("html:plain.html", "Welder | Acme", "Weld things.")
+    assert (gz_posting.id, gz_posting.title) == ("html:zipped.html", "Porter")
+
+
+def test_directory_is_read_recursively_in_sorted_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    _write(tmp_path / "b" / "x.jsonl", json.dumps({"id": "bx", "title": "Cook"}) + "\n")
+    _write(tmp_path / "a.jsonl", json.dumps({"id": "a", "title": "Chef"}) + "\n")
+    _write(tmp_path / "c.pdf", b"%PDF-1.4")
+    _write(tmp_path / ".hidden.jsonl", "not read\n")
+    assert [outcome(r) for r in read_postings([str(tmp_path)])] == [
+        ("a.jsonl", 1, "posting"), ("x.jsonl", 1, "posting"), ("c.pdf", 0, "unsupported_format"),
+    ]
+
+
+def test_missing_input_is_a_usage_error(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        list(read_postings([tmp_path / "nope.jsonl"]))
+    with pytest.raises(InputError, match="unknown format"):
+        list(read_postings([_write(tmp_path / "notes", "just words\n")]))
+
+
+def test_a_small_field_cap_applies(tmp_path):
+    path = _write(tmp_path / "s.jsonl", json.dumps({"title": "Engineer", "description": "x" * 200}) + "\n")
+    (record,) = read_postings([path], Settings(max_field_chars=100))
+    assert record.reason == "oversized"
+
+
+@pytest.mark.skipif(not POSTINGS.exists(), reason="samples/postings is not there")
+def test_real_samples_are_all_postings_with_the_gold_ids():
+    records = list(read_postings([POSTINGS]))
+    assert records and all(isinstance(r, Posting) for r in records), [r for r in records if isinstance(r, QuarantineRecord)]
+    ids = [r.id for r in records]
+    assert len(ids) == len(set(ids))
+    assert all(r.title and r.description and r.content_hash for r in records)
+    assert not any("<p>" in r.description or "&ndash;" in r.description for r in records)
+    if GOLD.exists():
+        with GOLD.open(encoding="utf-8") as fh:
+            assert set(ids) == {row["id"] for row in csv.DictReader(fh)}
