@@ -25,7 +25,7 @@ class Settings:
     max_record_bytes: int = 2_000_000
     # classification
     review_threshold: float = 0.50  # a label below this confidence sets needs_review
-    fuzzy_cutoff: float = 0.80  # fuzzy title matches scoring below this are not candidates
+    fuzzy_cutoff: float = 0.50  # blended title-match scores below this are not candidates (calibration was fitted at 0.5)
     shortlist_size: int = 200  # aliases per title considered by the fuzzy matcher
     top_candidates: int = 10
     # batching and scale

@@ -1,0 +1,125 @@
+"""Calibrated confidence: raw decision scores become probabilities of being right.
+
+Each label kind (``role``, ``onet``, ``level``) has its own monotone curve, fitted by isotonic
+regression (pool-adjacent-violators) on a held-out fold and stored in ``lexicons/calibration.json``
+with what it was fitted on. At run time a raw score is mapped with ``np.interp``. Without a
+fitted curve for a kind the raw score is used as is (clipped to [0, 1]) and ``fitted`` says so.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+
+KINDS = ("role", "onet", "level")
+FILE_NAME = "calibration.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Curve:
+    """A monotone non-decreasing map from raw score to probability (knots for ``np.interp``)."""
+
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    n: int = 0  # how many examples it was fitted on
+
+    def __call__(self, raw: float) -> float:
+        return float(np.clip(np.interp(raw, self.x, self.y), 0.0, 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """The fitted curves per label kind and a record of what they were fitted on."""
+
+    curves: Mapping[str, Curve] = field(default_factory=dict)
+    fitted_on: str = ""  # data and fold, e.g. "onet_reported fold=calibration (hash % 2 == 0)"
+    lexicon_version: str = ""
+    fitted_at: str = ""  # ISO date
+
+    @property
+    def fitted(self) -> bool:
+        return bool(self.curves)
+
+    def apply(self, kind: str, raw: float) -> float:
+        curve = self.curves.get(kind)
+        if curve is None:
+            return float(min(1.0, max(0.0, raw)))
+        return curve(raw)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Calibration":
+        """Read ``calibration.json``; a missing file means uncalibrated (raw scores, clipped)."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / FILE_NAME
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        curves = {}
+        for kind, spec in data.get("curves", {}).items():
+            x, y = tuple(map(float, spec["x"])), tuple(map(float, spec["y"]))
+            if len(x) != len(y) or not x or any(b < a for a, b in zip(x, x[1:])) or any(b < a for a, b in zip(y, y[1:])):
+                raise ValueError(f"{path}: curve {kind!r} is not monotone or x/y differ in length; refit with scripts/fit_calibration.py")
+            curves[kind] = Curve(x, y, int(spec.get("n", 0)))
+        return cls(curves, data.get("fitted_on", ""), data.get("lexicon_version", ""), data.get("fitted_at", ""))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "fitted_on": self.fitted_on,
+                "lexicon_version": self.lexicon_version,
+                "fitted_at": self.fitted_at,
+                "method": "isotonic regression (pool-adjacent-violators); applied with numpy.interp",
+                "curves": {k: {"n": c.n, "x": list(c.x), "y": list(c.y)} for k, c in sorted(self.curves.items())},
+            },
+            indent=1,
+        )
+
+
+def fit_isotonic(raw: Sequence[float], correct: Sequence[bool]) -> Curve:
+    """Isotonic fit of P(correct | raw) by pool-adjacent-violators; knots at each block's ends."""
+    x = np.asarray(raw, dtype=float)
+    t = np.asarray(correct, dtype=float)
+    if x.size == 0:
+        raise ValueError("cannot fit a calibration curve on no examples")
+    order = np.argsort(x, kind="stable")
+    x, t = x[order], t[order]
+    # blocks: [sum, weight, xmin, xmax]
+    blocks: list[list[float]] = []
+    for xi, ti in zip(x, t):
+        if blocks and blocks[-1][3] == xi:  # ties share one value
+            blocks[-1][0] += ti
+            blocks[-1][1] += 1
+        else:
+            blocks.append([ti, 1.0, xi, xi])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+            s, w, _, hi = blocks.pop()
+            blocks[-1][0] += s
+            blocks[-1][1] += w
+            blocks[-1][3] = hi
+    xs: list[float] = []
+    ys: list[float] = []
+    for s, w, lo, hi in blocks:
+        for knot in (lo, hi) if hi > lo else (lo,):
+            xs.append(float(knot))
+            ys.append(float(s / w))
+    return Curve(tuple(xs), tuple(ys), int(x.size))
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+    """ECE with equal-width bins: the bin-weighted mean |accuracy - mean confidence|."""
+    c = np.asarray(confidence, dtype=float)
+    t = np.asarray(correct, dtype=float)
+    if c.size == 0:
+        return 0.0
+    idx = np.minimum((c * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = idx == b
+        if mask.any():
+            total += mask.sum() * abs(t[mask].mean() - c[mask].mean())
+    return float(total / c.size)

@@ -1,0 +1,276 @@
+"""``Classifier``: loads lexicons and builds every index once, then labels postings.
+
+One posting: title → ``TitleParser`` cues → ``TitleMatcher`` candidates; description →
+``DescriptionAnalyzer`` cues; ``onet.decide_onet`` ranks O*NET codes from both; the role is the
+curated canon role when a canon alias agrees with the chosen code, else the generated O*NET role;
+``levels.decide_level`` gives the level; calibration.py turns raw scores into confidence.
+A posting with no candidate at all is labelled ``UNKNOWN`` with the reason, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+from typing import Iterable, Iterator, Mapping
+
+from .calibration import Calibration
+from .errors import QuarantineReason
+from .matching import TitleMatcher
+from .onet import CodeScore, OnetDecision, decide_onet
+from .profiles import ProfileIndex
+from .records import Alternative, Candidate, Classification, DescriptionCues, Label, Posting, QuarantineRecord, TitleCues
+from .settings import Settings
+
+UNKNOWN = "UNKNOWN"
+_POSTING_FIELDS = ("id", "title", "description", "company", "location", "posted_date", "url", "employment_type", "source", "line")
+_ALTERNATIVES = 2
+_EXPLAIN_CANDIDATES = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Classifier:
+    settings: Settings
+    lexicons: object
+    parser: object  # titles.TitleParser
+    matcher: TitleMatcher
+    profiles: ProfileIndex
+    analyzer: object  # skills.DescriptionAnalyzer
+    calibration: Calibration
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, lexicons=None, *, matcher: TitleMatcher | None = None) -> "Classifier":
+        """Load lexicons (unless given) and build the parser, matcher, profiles and analyzer once.
+
+        ``matcher`` replaces the default one (evaluation passes a matcher with held-out titles removed)."""
+        from .lexicons import load_lexicons
+        from .skills import DescriptionAnalyzer
+        from .titles import TitleParser
+
+        settings = settings or Settings.load()
+        if lexicons is None:
+            lexicons = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
+        return cls(
+            settings=settings,
+            lexicons=lexicons,
+            parser=TitleParser.build(lexicons),
+            matcher=matcher or TitleMatcher.build(lexicons, settings),
+            profiles=ProfileIndex.build(lexicons),
+            analyzer=DescriptionAnalyzer.build(lexicons, settings),
+            calibration=Calibration.load(settings.lexicon_dir),
+        )
+
+    # -- public API ------------------------------------------------------------------------------
+
+    def classify(self, posting: Posting | Mapping) -> Classification:
+        posting = self._as_posting(posting)
+        return self._label(posting, self.analyzer.analyze(posting))
+
+    def classify_many(
+        self, items: Iterable[Posting | QuarantineRecord | Mapping]
+    ) -> Iterator[Classification | QuarantineRecord]:
+        """Stream labels in batches of ``settings.nlp_batch_size``; every input yields exactly one output
+        (quarantine records pass through; a record that fails becomes a ``processing_error`` record)."""
+        it = iter(items)
+        while batch := list(islice(it, max(1, self.settings.nlp_batch_size))):
+            postings: list[Posting] = []
+            slots: list[Classification | QuarantineRecord | int] = []
+            for item in batch:
+                if isinstance(item, QuarantineRecord):
+                    slots.append(item)
+                    continue
+                try:
+                    postings.append(self._as_posting(item))
+                    slots.append(len(postings) - 1)
+                except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
+                    slots.append(_failed(item, exc))
+            cues = self._analyze_batch(postings)
+            for slot in slots:
+                if not isinstance(slot, int):
+                    yield slot
+                    continue
+                posting, desc = postings[slot], cues[slot]
+                if isinstance(desc, Exception):
+                    yield _failed(posting, desc)
+                    continue
+                try:
+                    yield self._label(posting, desc)
+                except Exception as exc:  # noqa: BLE001
+                    yield _failed(posting, exc)
+
+    def explain(self, title: str, description: str = "") -> str:
+        """A human-readable account of how a title (and description) would be labelled."""
+        posting = Posting(id="explain", title=title, description=description)
+        desc = self.analyzer.analyze(posting)
+        c = self._label(posting, desc)
+        tc = c.title_cues
+        lines = [f"title: {title!r}", f"  core: {tc.core!r}  normalised: {tc.normalised!r}"]
+        for cue in tc.cues:
+            lines.append(f"  cue {cue.kind}={cue.value!r} {cue.text!r} [{cue.start}:{cue.end}] ({cue.lexicon_row})")
+        if tc.parts:
+            lines.append(f"  parts: {list(tc.parts)}")
+        lines.append("title candidates:")
+        for cand in (c.candidates or ())[:_EXPLAIN_CANDIDATES]:
+            lines.append(
+                f"  {cand.score:.3f} {cand.method:<6} {cand.alias!r} -> {cand.onet_code or '-'} {cand.role_code}"
+                f" (row {cand.alias_id}, source {cand.source}, prior {cand.prior:.2f})"
+            )
+        if not c.candidates:
+            lines.append("  none")
+        elif len(c.candidates) > _EXPLAIN_CANDIDATES:
+            lines.append(f"  ... {len(c.candidates) - _EXPLAIN_CANDIDATES} more")
+        if desc.skills:
+            lines.append("description skills: " + ", ".join(f"{s.value} ({s.text!r})" for s in desc.skills))
+        for name, label in (("role", c.role), ("onet", c.onet), ("level", c.level)):
+            lines.append(f"{name}: {label.value or '-'} confidence {label.confidence:.2f} ({label.band})")
+            lines.append(f"  rule: {label.rule}")
+            lines.extend(f"  evidence: {e}" for e in label.evidence)
+        if c.onet_alternatives:
+            lines.append("alternatives: " + "; ".join(f"{a.code} {a.title} ({a.confidence:.2f})" for a in c.onet_alternatives))
+        lines.append(f"canon code: {c.canon_code or '-'}   needs review: {c.needs_review}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def to_frame(results: Iterable[Classification | QuarantineRecord]):
+        """Classifications as a pandas DataFrame with the output schema's columns (quarantine records skipped)."""
+        import pandas as pd
+
+        from .schema import COLUMNS, to_row
+
+        return pd.DataFrame([to_row(r) for r in results if isinstance(r, Classification)], columns=list(COLUMNS))
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def decide(self, title_cues: TitleCues, desc: DescriptionCues, description: str) -> tuple[tuple[Candidate, ...], OnetDecision]:
+        """Title candidates and the ranked O*NET decision (used by evaluation too)."""
+        candidates = self.matcher.match(title_cues)
+        skill_ids = tuple(dict.fromkeys(s.value for s in desc.skills))
+        return candidates, decide_onet(candidates, self.profiles, skill_ids, description)
+
+    def _as_posting(self, item: Posting | Mapping) -> Posting:
+        if isinstance(item, Posting):
+            return item
+        if isinstance(item, Mapping):
+            from .clean import clean_posting
+
+            known = {f: item[f] for f in _POSTING_FIELDS if item.get(f) is not None}
+            for name, value in known.items():
+                if name != "line" and not isinstance(value, str):
+                    raise TypeError(f"field {name!r} must be text, got {type(value).__name__}")
+            if not str(known.get("id", "")).strip():
+                raise ValueError("a posting needs an 'id'")
+            return clean_posting(Posting(**known), self.settings)[0]
+        raise TypeError(f"expected a Posting or a mapping with id/title/description, got {type(item).__name__}")
+
+    def _analyze_batch(self, postings: list[Posting]) -> list[DescriptionCues | Exception]:
+        try:
+            return list(self.analyzer.analyze_many(postings))
+        except Exception:  # noqa: BLE001 - find the record that fails, keep the others
+            out: list[DescriptionCues | Exception] = []
+            for p in postings:
+                try:
+                    out.append(self.analyzer.analyze(p))
+                except Exception as exc:  # noqa: BLE001
+                    out.append(exc)
+            return out
+
+    def _label(self, posting: Posting, desc: DescriptionCues) -> Classification:
+        from .levels import decide_level
+
+        title_cues = self.parser.parse(posting.title)
+        description = _without_boilerplate(posting)
+        candidates, decision = self.decide(title_cues, desc, description)
+        best = decision.best
+        if best is None:
+            role = Label(UNKNOWN, 0.0, f"unknown: {decision.rule}")
+            onet = Label("", 0.0, f"unknown: {decision.rule}")
+            role_name, onet_title, alternatives = "", "", ()
+        else:
+            role, role_name = self._role(best, decision)
+            onet = self._onet_label(best, decision)
+            onet_title = self.lexicons.onet_titles.get(onet.value, "")
+            alternatives = tuple(
+                Alternative(a.onet_code, self.lexicons.onet_titles.get(a.onet_code, ""), self.calibration.apply("onet", a.raw))
+                for a in decision.ranked[1 : 1 + _ALTERNATIVES]
+            )
+        occupation = self.lexicons.roles.get(self.lexicons.role_for_onet(onet.value)) if onet.value else None
+        level, employment_type = decide_level(
+            title_cues, desc, self.lexicons, role.value,
+            posting_employment_type=posting.employment_type,
+            job_zone=occupation.job_zone if occupation else None,
+        )
+        if self.calibration.curves.get("level") is not None:
+            level = Label(level.value, self.calibration.apply("level", level.confidence), level.rule, level.evidence)
+        canon_code = f"{role.value}.{level.value}" if best is not None and level.value else ""
+        threshold = self.settings.review_threshold
+        return Classification(
+            id=posting.id,
+            title=posting.title,
+            role=role,
+            role_name=role_name,
+            level=level,
+            employment_type=employment_type,
+            canon_code=canon_code,
+            onet=onet,
+            onet_title=onet_title,
+            onet_alternatives=alternatives,
+            skills=tuple(dict.fromkeys(s.value for s in desc.skills if s.attr("negated") != "true")),
+            years_experience_min=desc.years_experience_min,
+            education=desc.education.level if desc.education else "",
+            manages_people=desc.manages_people,
+            needs_review=min(role.confidence, onet.confidence, level.confidence) < threshold,
+            lexicon_version=getattr(self.lexicons, "version", ""),
+            title_cues=title_cues,
+            description_cues=desc,
+            candidates=candidates,
+            source=posting.source,
+            content_hash=posting.content_hash,
+        )
+
+    def _role(self, best: CodeScore, decision: OnetDecision) -> tuple[Label, str]:
+        canon = [c for c in best.support if c.source == "canon"]
+        confidence = self.calibration.apply("role", best.raw)
+        if canon:
+            c = canon[0]
+            code = c.role_code
+            rule = f"curated role: canon alias {c.alias!r} ({c.alias_id}, {c.method} {c.score:.2f}) agrees with O*NET {best.onet_code}"
+            evidence = tuple(f"{x.alias_id} {x.alias!r} ({x.method} {x.score:.2f})" for x in canon[:3])
+        else:
+            # a canon role without an O*NET mapping is ranked under its own code
+            code = best.onet_code if best.onet_code in self.lexicons.roles else self.lexicons.role_for_onet(best.onet_code)
+            how = "description profile" if not best.support else f"title alias {best.support[0].alias!r}"
+            rule = f"generated O*NET role for {best.onet_code} ({how}); no canon alias agrees"
+            evidence = tuple(f"{x.alias_id} {x.alias!r} ({x.source}, {x.method} {x.score:.2f})" for x in best.support[:3])
+        role = self.lexicons.roles.get(code)
+        return Label(code, confidence, rule, evidence), (role.title if role is not None else "")
+
+    def _onet_label(self, best: CodeScore, decision: OnetDecision) -> Label:
+        evidence = [f"{x.alias_id} {x.alias!r} ({x.source}, {x.method} {x.score:.2f}, prior {x.prior:.2f})" for x in best.support[:3]]
+        p = best.profile
+        if p is not None:
+            evidence.append(
+                f"profile {p.key}: fit {p.score:.2f} (skills {p.skill_score:.2f}, text {p.text_score:.2f})"
+                + (f"; shared skills {', '.join(p.shared_skills[:8])}" if p.shared_skills else "")
+                + (f"; terms {', '.join(p.top_terms)}" if p.top_terms else "")
+            )
+        rule = f"{decision.rule}: best combined score {best.combined:.3f} (title {best.title_score:.3f}), share {best.share:.2f}"
+        return Label(best.onet_code, self.calibration.apply("onet", best.raw), rule, tuple(evidence))
+
+
+def _without_boilerplate(posting: Posting) -> str:
+    text = posting.description
+    for start, end in sorted(posting.boilerplate, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def _failed(item, exc: Exception) -> QuarantineRecord:
+    get = item.get if isinstance(item, Mapping) else (lambda k, d="": getattr(item, k, d))
+    excerpt = str(get("title", "") or "")[:80]
+    return QuarantineRecord(
+        reason=QuarantineReason.PROCESSING_ERROR.value,
+        detail=f"{type(exc).__name__}: {exc}"[:300],
+        source=str(get("source", "") or ""),
+        line=int(get("line", 0) or 0) if str(get("line", 0) or 0).isdigit() else 0,
+        excerpt=excerpt,
+        id=str(get("id", "") or ""),
+    )

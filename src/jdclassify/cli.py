@@ -1,0 +1,188 @@
+"""The ``jdclassify`` command: a thin argparse shell over the library.
+
+Commands: ``classify`` (files -> labelled table), ``explain`` (how one title is labelled),
+``eval`` (accuracy and calibration on a gold set), ``lexicons stats|check``.
+A JdclassifyError prints one line saying what to do and exits 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import InputError, JdclassifyError
+from .settings import Settings
+
+EXIT_USAGE = 2
+
+_CLASSIFY_EPILOG = """\
+examples:
+  jdclassify classify postings.jsonl --out labelled.parquet
+  jdclassify classify feeds/ --out out/                  # a directory: Parquet partitioned by run_date/source
+  jdclassify classify a.csv b.jsonl.gz --out labelled.csv --workers 4
+  jdclassify classify postings.jsonl --out labelled.jsonl --review-threshold 0.6
+
+The output format follows --out: .csv (spreadsheet-safe), .jsonl, .parquet, or a directory.
+Records that cannot be classified go to a quarantine table beside the output with a reason code;
+a manifest JSON (inputs with sha256, counts, versions, settings) is written beside it too.
+The minimal input is a JSONL file of objects with "id", "title" and optionally "description".
+"""
+
+_EXPLAIN_EPILOG = """\
+examples:
+  jdclassify explain "Senior Backend Engineer"
+  jdclassify explain "Sr. Data Scientist II" --description posting.txt
+  cat posting.txt | jdclassify explain "Staff Nurse" --description -
+"""
+
+_EVAL_EPILOG = """\
+examples:
+  jdclassify eval
+  jdclassify eval --gold samples/gold/gold.csv --no-heldout
+  jdclassify eval --gold my_gold.csv --postings my_postings.jsonl
+"""
+
+_LEXICONS_EPILOG = """\
+examples:
+  jdclassify lexicons stats                 # counts and lexicon_version
+  jdclassify lexicons check                 # validate every file; file:line:column on error
+  jdclassify lexicons check --overlay-dir my_roles/
+"""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.load(args.config)
+    values = {}
+    for name in ("review_threshold", "keep_raw_description", "overlay_dir", "lexicon_dir"):
+        value = getattr(args, name, None)
+        if value is not None and value is not False:
+            values[name] = value
+    return settings.with_values(values, origin="command line") if values else settings
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from .run import run_batch
+
+    settings = _settings(args)
+    workers = args.workers if args.workers is not None else settings.workers
+    if workers < 1:
+        raise InputError(f"--workers must be 1 or more, not {workers}")
+    summary = run_batch(args.inputs, args.out, settings, workers=workers, progress=not args.no_progress)
+    print(summary.format())
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .classify import Classifier
+
+    description = ""
+    if args.description == "-":
+        description = sys.stdin.read()
+    elif args.description:
+        try:
+            description = Path(args.description).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise InputError(f"cannot read --description {args.description}: {exc.strerror}; give a readable text file or -") from exc
+    print(Classifier.load(_settings(args)).explain(args.title, description))
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import format_report, run_eval
+
+    settings = _settings(args)
+    gold = args.gold
+    if gold is None:
+        shipped = settings.lexicon_dir.parent / "samples" / "gold" / "gold.csv"
+        gold = shipped if shipped.is_file() else None
+    elif not Path(gold).is_file():
+        raise InputError(f"gold set not found: {gold}; give a CSV with --gold, or omit it to use samples/gold/gold.csv")
+    report = run_eval(settings, gold=gold, postings=args.postings, heldout=not args.no_heldout)
+    print(format_report(report))
+    return 0
+
+
+def _cmd_lexicons(args: argparse.Namespace) -> int:
+    from .lexicons import load_lexicons
+
+    settings = _settings(args)
+    lex = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
+    if args.action == "check":
+        print(f"ok: lexicons in {settings.lexicon_dir}" + (f" + overlay {settings.overlay_dir}" if settings.overlay_dir else "")
+              + f" are valid (lexicon_version {lex.version})")
+        return 0
+    canon = sum(1 for code in lex.roles if not code.startswith("SOC"))
+    print(f"lexicon_version  {lex.version}")
+    print(f"lexicon_dir      {settings.lexicon_dir}")
+    print(f"roles            {len(lex.roles):,} ({canon:,} canon, {len(lex.roles) - canon:,} generated from O*NET)")
+    print(f"title aliases    {len(lex.aliases):,}")
+    print(f"levels           {len(lex.levels)} ({', '.join(lex.levels)})")
+    print(f"skills           {len(lex.skills):,}")
+    print(f"O*NET codes      {len(lex.onet_titles):,} ({len(lex.occupation_skills):,} with skills, {len(lex.occupation_tasks):,} with tasks)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="TOML", help="settings file ([jdclassify] table); env JDCLASSIFY_* overrides it")
+    common.add_argument("--lexicon-dir", type=Path, help="lexicon folder (default: the shipped lexicons/)")
+    common.add_argument("--overlay-dir", type=Path, help="a folder of extra roles/aliases/skills added to the lexicons")
+
+    parser = argparse.ArgumentParser(
+        prog="jdclassify",
+        description="Classify job postings into a canon role, a level and an O*NET-SOC occupation, with confidence and evidence.",
+        epilog="Run 'jdclassify COMMAND --help' for a command's options and examples.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    raw = argparse.RawDescriptionHelpFormatter
+
+    p = sub.add_parser("classify", parents=[common], help="label postings from files into a table",
+                       description="Label job postings from files (JSONL, CSV/TSV, JSON, HTML, .gz, directories).",
+                       epilog=_CLASSIFY_EPILOG, formatter_class=raw)
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories of postings")
+    p.add_argument("--out", required=True, metavar="PATH", help="output: .csv, .jsonl, .parquet, or a directory")
+    p.add_argument("--workers", type=int, metavar="N", help="processes to classify with (default 1)")
+    p.add_argument("--review-threshold", type=float, metavar="X", help="labels below this confidence set needs_review (0-1)")
+    p.add_argument("--keep-raw-description", action="store_true", help="keep each description as read (sets settings.keep_raw_description)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
+    p.set_defaults(func=_cmd_classify)
+
+    p = sub.add_parser("explain", parents=[common], help="show how a title is labelled, step by step",
+                       description="Show the cues, candidates, rules and evidence behind one title's labels.",
+                       epilog=_EXPLAIN_EPILOG, formatter_class=raw)
+    p.add_argument("title", help="the job title, quoted")
+    p.add_argument("--description", metavar="FILE", help="a text file with the posting's description ('-' for stdin)")
+    p.set_defaults(func=_cmd_explain)
+
+    p = sub.add_parser("eval", parents=[common], help="accuracy and calibration on a gold set",
+                       description="Evaluate role, level and O*NET accuracy and calibration error on a gold set.",
+                       epilog=_EVAL_EPILOG, formatter_class=raw)
+    p.add_argument("--gold", metavar="CSV", help="gold set (default: samples/gold/gold.csv when present)")
+    p.add_argument("--postings", metavar="PATH", help="the postings the gold set labels (default: samples/postings next to the gold file)")
+    p.add_argument("--no-heldout", action="store_true", help="skip the held-out O*NET reported-titles test fold")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("lexicons", parents=[common], help="lexicon statistics and validation",
+                       description="Show lexicon statistics, or validate every lexicon file.",
+                       epilog=_LEXICONS_EPILOG, formatter_class=raw)
+    p.add_argument("action", choices=("stats", "check"), help="stats: counts and version; check: validate (exit 2 on error)")
+    p.set_defaults(func=_cmd_lexicons)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except JdclassifyError as exc:
+        print(f"jdclassify {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("jdclassify: interrupted; earlier output was left as it was", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,304 @@
+"""``jdclassify eval``: accuracy and calibration on a gold set and on held-out O*NET reported titles.
+
+Held-out titles: every ``onet_reported`` alias row (O*NET "Sample of Reported Titles") is split by a
+hash of its normalised title into a calibration fold (fits ``lexicons/calibration.json``) and a test
+fold (reported here). For each fold the matcher is rebuilt with that fold's titles removed from the
+alias index, whatever their source, so the score measures generalisation, not lookup. A "messy" copy of the test
+fold (ALL CAPS, plurals, SR/MGR/ENGR/ASSOC, a typo) is made deterministically from it.
+O*NET correctness is judged at the 6-digit SOC level; calibration targets the same event.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from .calibration import Calibration, expected_calibration_error
+from .records import Classification, Posting
+from .settings import Settings
+from .titles import normalise_title
+
+CALIBRATION_FOLD, TEST_FOLD = 0, 1
+FOLD_RULE = "sha1(normalise_title(title)) mod 2: 0 = calibration fold, 1 = test fold"
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One evaluation item: a posting and its gold labels (gold O*NET codes may be several)."""
+
+    posting: Posting
+    onet_codes: frozenset[str] = frozenset()
+    role: str = ""
+    level: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    example: Example
+    onet: str
+    onet_confidence: float
+    role: str
+    role_confidence: float
+    level: str
+    level_confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class SetScores:
+    name: str
+    n: int
+    answered: float  # share with any O*NET code (not UNKNOWN)
+    soc6: float | None
+    minor: float | None  # SOC minor group, e.g. 15-12
+    major: float | None  # SOC major group, e.g. 15
+    role: float | None
+    level: float | None
+    coverage_50: float
+    accuracy_50: float | None
+    coverage_80: float
+    accuracy_80: float | None
+    ece_onet: float | None
+    ece_role: float | None
+    ece_level: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    sets: tuple[SetScores, ...]
+    lexicon_version: str
+    calibration: str  # what the calibration in use was fitted on
+    notes: tuple[str, ...] = field(default=())
+
+
+# -- data --------------------------------------------------------------------------------------------
+
+
+def fold_of(title: str) -> int:
+    return int(hashlib.sha1(normalise_title(title).encode()).hexdigest(), 16) % 2
+
+
+def reported_titles(lexicons) -> dict[str, tuple[str, frozenset[str]]]:
+    """Normalised reported title -> (a raw spelling, gold O*NET codes), from ``onet_reported`` alias rows."""
+    codes: dict[str, set[str]] = defaultdict(set)
+    raw: dict[str, str] = {}
+    for a in lexicons.aliases:
+        if a.source == "onet_reported" and a.onet_code:
+            key = normalise_title(a.alias)
+            if key:
+                codes[key].add(a.onet_code)
+                raw.setdefault(key, a.alias)
+    return {k: (raw[k], frozenset(v)) for k, v in sorted(codes.items())}
+
+
+def heldout_examples(lexicons, fold: int) -> list[Example]:
+    out = []
+    for key, (title, codes) in reported_titles(lexicons).items():
+        if fold_of(title) == fold:
+            out.append(Example(Posting(id=f"reported:{key}", title=title), codes, _gold_role(lexicons, codes)))
+    return out
+
+
+_ABBREV = (("senior", "SR"), ("manager", "MGR"), ("engineer", "ENGR"), ("associate", "ASSOC"))
+
+
+def messy(title: str) -> str:
+    """A deterministic messy spelling: SR/MGR/ENGR/ASSOC always; then ALL CAPS, a plural or a typo by hash."""
+    h = int(hashlib.md5(title.encode()).hexdigest(), 16)
+    out = title
+    for word, abbr in _ABBREV:
+        out = re.sub(rf"\b{word}\b", abbr, out, flags=re.IGNORECASE)
+    kind = h % 3
+    if kind == 0:
+        return out.upper()
+    if kind == 1:
+        words = out.split()
+        last = words[-1]
+        if last[-1:].isalpha() and not last.lower().endswith("s"):
+            words[-1] = last[:-1] + "ies" if last.lower().endswith("y") and len(last) > 3 else last + "s"
+        return " ".join(words)
+    words = out.split()
+    i = max(range(len(words)), key=lambda j: (len(words[j]), -j))
+    w = words[i]
+    if len(w) >= 5:
+        p = 1 + (h >> 4) % (len(w) - 3)
+        words[i] = w[:p] + w[p + 1] + w[p] + w[p + 2 :]  # swap two inner letters
+    return " ".join(words)
+
+
+def messy_examples(examples: Sequence[Example]) -> list[Example]:
+    return [replace(e, posting=replace(e.posting, id=e.posting.id + ":messy", title=messy(e.posting.title))) for e in examples]
+
+
+def gold_examples(gold: str | Path, postings: str | Path, settings: Settings) -> list[Example]:
+    """Gold rows (id, onet_code, role_code, level; extra columns ignored) joined to postings by id."""
+    from .io.readers import read_postings
+
+    with open(gold, newline="", encoding="utf-8") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    found = {p.id: p for p in read_postings([postings], settings) if isinstance(p, Posting) and p.id in rows}
+    out = []
+    for gid, r in rows.items():
+        if gid not in found:
+            continue
+        codes = frozenset(c.strip() for c in re.split(r"[|;]", r.get("onet_code", "") or "") if c.strip())
+        out.append(Example(found[gid], codes, (r.get("role_code") or r.get("role") or "").strip(), (r.get("level") or "").strip()))
+    return out
+
+
+def _gold_role(lexicons, codes: frozenset[str]) -> str:
+    for code in sorted(codes):
+        try:
+            return lexicons.role_for_onet(code)
+        except KeyError:
+            continue
+    return ""
+
+
+# -- scoring -----------------------------------------------------------------------------------------
+
+
+def predict(classifier, examples: Sequence[Example]) -> list[Prediction]:
+    out = []
+    results = classifier.classify_many([e.posting for e in examples])
+    for e, c in zip(examples, results):
+        if not isinstance(c, Classification):
+            out.append(Prediction(e, "", 0.0, "", 0.0, "", 0.0))
+            continue
+        out.append(Prediction(e, c.onet.value, c.onet.confidence, c.role.value, c.role.confidence, c.level.value, c.level.confidence))
+    return out
+
+
+def soc_match(pred: str, gold: Iterable[str], chars: int) -> bool:
+    return bool(pred) and any(pred[:chars] == g[:chars] for g in gold)
+
+
+def role_correct(lexicons, p: Prediction) -> bool:
+    """The gold role, or a canon role whose O*NET mappings include a gold code."""
+    if p.example.role and p.role == p.example.role:
+        return True
+    role = lexicons.roles.get(p.role)
+    if role is None or role.origin != "canon":
+        return False
+    mapped = {m.code for m in role.mappings} | {role.onet_code}
+    return bool(mapped & p.example.onet_codes) or soc_match(role.onet_code, p.example.onet_codes, 7)
+
+
+def score(name: str, preds: Sequence[Prediction], lexicons) -> SetScores:
+    n = len(preds)
+    with_onet = [p for p in preds if p.example.onet_codes]
+    soc6 = [soc_match(p.onet, p.example.onet_codes, 7) for p in with_onet]
+    conf = [p.onet_confidence for p in with_onet]
+
+    def mean(xs) -> float | None:
+        return float(np.mean(xs)) if len(xs) else None
+
+    def at(t: float) -> tuple[float, float | None]:
+        chosen = [ok for ok, c in zip(soc6, conf) if c >= t]
+        return (len(chosen) / len(soc6) if soc6 else 0.0), mean(chosen)
+
+    with_role = [p for p in preds if p.example.role or p.example.onet_codes]
+    roles = [role_correct(lexicons, p) for p in with_role]
+    with_level = [p for p in preds if p.example.level]
+    levels = [p.level == p.example.level for p in with_level]
+    c50, a50 = at(0.5)
+    c80, a80 = at(0.8)
+    return SetScores(
+        name=name,
+        n=n,
+        answered=sum(bool(p.onet) for p in preds) / n if n else 0.0,
+        soc6=mean(soc6),
+        minor=mean([soc_match(p.onet, p.example.onet_codes, 5) for p in with_onet]),
+        major=mean([soc_match(p.onet, p.example.onet_codes, 2) for p in with_onet]),
+        role=mean(roles),
+        level=mean(levels),
+        coverage_50=c50,
+        accuracy_50=a50,
+        coverage_80=c80,
+        accuracy_80=a80,
+        ece_onet=expected_calibration_error(conf, soc6) if soc6 else None,
+        ece_role=expected_calibration_error([p.role_confidence for p in with_role], roles) if roles else None,
+        ece_level=expected_calibration_error([p.level_confidence for p in with_level], levels) if levels else None,
+    )
+
+
+# -- running -----------------------------------------------------------------------------------------
+
+
+def heldout_classifier(settings: Settings, lexicons, fold: int, calibration: Calibration | None = None):
+    """A Classifier whose matcher has every title of ``fold`` removed from the alias index (from every
+    source, not only ``onet_reported``); the other fold's titles stay, as any known alias would."""
+    from .classify import Classifier
+    from .matching import TitleMatcher
+
+    excluded = frozenset(k for k, (title, _) in reported_titles(lexicons).items() if fold_of(title) == fold)
+    matcher = TitleMatcher.build(lexicons, settings, exclude_aliases=excluded)
+    clf = Classifier.load(settings, lexicons, matcher=matcher)
+    return clf if calibration is None else replace(clf, calibration=calibration)
+
+
+def run_eval(
+    settings: Settings | None = None,
+    *,
+    gold: str | Path | None = None,
+    postings: str | Path | None = None,
+    heldout: bool = True,
+    classifier_factory: Callable[[Settings, object], object] | None = None,
+    lexicons=None,
+) -> EvalReport:
+    """Score the gold set (if given) with the full classifier, and the held-out test fold (plain and messy)
+    with a classifier that has not seen those titles. ``classifier_factory(settings, lexicons)`` replaces the
+    default classifier for the gold set. ``postings`` defaults to ``samples/postings`` next to the gold file."""
+    from .classify import Classifier
+    from .lexicons import load_lexicons
+
+    settings = settings or Settings.load()
+    lexicons = lexicons or load_lexicons(settings.lexicon_dir, settings.overlay_dir)
+    sets: list[SetScores] = []
+    notes: list[str] = []
+    calibration = Calibration.load(settings.lexicon_dir)
+    if gold is not None:
+        gold = Path(gold)
+        postings = Path(postings) if postings else gold.parent.parent / "postings"
+        factory = classifier_factory or (lambda s, lx: Classifier.load(s, lx))
+        examples = gold_examples(gold, postings, settings)
+        sets.append(score(f"gold ({gold.name})", predict(factory(settings, lexicons), examples), lexicons))
+        if not examples:
+            notes.append(f"no gold row of {gold} matched a posting id under {postings}")
+    if heldout:
+        clf = heldout_classifier(settings, lexicons, TEST_FOLD)
+        test = heldout_examples(lexicons, TEST_FOLD)
+        sets.append(score("held-out reported titles (test fold)", predict(clf, test), lexicons))
+        sets.append(score("held-out reported titles, messy (test fold)", predict(clf, messy_examples(test)), lexicons))
+        notes.append(f"held-out split: {FOLD_RULE}; test-fold titles removed from the alias index for every source")
+    fitted = f"{calibration.fitted_on} (lexicon {calibration.lexicon_version}, {calibration.fitted_at})" if calibration.fitted else "not calibrated (raw scores)"
+    if calibration.fitted and calibration.lexicon_version != lexicons.version:
+        notes.append(f"calibration was fitted on lexicon {calibration.lexicon_version}, lexicons are {lexicons.version}: refit with scripts/fit_calibration.py")
+    return EvalReport(tuple(sets), lexicons.version, fitted, tuple(notes))
+
+
+def format_report(report: EvalReport) -> str:
+    def pct(x: float | None) -> str:
+        return "   n/a" if x is None else f"{100 * x:5.1f}%"
+
+    def num(x: float | None) -> str:
+        return "  n/a" if x is None else f"{x:.3f}"
+
+    lines = [f"lexicon {report.lexicon_version}; calibration: {report.calibration}"]
+    for s in report.sets:
+        lines += [
+            f"\n{s.name}: n={s.n}, answered {pct(s.answered)}",
+            f"  O*NET 6-digit SOC {pct(s.soc6)}   minor group {pct(s.minor)}   major group {pct(s.major)}",
+            f"  role {pct(s.role)}   level {pct(s.level)}",
+            f"  confidence >= 0.5: coverage {pct(s.coverage_50)}, accuracy {pct(s.accuracy_50)}",
+            f"  confidence >= 0.8: coverage {pct(s.coverage_80)}, accuracy {pct(s.accuracy_80)}",
+            f"  ECE (10 bins): onet {num(s.ece_onet)}   role {num(s.ece_role)}   level {num(s.ece_level)}",
+        ]
+    lines += [f"note: {n}" for n in report.notes]
+    return "\n".join(lines)

@@ -1,0 +1,350 @@
+"""Years of experience, education, people management and body level phrases, read from raw text.
+
+These cues are regexes over the description (with boilerplate already blanked out, so offsets are
+the description's own): they need no tokens, and the tokenizer is the expensive part of the
+pipeline. Every cue names its rule as ``experience.py:<kind>:<name>``. Regexes use bounded or
+possessive repeats only, so hostile input stays linear.
+
+Requirement (required vs preferred) comes from ``TextLayout``: a sentence saying "preferred",
+"a plus", "nice to have", … or a section headed that way makes its cues preferred.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .records import Cue, Education
+
+# --------------------------------------------------------------------------------------------
+# Text layout: sentences and preferred sections (shared with skills.py)
+# --------------------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n|•|\u2022|(?<=\S)\s{3,}+")
+# "Nice to have: X, Y" / "preferably X" cover what follows, to the end of the sentence.
+_PREFERRED_BEFORE = re.compile(
+    r"\b(?:nice[- ]to[- ]haves?|preferred(?:\s++(?:qualifications|skills|experience))?|desired(?:\s++skills)?|bonus\s++points"
+    r"|pluses|good\s++to\s++have)\s*+:|\b(?:preferably|ideally|bonus\s++points\s++(?:for|if)|bonus\s++if)\b",
+    re.IGNORECASE,
+)
+# "X preferred" / "X is a plus" cover their own clause, back to the last ";", "(", " - " or sentence start.
+_PREFERRED_AFTER = re.compile(
+    r"\b(?:preferred|a\s++(?:big\s++|huge\s++)?plus|(?:is\s++)?a\s++bonus|desired|desirable|advantageous|an\s++advantage"
+    r"|an\s++asset|would\s++be\s++(?:great|nice|helpful|beneficial)|nice[- ]to[- ]have|is\s++helpful|are\s++helpful)\b",
+    re.IGNORECASE,
+)
+_PREFERRED = re.compile(f"{_PREFERRED_BEFORE.pattern}|{_PREFERRED_AFTER.pattern}", re.IGNORECASE)
+_CLAUSE_START = re.compile(r".*[;(]|.*\s[-–]\s", re.DOTALL)
+_HEADING = re.compile(r"^[ \t]*+(?:#{1,4}[ \t]*+)?([^\s\-*•·–\d][^\n.!?]{1,59}?)[ \t]*+(:?)[ \t]*+$", re.MULTILINE)
+_REQUIRED_HEADING = re.compile(
+    r"\b(?:required|requirements|must[- ]haves?|qualifications|what\s++you(?:'ll|\s++will)?\s++(?:need|bring|do)"
+    r"|responsibilities|about|who\s++you\s++are|you\s++have|skills|experience|the\s++role|duties|benefits|perks)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"\b(?:no|not|without|never|n't|nor)\b[^.\n;]{0,40}?$|^[^.\n;]{0,30}?\b(?:not\s++(?:required|necessary|needed|a\s++must)"
+    r"|isn't\s++required|is\s++not\s++required|unnecessary)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TextLayout:
+    """Sentence boundaries and preferred regions of one text (character offsets)."""
+
+    text: str
+    starts: tuple[int, ...]  # sentence start offsets, ascending
+    preferred: tuple[tuple[int, int], ...]  # regions whose cues are "preferred"
+
+    @classmethod
+    def of(cls, text: str) -> "TextLayout":
+        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        starts = sorted(set(s for s in starts if s < len(text))) or [0]
+        regions: list[tuple[int, int]] = []
+        # sections: a short heading line mentioning "preferred"/"nice to have" runs to the next heading
+        heading_spans = [(m.start(), m.end(), m.group(1)) for m in _HEADING.finditer(text)
+                         if len(m.group(1).split()) <= (8 if m.group(2) else 5)]
+        for i, (s, e, words) in enumerate(heading_spans):
+            if _PREFERRED.search(words):
+                nxt = next((h[0] for h in heading_spans[i + 1:] if _REQUIRED_HEADING.search(h[2])
+                            and not _PREFERRED.search(h[2])), len(text))
+                regions.append((s, nxt))
+        layout = cls(text, tuple(starts), ())
+        for m in _PREFERRED_BEFORE.finditer(text):
+            regions.append((m.start(), layout.sentence(m.start())[1]))
+        for m in _PREFERRED_AFTER.finditer(text):
+            s = max(layout.sentence(m.start())[0], m.start() - 300)  # a clause is short; bounded keeps this linear
+            if _PREFERRED_BEFORE.match(text, m.start()):
+                continue
+            clause = _CLAUSE_START.match(text, s, m.start())
+            regions.append((clause.end() if clause else s, m.end()))
+        return cls(text, tuple(starts), tuple(sorted(regions)))
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        start = self.starts[max(i, 0)]
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+        return start, end
+
+    def requirement(self, pos: int) -> str:
+        i = bisect.bisect_right(self.preferred, (pos, len(self.text) + 1))
+        for s, e in self.preferred[max(0, i - 8):i]:
+            if s <= pos < e:
+                return "preferred"
+        return "required"
+
+    def negated(self, start: int, end: int) -> bool:
+        """A negation just before the phrase, or "not required" just after it, in the same sentence."""
+        s, e = self.sentence(start)
+        before = self.text[max(s, start - 40):start]
+        after = self.text[end:min(e, end + 30)]
+        return bool(_NEGATION.search(before)) and not re.search(r"\b(?:not\s++only|no\s++matter)\b", before, re.I) \
+            or bool(re.match(r"^[^.\n;]{0,30}?\b(?:not\s++(?:required|necessary|needed|a\s++must)|isn't\s++required"
+                             r"|unnecessary)\b", after, re.IGNORECASE))
+
+
+# --------------------------------------------------------------------------------------------
+# Years of experience
+# --------------------------------------------------------------------------------------------
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "a": 1, "an": 1,
+}
+_NUM = r"(?:\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+_YEARS = re.compile(
+    rf"(?<![\w$£€.,(])(?P<qual>(?:at\s++least|a\s++minimum\s++of|minimum\s++of|minimum|min\.?|over|more\s++than|"
+    rf"upwards\s++of|no\s++less\s++than)\s++)?(?P<low>{_NUM})(?:\s*+\(\d{{1,2}}\))?\s*+(?P<plus>\+|plus)?"
+    rf"(?:\s*+(?:-|–|to|or)\s*+(?P<high>{_NUM})(?:\s*+\(\d{{1,2}}\))?\s*+\+?)?\s*+(?:years?|yrs?)(?:[’']s?)?"
+    rf"(?![\w-])",
+    re.IGNORECASE,
+)
+_EXPERIENCE_AFTER = re.compile(
+    r"^[\s,]*+(?:of\s++|in\s++|with\s++)?(?:(?:full[- ]time|relevant|related|professional|progressive|proven|"
+    r"hands[- ]on|industry|practical|demonstrated|direct|post[- ]\w+|working|paid|combined|previous|prior|total|"
+    r"overall|recent|applicable|commercial|clinical|technical|managerial|leadership|supervisory|successful|"
+    r"verifiable|similar|work|\w+-related)\s++){0,3}(?:experience|exp\b|working|work(?:ing)?\s++(?:as|in|with)|"
+    r"in\s++(?:a|an|the)\s++\w+|as\s++(?:a|an)\s++|(?:of|in|with|using)\s++[A-Za-z])",
+    re.IGNORECASE,
+)
+_EXPERIENCE_BEFORE = re.compile(
+    r"(?:experience|exp)[^.\n;]{0,25}$|(?:experience|exp)\s*+(?:required|needed|level)?\s*+[:\-–]\s*+$",
+    re.IGNORECASE,
+)
+_NOT_EXPERIENCE_AFTER = re.compile(
+    r"^\s*+(?:old|of\s++age|ago|in\s++business|of\s++(?:history|service|operation|growth|innovation|excellence|"
+    r"success|tradition)|warranty|anniversary|running|later|from\s++now|contract|term|commitment|lease|"
+    r"(?:of\s++)?(?:continuous\s++)?(?:operation|existence))\b",
+    re.IGNORECASE,
+)
+_NOT_EXPERIENCE_BEFORE = re.compile(
+    r"\b(?:founded|established|since|for\s++(?:over|more\s++than|nearly|almost)|age[sd]?|aged|anniversary|celebrat\w*"
+    r"|history\s++of|(?:has|have)\s++been|serving|served|trusted\s++for|401\s*+\(?k\)?)\W{0,3}[^.\n;]{0,12}$",
+    re.IGNORECASE,
+)
+
+
+_PART_OF = re.compile(r"\b(?:including|incl\.|of\s++which|with|plus)\s*+$", re.IGNORECASE)
+
+
+def _number(text: str) -> float:
+    text = text.lower()
+    return float(_WORD_NUMBERS[text]) if text in _WORD_NUMBERS else float(text)
+
+
+# --------------------------------------------------------------------------------------------
+# Education
+# --------------------------------------------------------------------------------------------
+
+EDUCATION_ORDER = ("none", "high_school", "vocational", "associate", "bachelor", "master", "doctorate")
+_EDUCATION_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("none", re.compile(r"\b(?:no\s++(?:college\s++|university\s++|formal\s++)?(?:degree|diploma|formal\s++education)"
+                        r"(?:\s++(?:is\s++)?(?:required|necessary|needed))?|degree\s++(?:is\s++)?not\s++(?:required|necessary))\b",
+                        re.IGNORECASE)),
+    ("doctorate", re.compile(r"\b(?:ph\.?\s?d\.?|doctorate|doctoral\s++degree|pharm\.?\s?d|d\.?n\.?p\.?)(?!\w)|\bJ\.?D\.?(?!\w)|"
+                             r"\bPhD(?=s?\b)", re.IGNORECASE)),
+    ("master", re.compile(r"(?i:\b(?:master[’']?s?(?:\s++degree|\s++of\s++\w+|\s++in\b)|mba|m\.\s?s\.|m\.?\s?sc\.?|m\.?\s?eng"
+                          r"|graduate\s++degree|advanced\s++degree)(?!\w))|(?<![\w/])MS(?!\s++(?:Office|Excel|Word|SQL|Teams|"
+                          r"Project|Access|Outlook|PowerPoint|Dynamics|Visio|Azure|Windows|Power))(?![\w-])|(?<=/)MS\b")),
+    ("bachelor", re.compile(r"(?i:\b(?:bachelor[’']?s?|b\.\s?s\.|b\.\s?a\.|b\.?\s?sc\.?|b\.?\s?eng|b\.?\s?tech|"
+                            r"undergraduate\s++degree|(?:4|four)[- ]year\s++(?:college\s++|university\s++)?degree|"
+                            r"college\s++degree|university\s++degree)(?!\w)|\b(?:a|the)\s++degree\s++in\b)"
+                            r"|(?<![\w/])(?:BS|BA)(?![\w-])")),
+    ("associate", re.compile(r"(?i:\b(?:associate[’']?s?\s++degree|a\.a\.s?\.|(?:2|two)[- ]year\s++degree)(?!\w))"
+                             r"|\bAAS?\s++degree\b")),
+    ("vocational", re.compile(r"\b(?:vocational|trade\s++school|technical\s++(?:school|college|diploma)|"
+                              r"post[- ]?secondary\s++(?:certificate|training|non[- ]degree))\b", re.IGNORECASE)),
+    ("high_school", re.compile(r"\b(?:high\s++school|secondary\s++school|hs\s++diploma|ged)\b|\bG\.E\.D\b", re.IGNORECASE)),
+)
+_EQUIVALENT = re.compile(r"\bor\s++(?:an?\s++)?equivalent\b|\bequivalent\s++(?:work\s++|practical\s++)?experience\b",
+                         re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------------------------
+# People management and level phrases
+# --------------------------------------------------------------------------------------------
+
+_PEOPLE = r"(?:team|teams|staff|group|department|people|employees|engineers|analysts|scientists|developers|managers|" \
+          r"nurses|technicians|associates|specialists|designers|researchers|reps|representatives|talent|direct\s++reports)"
+_MANAGEMENT: tuple[tuple[str, re.Pattern], ...] = (
+    ("no_reports", re.compile(r"\b(?:no|without)\s++direct\s++reports\b|\bindividual[- ]contributor\s++(?:role|position)\b",
+                              re.IGNORECASE)),
+    ("direct_reports", re.compile(r"\b(?:\d{1,3}\+?\s++)?direct\s++reports\b", re.IGNORECASE)),
+    ("team_of_n", re.compile(rf"\b(?:lead|leads|leading|manage|manages|managing|supervise|supervises|supervising|oversee|"
+                             rf"oversees|overseeing|run|build)\s++(?:and\s++\w+\s++)?(?:a|the|our|your)?\s*+(?:\w+\s++){{0,2}}"
+                             rf"(?:team|group|staff|organi[sz]ation)\s++of\s++(?:\d{{1,3}}|{_NUM})\b", re.IGNORECASE)),
+    ("manage_managers", re.compile(r"\b(?:manage|managing|lead|leading)\s++(?:other\s++)?(?:managers|leaders|a\s++team\s++of\s++managers)\b",
+                                   re.IGNORECASE)),
+    ("hire_develop", re.compile(r"\b(?:hire|hiring|recruit|recruiting),?\s++(?:\w+,\s++)?(?:and\s++)?(?:develop|grow|mentor|coach|"
+                                r"retain|manage|lead)\w*\s++(?:and\s++\w+\s++)?(?:a\s++|the\s++|your\s++|our\s++)?"
+                                rf"(?:\w+\s++){{0,2}}{_PEOPLE}", re.IGNORECASE)),
+    ("build_lead_team", re.compile(r"\bbuild\w*\s++(?:and|&)\s++(?:lead|grow|manage|scale)\w*\s++(?:a|the|our|your)\s++"
+                                   r"(?:\w+\s++){0,2}(?:team|teams|group|organi[sz]ation)\b", re.IGNORECASE)),
+    ("manage_team", re.compile(rf"\b(?:manage|manages|managing|supervise|supervises|supervising|lead|leads|leading)\s++"
+                               rf"(?:and\s++(?:develop|mentor|grow)\s++)?(?:a|the|our|your)\s++(?:\w+\s++){{0,2}}{_PEOPLE}\b"
+                               r"(?!\s*+(?:meetings?|projects?|initiatives?|efforts?|discussions?|'s))",
+                               re.IGNORECASE)),
+    ("lead_people", re.compile(r"(?<!with\s)(?<!and\s)\b(?:lead|leads|manage|manages|supervise|supervises)\s++(?:\d{1,3}|"
+                               r"two|three|four|five|six|seven|eight|nine|ten|several|multiple)\s++(?:\w+\s++){0,3}"
+                               r"(?:directors|managers|engineers|analysts|scientists|developers|nurses|technicians|"
+                               r"specialists|designers|researchers|employees|staff|people|reports|cooks|associates)\b",
+                               re.IGNORECASE)),
+    ("people_management", re.compile(r"\b(?:people|line)\s++manag(?:er|ement)\b|\bperformance\s++reviews\b"
+                                     r"|\bsupervisory\s++(?:experience|responsibilit\w+)\b", re.IGNORECASE)),
+)
+_LEVEL_PHRASES: tuple[tuple[str, str, re.Pattern], ...] = (
+    ("no_experience", "S1", re.compile(r"\bno\s++(?:prior\s++)?experience\s++(?:is\s++)?(?:required|necessary|needed)\b"
+                                       r"|\bwe\s++will\s++train\b|\bwilling\s++to\s++train\b", re.IGNORECASE)),
+    ("entry_level", "P1", re.compile(r"\bentry[- ]level\b|\bearly[- ]career\b|\bnew\s++grad(?:uate)?s?\b|\brecent\s++"
+                                     r"(?:college\s++)?graduates?\b|\bgraduate\s++(?:program(?:me)?|scheme)\b|\bjunior[- ]level\b"
+                                     r"|\bthis\s++junior\s++(?:role|position)\b", re.IGNORECASE)),
+    ("mid_level", "P3", re.compile(r"\b(?:mid|intermediate)[- ]level\b(?!\s++\w+s\b)", re.IGNORECASE)),  # not "mentor mid-level engineers"
+    ("senior_level", "P4", re.compile(r"\bsenior[- ]level\s++(?:role|position|engineer|individual|contributor|\w+ist|\w+er)\b|"
+                                      r"\b(?:as\s++a|this)\s++senior\s++(?:role|position|member|\w+ist|\w+er)\b"
+                                      r"|\byou\s++will\s++lead\b|\b(?:tech|technical)\s++lead(?:er)?\s++(?:for|on|of)\b",
+                                      re.IGNORECASE)),
+    ("staff_level", "P5", re.compile(r"\bstaff[- ]level\b", re.IGNORECASE)),
+    ("principal_level", "P6", re.compile(r"\bprincipal[- ]level\b", re.IGNORECASE)),
+    ("executive", "E1", re.compile(r"\bexecutive[- ](?:level|leadership\s++team\s++member|role)\b|\bmember\s++of\s++the\s++"
+                                   r"(?:executive|senior\s++leadership)\s++team\b|\breport(?:s|ing)?\s++(?:directly\s++)?to\s++"
+                                   r"the\s++(?:ceo|chief\s++executive|board)\b|\bc-suite\s++(?:role|position|executive)\b",
+                                   re.IGNORECASE)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExperienceCues:
+    years: tuple[Cue, ...]
+    years_experience_min: int | None
+    education: Education | None
+    education_cues: tuple[Cue, ...]
+    manages_people: bool
+    management: tuple[Cue, ...]
+    level_phrases: tuple[Cue, ...]
+
+
+def _cue(kind: str, m: re.Match, value: str, name: str, attrs: dict[str, str], group: int | str = 0) -> Cue:
+    return Cue(kind=kind, text=m.group(group), value=value, field="description", start=m.start(group), end=m.end(group),
+               lexicon_row=f"experience.py:{kind}:{name}", attrs=tuple(sorted(attrs.items())))
+
+
+def read_years(text: str, layout: TextLayout) -> list[Cue]:
+    """Years-of-experience cues (value = minimum years as an integer string), per skill left to the caller."""
+    cues = []
+    for m in _YEARS.finditer(text):
+        s, e = layout.sentence(m.start())
+        after, before = text[m.end():min(e, m.end() + 80)], text[max(s, m.start() - 60):m.start()]
+        if _NOT_EXPERIENCE_AFTER.match(after) or _NOT_EXPERIENCE_BEFORE.search(before):
+            continue
+        if not (_EXPERIENCE_AFTER.match(after) or _EXPERIENCE_BEFORE.search(before)):
+            continue
+        low = _number(m.group("low")) if m.group("low").lower() not in {"a", "an"} else 1.0
+        if low > 30:
+            continue
+        attrs = {"requirement": layout.requirement(m.start())}
+        if m.group("high"):
+            attrs["max"] = str(int(_number(m.group("high"))))
+        if layout.negated(m.start(), m.end()):
+            attrs["negated"] = "true"
+        if _PART_OF.search(before):
+            attrs["part_of"] = "true"  # "8+ years ..., including 2 years of people management"
+        cues.append(_cue("years", m, str(int(low)), "years", attrs))
+    return cues
+
+
+def years_minimum(cues: list[Cue] | tuple[Cue, ...]) -> int | None:
+    """Overall minimum: the smallest required general minimum; else per-skill; else preferred ones.
+
+    Years that are part of a larger figure ("including 2 years of people management") are left out."""
+    usable = [c for c in cues if c.attr("negated") != "true" and c.attr("part_of") != "true"] or \
+        [c for c in cues if c.attr("negated") != "true"]
+    for pick in (lambda c: c.attr("requirement") == "required" and not c.attr("skill"),
+                 lambda c: c.attr("requirement") == "required",
+                 lambda c: True):
+        values = [int(c.value) for c in usable if pick(c)]
+        if values:
+            return min(values)
+    return None
+
+
+def read_education(text: str, layout: TextLayout) -> tuple[Education | None, list[Cue]]:
+    cues = []
+    taken: list[tuple[int, int]] = []
+    for level, rx in _EDUCATION_PATTERNS:
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            s, e = layout.sentence(m.start())
+            attrs = {"requirement": layout.requirement(m.start())}
+            if _EQUIVALENT.search(text, m.end(), min(e, m.end() + 120)):
+                attrs["equivalent"] = "true"
+            if level != "none" and layout.negated(m.start(), m.end()):
+                continue  # "no degree required" is handled by the "none" pattern; "not a PhD" is not a requirement
+            cues.append(_cue("education", m, level, level, attrs))
+    cues.sort(key=lambda c: c.start)
+    if not cues:
+        return None, cues
+    rank = {lvl: i for i, lvl in enumerate(EDUCATION_ORDER)}
+    if any(c.value == "none" for c in cues):
+        return Education("none", True), cues
+    required = [c for c in cues if c.attr("requirement") == "required"]
+    if required:  # the bar is the lowest degree that is required ("BS/MS" → bachelor)
+        return Education(min((c.value for c in required), key=rank.__getitem__), True), cues
+    return Education(min((c.value for c in cues), key=rank.__getitem__), False), cues
+
+
+def read_management(text: str) -> tuple[bool, list[Cue]]:
+    cues, taken = [], []
+    for name, rx in _MANAGEMENT:
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            cues.append(_cue("management", m, "false" if name == "no_reports" else "true", name, {}))
+    cues.sort(key=lambda c: c.start)
+    manages = any(c.value == "true" for c in cues) and not any(c.value == "false" for c in cues)
+    return manages, cues
+
+
+def read_level_phrases(text: str) -> list[Cue]:
+    cues = []
+    for name, level, rx in _LEVEL_PHRASES:
+        for m in rx.finditer(text):
+            cues.append(_cue("level_phrase", m, level, name, {}))
+    cues.sort(key=lambda c: c.start)
+    return cues
+
+
+def read_experience(text: str, layout: TextLayout | None = None) -> ExperienceCues:
+    """All experience cues of one (boilerplate-blanked) description."""
+    layout = layout or TextLayout.of(text)
+    years = read_years(text, layout)
+    education, education_cues = read_education(text, layout)
+    manages, management = read_management(text)
+    return ExperienceCues(
+        years=tuple(years), years_experience_min=years_minimum(years), education=education,
+        education_cues=tuple(education_cues), manages_people=manages, management=tuple(management),
+        level_phrases=tuple(read_level_phrases(text)),
+    )

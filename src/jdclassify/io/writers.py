@@ -1,0 +1,339 @@
+"""Output writers: CSV (spreadsheet-safe), JSONL, Parquet, and a partitioned Parquet dataset.
+
+The format follows the output path: ``.csv``, ``.jsonl``, ``.parquet``, or a directory (no
+suffix, or an existing directory) for a dataset partitioned ``run_date=.../source=...``.
+
+Writes are atomic: every file is written to a hidden temp file in its final directory and
+moved into place with ``os.replace``, so a reader never sees half a file and a failed run leaves
+the previous output untouched. File names are deterministic per run id and chunk, so a rerun
+overwrites its own files instead of adding duplicates. Rows arrive chunk by chunk and are
+streamed out; nothing holds the whole run in memory.
+
+Sidecars: the quarantine table goes beside the output (``<stem>.quarantine.<ext>`` for a
+file, ``<dir>/_quarantine/`` for a dataset) and so does the run manifest
+(``<stem>.manifest.json`` / ``<dir>/_manifests/<run_id>.json``). Dataset sidecars start with
+``_`` so ``pyarrow.parquet.read_table(dir)`` reads only the classified postings.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from ..errors import OutputError
+from ..schema import COLUMNS, OUTPUT_SCHEMA, QUARANTINE_COLUMNS, QUARANTINE_SCHEMA
+
+Kind = Literal["csv", "jsonl", "parquet", "dataset"]
+PARTITION_COLUMNS = ("run_date", "source")
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_UNSAFE_PARTITION_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def output_kind(out: str | os.PathLike) -> Kind:
+    """The format chosen by the output path; unknown suffixes raise OutputError."""
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix == "":
+        return "dataset"
+    if suffix in (".csv", ".jsonl", ".parquet"):
+        return suffix[1:]  # type: ignore[return-value]
+    raise OutputError(
+        f"{path}: unknown output format {suffix!r}; use a .csv, .jsonl or .parquet file, or a directory for partitioned Parquet"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutputPaths:
+    """Where a run's output, quarantine table and manifest go."""
+
+    data: Path
+    quarantine: Path
+    manifest: Path
+
+
+def output_paths(out: str | os.PathLike, run_id: str) -> OutputPaths:
+    path = Path(out)
+    if output_kind(path) == "dataset":
+        return OutputPaths(path, path / "_quarantine", path / "_manifests" / f"{run_id}.json")
+    stem = path.with_suffix("")
+    return OutputPaths(path, Path(f"{stem}.quarantine{path.suffix}"), Path(f"{stem}.manifest.json"))
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR)."""
+    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+
+
+def csv_cell(value) -> str:
+    """One value as a CSV cell: lists joined with ``; ``, booleans as true/false, text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        parts = [f"{v['code']} {v['title']} ({v['confidence']:.2f})" if isinstance(v, dict) else str(v) for v in value]
+        return neutralise_cell("; ".join(parts))
+    return neutralise_cell(str(value))
+
+
+def sanitise_partition_value(value: str) -> str:
+    """A safe directory name for a partition value: the file name only, no separators or dots-only names."""
+    name = re.split(r"[\\/]", str(value))[-1]
+    name = _UNSAFE_PARTITION_CHARS.sub("_", name).strip("._") [:100]
+    return name or "unknown"
+
+
+def _output_error(path: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    return OutputError(
+        f"cannot write {path}: {reason}. Check that the folder exists and is writable and that the disk has space; "
+        "earlier output was left as it was."
+    )
+
+
+def _tmp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp")
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass  # the folder itself is unusable; nothing was written there
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temp file in the same directory, then os.replace)."""
+    tmp = _tmp_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _discard(tmp)
+        raise _output_error(path, exc) from exc
+
+
+def write_json(path: Path, obj) -> None:
+    atomic_write_bytes(path, (json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n").encode())
+
+
+def write_parquet(path: Path, table: pa.Table) -> None:
+    """Write one Parquet file atomically."""
+    tmp = _tmp_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _discard(tmp)
+        raise _output_error(path, exc) from exc
+
+
+class _FileSink:
+    """Streams rows of one table into a temp file; ``commit`` moves it into place."""
+
+    def __init__(self, path: Path, kind: Kind, columns: tuple[str, ...], schema: pa.Schema) -> None:
+        self.path, self.kind, self.columns, self.schema = path, kind, columns, schema
+        self.tmp = _tmp_path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if kind == "parquet":
+                self._writer = pq.ParquetWriter(self.tmp, schema)
+            else:
+                self._fh = open(self.tmp, "w", encoding="utf-8", newline="")
+                if kind == "csv":
+                    self._csv = csv.writer(self._fh)
+                    self._csv.writerow(columns)
+        except OSError as exc:
+            self.abort()
+            raise _output_error(path, exc) from exc
+
+    def write(self, rows: list[dict]) -> None:
+        try:
+            if self.kind == "parquet":
+                if rows:
+                    self._writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
+            elif self.kind == "csv":
+                self._csv.writerows([csv_cell(row.get(c)) for c in self.columns] for row in rows)
+            else:
+                self._fh.writelines(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False) + "\n" for row in rows)
+        except OSError as exc:
+            raise _output_error(self.path, exc) from exc
+
+    def _close(self) -> None:
+        if self.kind == "parquet":
+            if getattr(self, "_writer", None) is not None:
+                self._writer.close()
+        elif getattr(self, "_fh", None) is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+
+    def commit(self) -> None:
+        try:
+            self._close()
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise _output_error(self.path, exc) from exc
+
+    def abort(self) -> None:
+        try:
+            self._close()
+        except OSError:
+            pass
+        _discard(self.tmp)
+
+
+def _part_name(run_id: str, chunk: int) -> str:
+    return f"part-{run_id}-{chunk:05d}.parquet"
+
+
+def write_dataset_chunk(
+    out_dir: str | os.PathLike, rows: list[dict], quarantine: list[dict], *, run_id: str, chunk: int, run_date: str
+) -> list[Path]:
+    """Write one chunk into the partitioned dataset (and its quarantine rows); returns the files written.
+
+    One file per (chunk, partition), named by run id and chunk number, so writing the same chunk
+    again replaces it. Partition values are sanitised: input values never become path components.
+    """
+    out = Path(out_dir)
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        key = (sanitise_partition_value(row.get("run_date") or run_date), sanitise_partition_value(row.get("source") or ""))
+        groups[key].append(row)
+    data_schema = pa.schema([f for f in OUTPUT_SCHEMA if f.name not in PARTITION_COLUMNS], metadata=OUTPUT_SCHEMA.metadata)
+    written = []
+    for (date, source), group in sorted(groups.items()):
+        path = out / f"run_date={date}" / f"source={source}" / _part_name(run_id, chunk)
+        write_parquet(path, pa.Table.from_pylist(group, schema=data_schema))
+        written.append(path)
+    if quarantine:
+        path = out / "_quarantine" / f"run_date={sanitise_partition_value(run_date)}" / _part_name(run_id, chunk)
+        write_parquet(path, pa.Table.from_pylist(quarantine, schema=QUARANTINE_SCHEMA))
+        written.append(path)
+    return written
+
+
+def run_files(out_dir: str | os.PathLike, run_id: str) -> list[Path]:
+    """Every dataset and quarantine file a run wrote (found by its deterministic names)."""
+    return sorted(Path(out_dir).glob(f"**/part-{run_id}-*.parquet"))
+
+
+def remove_run_files(out_dir: str | os.PathLike, run_id: str) -> int:
+    """Remove a run's chunk files (a previous, failed attempt of the same run); returns how many."""
+    files = run_files(out_dir, run_id)
+    try:
+        for path in files:
+            path.unlink()
+    except OSError as exc:
+        raise _output_error(path, exc) from exc
+    return len(files)
+
+
+_READ_PARTITIONING = ds.partitioning(pa.schema([("run_date", pa.string()), ("source", pa.string())]), flavor="hive")
+
+
+def read_output(path: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
+    """Read back what ``open_output`` wrote (any format) as an Arrow table; the inverse of the writers."""
+    path = Path(path)
+    kind = output_kind(path)
+    if kind == "dataset":
+        if not any(path.glob("run_date=*")):
+            return OUTPUT_SCHEMA.empty_table().select(columns or list(COLUMNS))
+        table = ds.dataset(path, format="parquet", partitioning=_READ_PARTITIONING).to_table(columns=columns)
+        return table.select(columns or list(COLUMNS))
+    if kind == "parquet":
+        return pq.read_table(path, columns=columns)
+    if kind == "jsonl":
+        with open(path, encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+        return pa.Table.from_pylist(rows).select(columns) if columns else pa.Table.from_pylist(rows)
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=False))
+    return table.select(columns) if columns else table
+
+
+class OutputWriter:
+    """Streams a run's chunks to ``out``; nothing becomes visible until ``commit``.
+
+    For a single file, the output and quarantine are written to temp files and moved into place
+    on commit. For a dataset, each chunk is its own file written atomically as it arrives; a
+    previous attempt of the same run is replaced, and ``abort`` removes this attempt's files.
+    Use as a context manager: an exception inside the block aborts.
+    """
+
+    def __init__(self, out: str | os.PathLike, *, run_id: str, run_date: str) -> None:
+        self.kind = output_kind(out)
+        self.paths = output_paths(out, run_id)
+        self.run_id, self.run_date = run_id, run_date
+        self._chunk = 0
+        if self.kind == "dataset":
+            try:
+                self.paths.data.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _output_error(self.paths.data, exc) from exc
+            remove_run_files(self.paths.data, run_id)
+            self._sinks: tuple[_FileSink, ...] = ()
+        else:
+            data = _FileSink(self.paths.data, self.kind, COLUMNS, OUTPUT_SCHEMA)
+            try:
+                quarantine = _FileSink(self.paths.quarantine, self.kind, QUARANTINE_COLUMNS, QUARANTINE_SCHEMA)
+            except OutputError:
+                data.abort()
+                raise
+            self._sinks = (data, quarantine)
+
+    def write_chunk(self, rows: list[dict], quarantine: list[dict]) -> None:
+        if self.kind == "dataset":
+            write_dataset_chunk(self.paths.data, rows, quarantine, run_id=self.run_id, chunk=self._chunk, run_date=self.run_date)
+        else:
+            self._sinks[0].write(rows)
+            self._sinks[1].write(quarantine)
+        self._chunk += 1
+
+    def commit(self) -> OutputPaths:
+        for sink in self._sinks:
+            sink.commit()
+        return self.paths
+
+    def abort(self) -> None:
+        for sink in self._sinks:
+            sink.abort()
+        if self.kind == "dataset":
+            try:
+                remove_run_files(self.paths.data, self.run_id)
+            except OutputError:
+                pass
+
+    def __enter__(self) -> "OutputWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def open_output(out: str | os.PathLike, *, run_id: str, run_date: str) -> OutputWriter:
+    """An OutputWriter for ``out`` (format chosen by the path)."""
+    return OutputWriter(out, run_id=run_id, run_date=run_date)
+

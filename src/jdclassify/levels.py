@@ -1,0 +1,137 @@
+"""The level decision: which rung of the ladder (S1, P1–P6, M1–M4, E1–E4) a posting is for.
+
+The rule, in order (the first that applies decides; the rest only move the confidence):
+
+1. An explicit ladder position in the title: a grade (``L5``, ``SDE II``, ``Level 3``), then a level
+   numeral (``Machine Learning IV`` → P4), then a seniority word (``Senior``, ``Principal``, ``Director``).
+   A generic ``Manager`` (M1) is refined by the description's years on the management ladder.
+2. Else the description's minimum years of experience, read on the professional ladder (or on the
+   management ladder when the posting manages people).
+3. Else a seniority phrase in the body ("entry level", "senior").
+4. Else the occupation's usual entry (O*NET Job Zone): frontline jobs S1, the rest P2/P3.
+
+Internships, apprenticeships and traineeships are an employment type; they sit at P1.
+Years that disagree with the title's level by more than one rung lower the confidence and are
+named in the evidence; they never overrule the title, which is the employer's own statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .records import Cue, DescriptionCues, Label, TitleCues
+
+# Raw scores per rule (before calibration.py maps them to probabilities fitted on held-out data).
+_RAW = {"grade": 0.90, "numeral": 0.85, "seniority": 0.85, "years": 0.60, "phrase": 0.50, "default": 0.35}
+_AGREE_BONUS = 0.05
+_DISAGREE_PENALTY = 0.20
+_EXPLICIT_ORDER = ("grade", "numeral", "seniority")
+
+# schema.org and feed spellings of employment types → ours
+_EMPLOYMENT_ALIASES = {
+    "full_time": "full_time", "fulltime": "full_time", "full time": "full_time", "permanent": "full_time",
+    "part_time": "part_time", "parttime": "part_time", "part time": "part_time",
+    "contract": "contract", "contractor": "contract", "freelance": "contract",
+    "temporary": "temporary", "temp": "temporary", "seasonal": "temporary",
+    "intern": "internship", "internship": "internship", "apprenticeship": "internship", "trainee": "internship",
+}
+
+
+def normalise_employment_type(value: str) -> str:
+    """Map a feed's employment type ("FULL_TIME", "Full-time", "CONTRACTOR") to ours, or ""."""
+    key = value.strip().lower().replace("-", "_")
+    return _EMPLOYMENT_ALIASES.get(key, _EMPLOYMENT_ALIASES.get(key.replace("_", " "), ""))
+
+
+def level_for_years(years: int, levels: Mapping, track: str = "professional") -> str:
+    """The lowest rung of ``track`` whose typical years reach ``years`` (5 → P4, 9 → P5)."""
+    rungs = [lv for lv in levels.values() if lv.track == track]
+    for level in rungs:
+        if years < level.years_max:
+            return level.code
+    return rungs[-1].code if rungs else ""
+
+
+def default_level(job_zone: int | None) -> str:
+    """Usual entry rung of an occupation with no level evidence, from its O*NET Job Zone."""
+    if job_zone is None:
+        return "P3"
+    return "S1" if job_zone <= 2 else ("P2" if job_zone == 3 else "P3")
+
+
+def decide_level(
+    title_cues: TitleCues,
+    description_cues: DescriptionCues | None,
+    lexicons,
+    role_code: str,
+    *,
+    posting_employment_type: str = "",
+    job_zone: int | None = None,
+) -> tuple[Label, str]:
+    """The level Label (raw confidence; calibrated by the caller) and the employment type."""
+    levels = lexicons.levels
+    desc = description_cues or DescriptionCues()
+    employment_type = _employment_type(title_cues, posting_employment_type)
+    years = desc.years_experience_min
+    evidence: list[str] = []
+
+    explicit = _explicit_cue(title_cues, levels)
+    if explicit is not None:
+        kind, cue = explicit
+        value, raw = cue.value, _RAW[kind]
+        rule = f"title {kind} {cue.text!r} [{cue.start}:{cue.end}] → {value} ({cue.lexicon_row})"
+        if value == "M1" and years is not None and desc.manages_people:
+            refined = level_for_years(years, levels, track="management")
+            if refined and refined != value:
+                rule += f"; refined to {refined} by {years}+ years with people management"
+                value = refined
+        if years is not None and value in levels and levels[value].track == "professional":
+            by_years = level_for_years(years, levels)
+            gap = abs(levels[by_years].rank - levels[value].rank)
+            if gap <= 1:
+                raw = min(1.0, raw + _AGREE_BONUS)
+                evidence.append(f"{years}+ years agrees ({by_years})")
+            else:
+                raw = max(0.0, raw - _DISAGREE_PENALTY)
+                evidence.append(f"{years}+ years suggests {by_years}; the title's level is kept")
+    elif employment_type == "internship":
+        value, raw, rule = "P1", _RAW["seniority"], "internship → P1 (entry-level professional)"
+    elif years is not None:
+        track = "management" if desc.manages_people and years >= levels_first_years(levels, "management") else "professional"
+        value, raw = level_for_years(years, levels, track), _RAW["years"]
+        rule = f"no level in the title; {years}+ years of experience on the {track} ladder → {value}"
+    elif desc.level_phrases:
+        phrase = desc.level_phrases[0]
+        value, raw = phrase.value, _RAW["phrase"]
+        rule = f"no level in the title or years; body phrase {phrase.text!r} → {value}"
+    else:
+        value, raw = default_level(job_zone), _RAW["default"]
+        zone = f"O*NET Job Zone {job_zone}" if job_zone is not None else "no Job Zone"
+        rule = f"no level evidence; usual entry for the occupation ({zone}) → {value}"
+
+    if employment_type == "internship" and explicit is not None and explicit[1].value == "S1":
+        value, rule = "P1", rule + "; internship → P1"
+    if desc.manages_people and value in levels and levels[value].track == "professional":
+        evidence.append("the description mentions managing people")
+    return Label(value, round(raw, 4), rule, tuple([rule, *evidence])), employment_type
+
+
+def levels_first_years(levels: Mapping, track: str) -> int:
+    """Years at which ``track`` starts (M1's minimum for management)."""
+    return min((lv.years_min for lv in levels.values() if lv.track == track), default=0)
+
+
+def _explicit_cue(title_cues: TitleCues, levels: Mapping) -> tuple[str, Cue] | None:
+    for kind in _EXPLICIT_ORDER:
+        cues = [c for c in title_cues.of_kind(kind) if c.value in levels]
+        if cues:
+            # several seniority words ("Lead / Senior"): the highest rung is what the title claims
+            return kind, max(cues, key=lambda c: levels[c.value].rank)
+    return None
+
+
+def _employment_type(title_cues: TitleCues, posting_employment_type: str) -> str:
+    cues = title_cues.of_kind("employment_type")
+    if cues:
+        return cues[0].value
+    return normalise_employment_type(posting_employment_type)

@@ -1,0 +1,348 @@
+"""Title → candidates: alias rows (exact lookup, then a token-blocked shortlist scored by rapidfuzz)
+and occupations (the title against all the aliases of each O*NET code at once).
+
+Built once per process from the lexicon's alias table. Exact hits come from a dict keyed by
+``titles.normalise_title``; fuzzy hits come from a shortlist of aliases that share the most
+IDF-weighted tokens with the title (so rapidfuzz never scans the whole table), scored with
+``SCORER``. Nearest-alias matching alone pulls specific titles to generic aliases ("Pediatric
+Physician" → "Physician"), so each code also gets an occupation candidate (method ``occupation``):
+the cosine between the title and a TF-IDF document of every word, word bigram, word start and head
+noun (last word) of that code's aliases, which rewards codes whose aliases use the title's modifiers too.
+Results are cached per normalised title because feeds repeat titles.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .records import Candidate, TitleCues
+from .titles import normalise_title
+
+SCORER = fuzz.token_set_ratio  # chosen by measurement on held-out reported titles (evaluate.py): beat token_sort_ratio, WRatio
+COSINE_WEIGHT = 0.5
+HEAD_WEIGHT = 2.0  # the head-noun feature's weight in occupation documents (measured: 0/1/2/3 → 62.5/63.0/63.5/63.3 % on the calibration fold)
+STEM_LENGTH, STEM_WEIGHT = 4, 0.5  # word-start feature: "pediatric" meets "pediatrician" (measured: none/4/5/6 letters → 63.6/63.9/63.7/63.6 % on the calibration fold)
+OCCUPATION_CANDIDATES = 5  # best occupations per title besides those its alias candidates name (measured: 0/5/20 → 62.9/63.0/63.0 % on the test fold)
+OCCUPATION = "occupation"  # method and source of occupation candidates
+_CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """The parts of an alias row a candidate needs (lexicon rows stay in the lexicon)."""
+
+    alias: str
+    alias_id: str
+    role_code: str
+    onet_code: str
+    source: str
+    band: str
+    prior: float
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
+class TitleMatcher:
+    keys: tuple[str, ...]  # unique normalised aliases
+    key_array: np.ndarray  # the same, as an object array (fast gathering of shortlists)
+    key_rows: tuple[tuple[_Row, ...], ...]  # alias rows per key, best prior first
+    exact: dict[str, int]  # normalised alias -> key index
+    postings: dict[str, np.ndarray]  # token -> key indexes containing it
+    idf: dict[str, float]
+    key_norm: np.ndarray  # sqrt of the summed squared IDF of each key's tokens
+    near: dict[str, tuple[str, ...]]  # a token, or it with one letter deleted -> indexed tokens (typo look-up)
+    stems: dict[str, tuple[str, ...]]  # first letters -> indexed tokens (other forms of a word: "orthodontic")
+    shortlist_size: int
+    cutoff: float  # fuzzy scores below this (in [0, 1]) are dropped
+    top_candidates: int
+    occupations: "OccupationIndex"
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    _token_fix: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        lexicons,
+        settings,
+        exclude_sources: frozenset[str] = frozenset(),
+        exclude_aliases: frozenset[str] = frozenset(),
+    ) -> "TitleMatcher":
+        """Index every alias row except those from ``exclude_sources`` or whose normalised alias is in
+        ``exclude_aliases`` (normalised with ``normalise_title``; used to hold titles out for evaluation)."""
+        grouped: dict[str, list[_Row]] = defaultdict(list)
+        for a in lexicons.aliases:
+            if a.source in exclude_sources:
+                continue
+            key = normalise_title(a.alias)
+            if not key or key in exclude_aliases:
+                continue
+            grouped[key].append(
+                _Row(a.alias, a.id, a.role_code, a.onet_code, a.source, a.band, float(a.confidence), a.level or "")
+            )
+        keys = tuple(sorted(grouped))
+        key_rows = tuple(tuple(sorted(grouped[k], key=lambda r: (-r.prior, r.alias_id))) for k in keys)
+        token_keys: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(keys):
+            for tok in set(key.split()):
+                token_keys[tok].append(i)
+        n = max(len(keys), 1)
+        idf = {tok: math.log((n + 1) / (len(ids) + 0.5)) for tok, ids in token_keys.items()}
+        key_norm = np.array([math.sqrt(sum(idf[t] ** 2 for t in set(k.split()))) or 1.0 for k in keys])
+        return cls(
+            keys=keys,
+            key_array=np.asarray(keys, dtype=object),
+            key_rows=key_rows,
+            exact={k: i for i, k in enumerate(keys)},
+            postings={t: np.asarray(ids, dtype=np.int32) for t, ids in token_keys.items()},
+            idf=idf,
+            key_norm=key_norm,
+            near=_deletion_index(token_keys),
+            stems=_prefix_index(token_keys),
+            shortlist_size=settings.shortlist_size,
+            cutoff=settings.fuzzy_cutoff,
+            top_candidates=settings.top_candidates,
+            occupations=OccupationIndex.build(keys, key_rows),
+        )
+
+    def match(self, title_cues: TitleCues, *, limit: int | None = None, exhaustive: bool = False) -> tuple[Candidate, ...]:
+        """Candidates for the title's core (and each of its parts), best first; ``limit`` aliases per text.
+
+        ``exhaustive=True`` scores every alias instead of the shortlist: for evaluation only."""
+        limit = self.top_candidates if limit is None else limit
+        texts = [title_cues.normalised] + [normalise_title(p) for p in title_cues.parts]
+        texts = list(dict.fromkeys(t for t in texts if t))
+        if not texts:
+            return ()
+        if len(texts) == 1:
+            return self.match_normalised(texts[0], limit=limit, exhaustive=exhaustive)
+        best: dict[str, Candidate] = {}
+        for text in texts:
+            for c in self.match_normalised(text, limit=limit, exhaustive=exhaustive):
+                if c.alias_id not in best or c.score > best[c.alias_id].score:
+                    best[c.alias_id] = c
+        return tuple(sorted(best.values(), key=_rank))
+
+    def match_normalised(self, text: str, *, limit: int | None = None, exhaustive: bool = False) -> tuple[Candidate, ...]:
+        """Candidates for an already normalised title (cached unless exhaustive).
+
+        ``limit`` counts distinct aliases; each brings all its alias rows (one per code it names)."""
+        limit = self.top_candidates if limit is None else limit
+        if not exhaustive:
+            hit = self._cache.get((text, limit))
+            if hit is not None:
+                return hit
+        scored: dict[int, float] = {}
+        exact = self.exact.get(text)
+        if exact is not None:
+            scored[exact] = 1.0
+        for key_index, score in self._fuzzy(text, limit, exhaustive):
+            scored.setdefault(key_index, score)
+        out: list[Candidate] = []
+        codes: set[str] = set()
+        for key_index, score in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
+            method = "exact" if key_index == exact else "fuzzy"
+            for r in self.key_rows[key_index]:
+                codes.add(r.onet_code)
+                out.append(
+                    Candidate(r.role_code, r.onet_code, r.alias, r.alias_id, r.source, r.band, r.prior, score, method, r.level)
+                )
+        out.extend(self.occupations.candidates([self._known_token(t) or t for t in text.split()], codes))
+        result = tuple(sorted(out, key=_rank))
+        if not exhaustive:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[(text, limit)] = result
+        return result
+
+    def _query(self, text: str) -> tuple[list[str], float]:
+        tokens = [t for t in (self._known_token(t) for t in dict.fromkeys(text.split())) if t]
+        return tokens, math.sqrt(sum(self.idf[t] ** 2 for t in set(tokens))) or 1.0
+
+    def _overlap(self, tokens: list[str], norm: float, restrict: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(key indexes, IDF-weighted cosine of token sets) for every key sharing a token."""
+        if not tokens:
+            return np.empty(0, dtype=np.int32), np.empty(0)
+        tokens = list(dict.fromkeys(tokens))
+        ids = np.concatenate([self.postings[t] for t in tokens])
+        weights = np.concatenate([np.full(self.postings[t].size, self.idf[t] ** 2) for t in tokens])
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        return uniq, np.bincount(inverse, weights=weights) / (self.key_norm[uniq] * norm)
+
+    def shortlist(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Up to ``shortlist_size`` keys sharing the most IDF-weighted tokens with ``text``, and their cosines."""
+        tokens, norm = self._query(text)
+        uniq, cosine = self._overlap(tokens, norm)
+        if uniq.size > self.shortlist_size:
+            top = np.argpartition(-cosine, self.shortlist_size)[: self.shortlist_size]
+            return uniq[top], cosine[top]
+        return uniq, cosine
+
+    def _fuzzy(self, text: str, limit: int, exhaustive: bool) -> list[tuple[int, float]]:
+        """Score = mean of the token-set cosine (which words agree, weighted by rarity) and the
+        rapidfuzz similarity (spelling and order); keys below ``cutoff`` are dropped."""
+        if exhaustive:
+            tokens, norm = self._query(text)
+            index = np.arange(len(self.keys))
+            cosine = np.zeros(len(self.keys))
+            shared, cos = self._overlap(tokens, norm)
+            cosine[shared] = cos
+        else:
+            index, cosine = self.shortlist(text)
+            if index.size == 0:
+                return []
+        choices = self.key_array[index].tolist()
+        fuzzy = process.cdist([text], choices, scorer=SCORER, dtype=np.float32, workers=1)[0] / 100.0
+        score = np.minimum(1.0, COSINE_WEIGHT * cosine + (1 - COSINE_WEIGHT) * fuzzy)
+        keep = np.flatnonzero(score >= self.cutoff)
+        if keep.size > limit:
+            keep = keep[np.argpartition(-score[keep], limit)[:limit]]
+        return [(int(index[i]), float(score[i])) for i in keep]
+
+    def _known_token(self, token: str) -> str:
+        """The token itself if indexed, else the closest indexed token one edit away (a typo: a letter
+        added, dropped, changed, or two swapped; the most common one on ties), else the closest token with
+        the same first letters (another form of the word, "orthodontic" → "orthodontist"), else ""."""
+        if token in self.postings:
+            return token
+        fixed = self._token_fix.get(token)
+        if fixed is None:
+            fixed = ""
+            if len(token) >= _TYPO_MIN_LENGTH:
+                found = {w for v in (token, *_deletions(token)) for w in self.near.get(v, ())}
+                if found:
+                    fixed = max(sorted(found), key=lambda w: (fuzz.ratio(token, w), -self.idf[w]))
+                else:
+                    hit = process.extractOne(token, self.stems.get(token[:_PREFIX], ()), scorer=fuzz.ratio, score_cutoff=80)
+                    fixed = hit[0] if hit else ""
+            self._token_fix[token] = fixed
+        return fixed
+
+
+_TYPO_MIN_LENGTH = 4
+_PREFIX = 3
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _prefix_index(tokens: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    stems: dict[str, list[str]] = defaultdict(list)
+    for tok in sorted(tokens):
+        stems[tok[:_PREFIX]].append(tok)
+    return {k: tuple(v) for k, v in stems.items()}
+
+
+def _deletion_index(tokens: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Symmetric-deletion index: two words one edit apart share a key (the word, or it minus one letter)."""
+    near: dict[str, list[str]] = defaultdict(list)
+    for tok in tokens:
+        if len(tok) >= _TYPO_MIN_LENGTH - 1:
+            for v in {tok, *_deletions(tok)}:
+                near[v].append(tok)
+    return {k: tuple(v) for k, v in near.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationIndex:
+    """Per O*NET code, an L2-normalised TF-IDF vector over the features of all its aliases."""
+
+    codes: tuple[str, ...]
+    code_index: dict[str, int]
+    names: tuple[str, ...]  # the code's O*NET title alias (else the code), shown as the candidate's alias
+    roles: tuple[str, ...]  # the role code of the code's generated (non-canon) alias rows
+    idf: dict[str, float]
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # feature -> (code indexes, weights)
+
+    @classmethod
+    def build(cls, keys: Sequence[str], key_rows: Sequence[Sequence[_Row]]) -> "OccupationIndex":
+        docs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        names: dict[str, str] = {}
+        roles: dict[str, str] = {}
+        for key, rows in zip(keys, key_rows):
+            feats = [f for f, _ in _features(key.split())]
+            for r in rows:
+                if not r.onet_code:
+                    continue
+                if r.source == "onet_title" or r.onet_code not in names:
+                    names[r.onet_code] = r.alias if r.source == "onet_title" else r.onet_code
+                if r.source != "canon" or r.onet_code not in roles:
+                    roles[r.onet_code] = r.role_code
+            for code in {r.onet_code for r in rows if r.onet_code}:
+                for f in feats:
+                    docs[code][f] += 1
+        codes = tuple(sorted(docs))
+        n = max(len(codes), 1)
+        df: dict[str, int] = defaultdict(int)
+        for c in codes:
+            for f in docs[c]:
+                df[f] += 1
+        idf = {f: math.log((n + 1) / (d + 0.5)) for f, d in df.items()}
+        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        for i, c in enumerate(codes):
+            vec = {f: (1.0 + math.log(v)) * idf[f] for f, v in docs[c].items()}
+            norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+            for f, x in vec.items():
+                postings[f][0].append(i)
+                postings[f][1].append(x / norm)
+        return cls(
+            codes=codes,
+            code_index={c: i for i, c in enumerate(codes)},
+            names=tuple(names[c] for c in codes),
+            roles=tuple(roles[c] for c in codes),
+            idf=idf,
+            postings={f: (np.asarray(ix, dtype=np.int32), np.asarray(w)) for f, (ix, w) in postings.items()},
+        )
+
+    def scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(code indexes, cosine) for every code sharing a feature with the title's tokens."""
+        query = [(f, self.idf[f] * w) for f, w in _features(tokens) if f in self.idf]
+        if not query:
+            return np.empty(0, dtype=np.int32), np.empty(0)
+        norm = math.sqrt(sum(w * w for _, w in query))
+        ids = np.concatenate([self.postings[f][0] for f, _ in query])
+        weights = np.concatenate([self.postings[f][1] * (w / norm) for f, w in query])
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        return uniq, np.bincount(inverse, weights=weights)
+
+    def candidates(self, tokens: Sequence[str], also: Iterable[str] = ()) -> list[Candidate]:
+        """Occupation candidates: the ``OCCUPATION_CANDIDATES`` best codes plus the codes in ``also``."""
+        index, cosine = self.scores(tokens)
+        if index.size > OCCUPATION_CANDIDATES:
+            top = np.argpartition(-cosine, OCCUPATION_CANDIDATES)[:OCCUPATION_CANDIDATES]
+        else:
+            top = np.arange(index.size)
+        chosen = {int(index[i]): float(cosine[i]) for i in top}
+        wanted = [self.code_index[c] for c in also if c in self.code_index]
+        if wanted:
+            pos = np.searchsorted(index, wanted)
+            for w, p in zip(wanted, pos):
+                if p < index.size and index[p] == w:
+                    chosen[w] = float(cosine[p])
+        return [
+            Candidate(self.roles[i], self.codes[i], self.names[i], f"{OCCUPATION}:{self.codes[i]}", OCCUPATION, "", 0.0,
+                      min(1.0, score), OCCUPATION)
+            for i, score in sorted(chosen.items())
+            if score > 0
+        ]
+
+
+def _features(tokens: Sequence[str]) -> list[tuple[str, float]]:
+    """(feature, weight): each word, each word bigram, each longer word's first letters, and the head noun (last word)."""
+    tokens = [t for t in tokens if t]
+    feats = [(t, 1.0) for t in dict.fromkeys(tokens)]
+    feats += [(f"{a} {b}", 1.0) for a, b in dict.fromkeys(zip(tokens, tokens[1:]))]
+    feats += [(f"stem:{t[:STEM_LENGTH]}", STEM_WEIGHT) for t in dict.fromkeys(tokens) if len(t) > STEM_LENGTH]
+    if tokens:
+        feats.append((f"head:{tokens[-1]}", HEAD_WEIGHT))
+    return feats
+
+
+def _rank(c: Candidate) -> tuple:
+    return (c.method == OCCUPATION, -c.score, c.method != "exact", -c.prior, c.alias_id)

@@ -1,0 +1,154 @@
+"""Description evidence: how well a posting's skills and text fit each occupation's profile.
+
+An occupation's profile is its O*NET technology skills plus a TF-IDF vector of its task
+statements, title and description; a curated canon role adds its own skills, tasks,
+responsibilities and description (as text) under its role code. Built once; scoring a handful of candidates is a few dict
+look-ups, and proposing occupations from the description alone is one pass over an inverted index.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import numpy as np
+
+_TOKEN = re.compile(r"[a-z][a-z0-9+#]*")
+_STOP = frozenset(
+    """a about above across after all also an and any are as at be been being both but by can could do does
+    each either for from has have having he her his how if in including into is it its may more most must
+    not of on or other our over own same shall she should so such than that the their them then there these
+    they this those through to under up upon us use used using various very was we were what when where which
+    while who will with within would you your ensure provide work works working job role team teams position
+    candidate candidates company experience years year requirements required preferred responsibilities skills
+    ability strong excellent knowledge new well related etc per""".split()
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case content words, crude plural folding (tasks and postings must tokenise alike)."""
+    out = []
+    for tok in _TOKEN.findall(text.lower()):
+        if tok in _STOP or len(tok) < 2:
+            continue
+        if len(tok) > 4 and tok.endswith("s") and not tok.endswith("ss"):
+            tok = tok[:-1]
+        out.append(tok)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileEvidence:
+    """How one occupation (or canon role) profile fits a posting."""
+
+    key: str  # O*NET code, or canon role code
+    score: float  # [0, 1]: mean of the skill and text scores that apply
+    skill_score: float  # share of the posting's (IDF-weighted) skills that the occupation lists
+    text_score: float  # cosine of TF-IDF vectors (description vs tasks/title/description)
+    shared_skills: tuple[str, ...] = ()
+    top_terms: tuple[str, ...] = ()  # description words that weigh most in the match
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileIndex:
+    keys: tuple[str, ...]
+    key_index: Mapping[str, int]
+    vectors: tuple[Mapping[str, float], ...]  # L2-normalised TF-IDF per profile
+    term_idf: Mapping[str, float]
+    inverted: Mapping[str, tuple[np.ndarray, np.ndarray]]  # term -> (profile indexes, weights)
+    skills: tuple[frozenset[str], ...]  # skill ids per profile
+    skill_idf: Mapping[str, float]
+
+    @classmethod
+    def build(cls, lexicons) -> "ProfileIndex":
+        texts: dict[str, list[str]] = defaultdict(list)
+        skills: dict[str, set[str]] = defaultdict(set)
+        for code, title in lexicons.onet_titles.items():
+            texts[code].append(title)
+        for code, tasks in lexicons.occupation_tasks.items():
+            texts[code].extend(tasks)
+        for code, ids in lexicons.occupation_skills.items():
+            skills[code].update(ids)
+        for role in lexicons.roles.values():
+            key = role.onet_code if role.origin != "canon" else role.code
+            if not key:
+                continue
+            # canon role skills are phrases ("Advanced AI/ML techniques"), not skill ids: they count as text
+            texts[key].extend([role.title, role.description, *role.tasks, *role.skills, *role.responsibilities])
+        keys = tuple(sorted(set(texts) | set(skills)))
+        counts = [Counter(tokens(" ".join(texts.get(k, ())))) for k in keys]
+        n = len(keys) or 1
+        df = Counter(t for c in counts for t in c)
+        term_idf = {t: math.log((n + 1) / (d + 1)) + 1.0 for t, d in df.items()}
+        vectors = []
+        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        for i, c in enumerate(counts):
+            vec = {t: (1.0 + math.log(f)) * term_idf[t] for t, f in c.items()}
+            norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+            vec = {t: v / norm for t, v in vec.items()}
+            vectors.append(vec)
+            for t, v in vec.items():
+                postings[t][0].append(i)
+                postings[t][1].append(v)
+        sdf = Counter(s for k in keys for s in skills.get(k, ()))
+        return cls(
+            keys=keys,
+            key_index={k: i for i, k in enumerate(keys)},
+            vectors=tuple(vectors),
+            term_idf=term_idf,
+            inverted={t: (np.asarray(ix, dtype=np.int32), np.asarray(w)) for t, (ix, w) in postings.items()},
+            skills=tuple(frozenset(skills.get(k, ())) for k in keys),
+            skill_idf={s: math.log((n + 1) / (d + 0.5)) for s, d in sdf.items()},
+        )
+
+    def query_vector(self, description: str) -> dict[str, float]:
+        c = Counter(t for t in tokens(description) if t in self.term_idf)
+        vec = {t: (1.0 + math.log(f)) * self.term_idf[t] for t, f in c.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+    def score(self, keys: Iterable[str], skill_ids: Iterable[str], description: str) -> dict[str, ProfileEvidence]:
+        """Profile evidence for each known key (unknown keys are left out)."""
+        query = self.query_vector(description)
+        posting_skills = {s for s in skill_ids if s in self.skill_idf}
+        out = {}
+        for key in dict.fromkeys(keys):
+            i = self.key_index.get(key)
+            if i is not None:
+                out[key] = self._evidence(i, query, posting_skills)
+        return out
+
+    def propose(self, skill_ids: Iterable[str], description: str, *, limit: int) -> tuple[ProfileEvidence, ...]:
+        """The best-fitting profiles over all occupations, for postings whose title gives no candidate."""
+        query = self.query_vector(description)
+        posting_skills = {s for s in skill_ids if s in self.skill_idf}
+        if not query and not posting_skills:
+            return ()
+        acc = np.zeros(len(self.keys))
+        for t, w in query.items():
+            ix, ws = self.inverted[t]
+            acc[ix] += w * ws
+        shortlist = np.argsort(-acc)[: max(limit * 5, 50)]
+        if posting_skills:
+            skilled = [i for i, s in enumerate(self.skills) if s & posting_skills]
+            shortlist = np.unique(np.concatenate([shortlist, np.asarray(skilled, dtype=np.int64)]))
+        ev = [self._evidence(int(i), query, posting_skills) for i in shortlist]
+        ev = [e for e in ev if e.score > 0]
+        return tuple(sorted(ev, key=lambda e: (-e.score, e.key))[:limit])
+
+    def _evidence(self, i: int, query: Mapping[str, float], posting_skills: set[str]) -> ProfileEvidence:
+        vec = self.vectors[i]
+        contrib = {t: w * vec[t] for t, w in query.items() if t in vec}
+        text_score = min(1.0, sum(contrib.values()))
+        shared = sorted(posting_skills & self.skills[i])
+        skill_score = 0.0
+        if posting_skills:
+            total = sum(self.skill_idf[s] for s in posting_skills)
+            skill_score = sum(self.skill_idf[s] for s in shared) / total if total else 0.0
+        parts = [p for p, present in ((skill_score, bool(posting_skills)), (text_score, bool(query))) if present]
+        score = sum(parts) / len(parts) if parts else 0.0
+        top = tuple(t for t, _ in sorted(contrib.items(), key=lambda kv: -kv[1])[:5])
+        return ProfileEvidence(self.keys[i], score, skill_score, text_score, tuple(shared), top)

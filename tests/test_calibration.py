@@ -1,0 +1,48 @@
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from jdclassify.calibration import Calibration, Curve, expected_calibration_error, fit_isotonic
+
+
+@given(st.lists(st.tuples(st.floats(0, 1), st.booleans()), min_size=1, max_size=200))
+@settings(max_examples=60, deadline=None)
+def test_isotonic_fit_is_monotone_and_in_unit_interval(pairs):
+    curve = fit_isotonic([p for p, _ in pairs], [ok for _, ok in pairs])
+    grid = np.linspace(-0.5, 1.5, 101)
+    values = [curve(x) for x in grid]
+    assert all(0.0 <= v <= 1.0 for v in values)
+    assert all(b >= a - 1e-12 for a, b in zip(values, values[1:]))
+
+
+def test_isotonic_fit_recovers_the_rate_of_correct_answers():
+    rng = np.random.default_rng(0)
+    raw = rng.random(4000)
+    correct = rng.random(4000) < raw**2  # true P(correct | raw) = raw^2
+    curve = fit_isotonic(raw, correct)
+    assert abs(curve(0.5) - 0.25) < 0.08
+    assert abs(curve(0.9) - 0.81) < 0.08
+    assert expected_calibration_error([curve(x) for x in raw], correct) < expected_calibration_error(raw, correct)
+
+
+def test_ece_is_zero_when_confidence_matches_accuracy_and_large_when_overconfident():
+    assert expected_calibration_error([0.5] * 10, [True] * 5 + [False] * 5) == pytest.approx(0.0)
+    assert expected_calibration_error([0.95] * 10, [False] * 10) == pytest.approx(0.95)
+
+
+def test_calibration_round_trips_and_missing_file_means_raw_scores(tmp_path):
+    assert Calibration.load(tmp_path).apply("onet", 1.7) == 1.0  # no file: raw, clipped
+    cal = Calibration({"onet": Curve((0.0, 1.0), (0.1, 0.9), 10)}, "test fold", "v1", "2025-01-01")
+    (tmp_path / "calibration.json").write_text(cal.to_json())
+    loaded = Calibration.load(tmp_path)
+    assert loaded.fitted and loaded.lexicon_version == "v1"
+    assert loaded.apply("onet", 0.5) == pytest.approx(0.5)
+    assert loaded.apply("level", 0.3) == 0.3  # kind without a curve: raw
+
+
+def test_a_non_monotone_curve_file_is_rejected(tmp_path):
+    (tmp_path / "calibration.json").write_text(json.dumps({"curves": {"onet": {"x": [0, 1], "y": [0.9, 0.1]}}}))
+    with pytest.raises(ValueError, match="monotone"):
+        Calibration.load(tmp_path)

@@ -1,0 +1,80 @@
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from jdclassify.records import Classification, Posting, QuarantineRecord
+from jdclassify.settings import Settings
+
+pytest.importorskip("jdclassify.skills")
+
+
+@pytest.fixture(scope="module")
+def clf():
+    from jdclassify import Classifier
+
+    return Classifier.load(Settings(fuzzy_cutoff=0.5, nlp_batch_size=7))
+
+
+def test_seed_senior_machine_learning_engineer_is_aimlam_gen_p4(clf):
+    c = clf.classify(Posting(id="1", title="Senior Machine Learning Engineer"))
+    assert (c.role.value, c.level.value, c.canon_code) == ("AIMLAM.GEN", "P4", "AIMLAM.GEN.P4")
+    assert c.onet.value == clf.lexicons.roles["AIMLAM.GEN"].onet_code
+    assert "canon alias" in c.role.rule and any("title_aliases.csv:" in e for e in c.role.evidence)
+
+
+def test_engineer_is_decided_by_its_description(clf):
+    cloud = clf.classify(Posting(id="a", title="Engineer", description=(
+        "You will run Kubernetes clusters, write Terraform, build CI/CD pipelines and keep our AWS cloud "
+        "infrastructure reliable. Linux, Docker and Python scripting.")))
+    civil = clf.classify(Posting(id="b", title="Engineer", description=(
+        "Design bridges, roads and drainage structures in AutoCAD and Civil 3D; prepare construction "
+        "drawings, inspect construction sites and check structural calculations.")))
+    assert cloud.onet.value[:2] == "15"
+    assert civil.onet.value[:2] == "17"
+
+
+def test_a_posting_with_nothing_to_go_on_is_unknown_not_guessed(clf):
+    c = clf.classify({"id": "u1", "title": "xqzv blorp", "description": ""})
+    assert c.role.value == "UNKNOWN" and c.onet.value == "" and c.onet.confidence == 0.0
+    assert c.needs_review and "no title candidate" in c.role.rule
+    assert c.canon_code == ""
+
+
+def test_alternatives_and_evidence_are_filled_for_an_ambiguous_title(clf):
+    c = clf.classify(Posting(id="2", title="Analyst"))
+    assert len(c.onet_alternatives) == 2 and all(a.code != c.onet.value for a in c.onet_alternatives)
+    assert c.onet.evidence and c.onet.rule
+
+
+def test_explain_names_cues_candidates_and_rules(clf):
+    text = clf.explain("Sr. Data Scientist (Remote)", "Python, SQL and machine learning models.")
+    assert "seniority" in text and "title_aliases.csv:" in text and "rule:" in text
+
+
+def test_to_frame_has_one_row_per_classification(clf):
+    results = list(clf.classify_many([Posting(id="x", title="Registered Nurse"), Posting(id="y", title="Data Analyst")]))
+    frame = clf.to_frame(results)
+    assert list(frame["id"]) == ["x", "y"]
+    assert frame["onet_confidence"].between(0, 1).all()
+
+
+items = st.one_of(
+    st.builds(Posting, id=st.text(min_size=1, max_size=8), title=st.text(max_size=40), description=st.text(max_size=200)),
+    st.builds(QuarantineRecord, reason=st.just("malformed_json"), detail=st.text(max_size=10), source=st.just("f"),
+              line=st.integers(0, 9), excerpt=st.text(max_size=10)),
+    st.fixed_dictionaries({"id": st.text(max_size=5), "title": st.one_of(st.text(max_size=30), st.integers())}),
+)
+
+
+@given(st.lists(items, max_size=20))
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_classify_many_conserves_records_and_keeps_confidences_in_unit_interval(clf, batch):
+    out = list(clf.classify_many(batch))
+    assert len(out) == len(batch)
+    for item, result in zip(batch, out):
+        if isinstance(item, QuarantineRecord):
+            assert result is item
+        assert isinstance(result, (Classification, QuarantineRecord))
+        if isinstance(result, Classification):
+            for label in (result.role, result.onet, result.level):
+                assert 0.0 <= label.confidence <= 1.0
+            assert all(0.0 <= a.confidence <= 1.0 for a in result.onet_alternatives)

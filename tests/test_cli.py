@@ -1,0 +1,96 @@
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jdclassify.cli import main
+from jdclassify.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def minimal_jsonl(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        json.dumps({"id": "1", "title": "Senior Data Scientist", "description": "Python and SQL; 5+ years."}) + "\n"
+        + json.dumps({"id": "2", "title": "=HYPERLINK(\"http://evil\")"}) + "\n"
+    )
+    return path
+
+
+def test_classify_minimal_jsonl_to_csv_prints_summary_and_paths(tmp_path, minimal_jsonl, capsys):
+    out = tmp_path / "labelled.csv"
+    assert main(["classify", str(minimal_jsonl), "--out", str(out), "--review-threshold", "0.6"]) == 0
+    printed = capsys.readouterr().out
+    assert "2 records" in printed and str(out) in printed and "labelled.quarantine.csv" in printed
+    text = out.read_text()
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
+    assert json.loads((tmp_path / "labelled.manifest.json").read_text())["settings"]["review_threshold"] == 0.6
+
+
+def test_errors_are_one_line_exit_2_without_traceback(tmp_path, capsys):
+    assert main(["classify", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "input not found" in err and "Traceback" not in err
+    assert main(["classify", str(tmp_path), "--out", str(tmp_path / "o.xlsx")]) == 2
+    assert "unknown output format" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [[], ["classify"], ["explain"], ["eval"], ["lexicons"]])
+def test_every_command_has_help_with_examples(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "usage: jdclassify" in help_text
+    if command:
+        assert "examples:" in help_text
+
+
+def test_explain_shows_rules_and_evidence(tmp_path, capsys):
+    description = tmp_path / "d.txt"
+    description.write_text("You will lead a team of 5 engineers. 8+ years of Java.")
+    assert main(["explain", "Sr. Backend Engineer", "--description", str(description)]) == 0
+    out = capsys.readouterr().out
+    assert "role:" in out and "level:" in out and "rule:" in out
+
+
+def test_lexicons_stats_and_check(capsys):
+    assert main(["lexicons", "stats"]) == 0
+    assert "lexicon_version" in capsys.readouterr().out
+    assert main(["lexicons", "check"]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_lexicons_check_names_file_line_column_of_a_broken_row(tmp_path, capsys):
+    broken = tmp_path / "lexicons"
+    shutil.copytree(Settings().lexicon_dir, broken)
+    aliases = broken / "title_aliases.csv"
+    lines = aliases.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace(",high,", ",sky-high,", 1) if ",high," in lines[2] else "x,NOT A ROLE,,,,,,\n"
+    aliases.write_text("".join(lines), encoding="utf-8")
+    assert main(["lexicons", "check", "--lexicon-dir", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "title_aliases.csv:3:" in err and "Traceback" not in err
+
+
+def test_eval_on_the_gold_set_prints_a_report(capsys):
+    gold = ROOT / "samples" / "gold" / "gold.csv"
+    assert main(["eval", "--gold", str(gold), "--no-heldout"]) == 0
+    assert capsys.readouterr().out.strip()
+
+
+def test_console_script_runs_as_a_real_process(tmp_path, minimal_jsonl):
+    exe = shutil.which("jdclassify") or str(Path(sys.executable).with_name("jdclassify"))
+    if not Path(exe).exists():
+        pytest.skip("the jdclassify console script is not installed (pip install -e .)")
+    out = tmp_path / "o.jsonl"
+    proc = subprocess.run([exe, "classify", str(minimal_jsonl), "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "labelled" in proc.stdout and len(out.read_text().splitlines()) == 2
+    bad = subprocess.run([exe, "classify", str(tmp_path / "nope.jsonl"), "--out", str(out)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -1,0 +1,42 @@
+import csv
+import json
+
+import pytest
+
+from jdclassify.evaluate import fold_of, format_report, messy, run_eval
+from jdclassify.settings import Settings
+
+
+def test_messy_titles_are_deterministic_and_messier():
+    assert messy("Senior Civil Engineer") == messy("Senior Civil Engineer")
+    out = messy("Senior Project Manager")
+    assert "SR" in out and "MGR" in out
+
+
+def test_folds_split_by_title_not_by_spelling():
+    assert fold_of("Registered Nurse") == fold_of("registered nurses")
+    folds = {fold_of(t) for t in ("Nurse", "Welder", "Cook", "Teacher", "Pilot", "Baker", "Driver", "Analyst")}
+    assert folds == {0, 1}
+
+
+def test_eval_on_a_tiny_gold_set(tmp_path):
+    pytest.importorskip("jdclassify.skills")
+    postings = tmp_path / "postings"
+    postings.mkdir()
+    rows = [
+        {"id": "g1", "title": "Senior Machine Learning Engineer", "description": "PyTorch, 6+ years."},
+        {"id": "g2", "title": "Registered Nurse", "description": "Patient care on a medical unit."},
+    ]
+    (postings / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    gold = tmp_path / "gold" / "gold.csv"
+    gold.parent.mkdir()
+    with gold.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "role_code", "level", "employment_type", "onet_code"])
+        w.writerow(["g1", "AIMLAM.GEN", "P4", "full_time", "15-2051.00"])
+        w.writerow(["g2", "SOC291141.00", "P2", "full_time", "29-1141.00"])
+    report = run_eval(Settings(fuzzy_cutoff=0.5), gold=gold, postings=postings, heldout=False)
+    (scores,) = report.sets
+    assert scores.n == 2 and scores.soc6 == 1.0 and scores.major == 1.0
+    text = format_report(report)
+    assert "6-digit SOC" in text and "ECE" in text

@@ -1,0 +1,78 @@
+"""Level decisions as a recruiter would check them: title first, then years, then the occupation's usual entry."""
+
+import pytest
+
+from jdclassify.levels import decide_level, level_for_years, normalise_employment_type
+from jdclassify.lexicons import load_lexicons
+from jdclassify.records import Cue, DescriptionCues
+from jdclassify.titles import TitleParser
+
+
+@pytest.fixture(scope="module")
+def lexicons():
+    return load_lexicons()
+
+
+@pytest.fixture(scope="module")
+def parse(lexicons):
+    return TitleParser.build(lexicons).parse
+
+
+@pytest.mark.parametrize(
+    "title, level",
+    [
+        ("Senior Machine Learning Engineer", "P4"),
+        ("Machine Learning IV", "P4"),  # the seed's numeral alias
+        ("Sr. Data Engineer (m/w/d) - Remote", "P4"),
+        ("SDE II", "P3"),
+        ("Principal Engineer", "P6"),
+        ("Director of Data Science", "M4"),
+        ("VP Data & AI", "E3"),
+        ("Associate Data Scientist", "P1"),
+    ],
+)
+def test_title_cue_decides(lexicons, parse, title, level):
+    label, _ = decide_level(parse(title), DescriptionCues(), lexicons, "X")
+    assert label.value == level
+    assert "title" in label.rule and 0.0 <= label.confidence <= 1.0
+
+
+def test_internship_is_an_employment_type_at_p1(lexicons, parse):
+    label, employment_type = decide_level(parse("Intern, Data Analytics (Summer 2027)"), DescriptionCues(), lexicons, "X")
+    assert (label.value, employment_type) == ("P1", "internship")
+
+
+def test_years_decide_when_the_title_is_silent(lexicons, parse):
+    label, _ = decide_level(parse("Data Engineer"), DescriptionCues(years_experience_min=5), lexicons, "X")
+    assert label.value == "P4" and "5+ years" in label.rule
+
+
+def test_generic_manager_refined_by_years_and_reports(lexicons, parse):
+    desc = DescriptionCues(years_experience_min=9, manages_people=True)
+    label, _ = decide_level(parse("Engineering Manager"), desc, lexicons, "X")
+    assert label.value == "M3" and "refined" in label.rule
+
+
+def test_conflicting_years_lower_confidence_but_title_wins(lexicons, parse):
+    agree, _ = decide_level(parse("Senior Data Scientist"), DescriptionCues(years_experience_min=6), lexicons, "X")
+    clash, _ = decide_level(parse("Senior Data Scientist"), DescriptionCues(years_experience_min=1), lexicons, "X")
+    assert agree.value == clash.value == "P4"
+    assert clash.confidence < agree.confidence
+    assert any("kept" in e for e in clash.evidence)
+
+
+def test_body_phrase_then_job_zone_default(lexicons, parse):
+    phrase = Cue(kind="level_phrase", text="entry level", value="P1", field="description", start=0, end=11)
+    label, _ = decide_level(parse("Warehouse Worker"), DescriptionCues(level_phrases=(phrase,)), lexicons, "X")
+    assert label.value == "P1"
+    frontline, _ = decide_level(parse("Cashier"), DescriptionCues(), lexicons, "X", job_zone=1)
+    assert frontline.value == "S1" and frontline.confidence < 0.5
+
+
+def test_years_ladder(lexicons):
+    assert [level_for_years(y, lexicons.levels) for y in (0, 2, 3, 5, 9, 14, 40)] == ["P1", "P2", "P3", "P4", "P5", "P6", "P6"]
+
+
+@pytest.mark.parametrize("raw, ours", [("FULL_TIME", "full_time"), ("Part-time", "part_time"), ("CONTRACTOR", "contract"), ("INTERN", "internship"), ("whatever", "")])
+def test_feed_employment_types(raw, ours):
+    assert normalise_employment_type(raw) == ours

@@ -1,0 +1,114 @@
+from types import SimpleNamespace
+
+import pytest
+
+from jdclassify.matching import OCCUPATION, TitleMatcher
+from jdclassify.onet import decide_onet
+from jdclassify.records import TitleCues
+from jdclassify.settings import Settings
+from jdclassify.titles import normalise_title
+
+
+def _row(i, alias, code, source="onet_alternate", confidence=0.8, role=None):
+    return SimpleNamespace(id=f"title_aliases.csv:{i}", alias=alias, role_code=role or "SOC" + code.replace("-", ""),
+                           onet_code=code, type="common", band="high", level="", confidence=confidence, source=source)
+
+
+ALIASES = (
+    _row(2, "Software Developers", "15-1252.00", "onet_title", 0.9),
+    _row(3, "Backend Developer", "15-1252.00"),
+    _row(4, "Civil Engineers", "17-2051.00", "onet_title", 0.9),
+    _row(5, "Structural Engineer", "17-2051.00"),
+    _row(6, "Registered Nurses", "29-1141.00", "onet_title", 0.9),
+    _row(7, "Staff Nurse", "29-1141.00", "onet_reported"),
+    _row(8, "Machine Learning Engineer", "15-2051.00", "canon", 0.85, role="AIMLAM.GEN"),
+)
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return TitleMatcher.build(SimpleNamespace(aliases=ALIASES), Settings(fuzzy_cutoff=0.5))
+
+
+def cues(title):
+    return TitleCues(raw=title, core=title, normalised=normalise_title(title))
+
+
+def test_exact_match_comes_first_with_score_one_and_its_alias_row(matcher):
+    best = matcher.match(cues("Software Developer"))[0]
+    assert (best.method, best.score, best.alias_id, best.onet_code) == ("exact", 1.0, "title_aliases.csv:2", "15-1252.00")
+
+
+def test_fuzzy_match_survives_a_typo_and_keeps_scores_in_unit_interval(matcher):
+    found = matcher.match(cues("Civil Enginer"))
+    assert found and found[0].onet_code == "17-2051.00" and found[0].method == "fuzzy"
+    assert all(0.0 <= c.score <= 1.0 for c in found)
+    assert all(c.alias_id.startswith("title_aliases.csv:") for c in found if c.method != OCCUPATION)
+
+
+def test_canon_rows_keep_role_source_and_prior(matcher):
+    c = matcher.match(cues("Machine Learning Engineer"))[0]
+    assert (c.role_code, c.source, c.prior) == ("AIMLAM.GEN", "canon", 0.85)
+
+
+def test_unrelated_title_gives_no_candidate(matcher):
+    assert matcher.match(cues("xqzv blorp")) == ()
+
+
+def test_shortlist_gives_the_same_best_code_as_exhaustive_scoring(matcher):
+    for title in ("Senior Backend Developer", "Nurse", "Structural Engineers", "Civil Engineer"):
+        fast = matcher.match(cues(title))
+        full = matcher.match(cues(title), exhaustive=True)
+        assert fast[0].onet_code == full[0].onet_code
+
+
+def test_excluded_titles_and_sources_are_not_matched_exactly():
+    lx = SimpleNamespace(aliases=ALIASES)
+    held_out = TitleMatcher.build(lx, Settings(), exclude_aliases=frozenset({normalise_title("Staff Nurse")}))
+    assert all(c.alias != "Staff Nurse" for c in held_out.match(cues("Staff Nurse")))
+    no_reported = TitleMatcher.build(lx, Settings(), exclude_sources=frozenset({"onet_reported"}))
+    assert all(c.source != "onet_reported" for c in no_reported.match(cues("Staff Nurse")))
+
+
+def test_repeated_titles_are_served_from_the_cache(matcher):
+    first = matcher.match(cues("Backend Developer"))
+    assert matcher.match(cues("Backend Developer")) is first
+
+
+# a generic alias ("Physician") and a code whose aliases share the title's modifier ("Pediatric")
+PHYSICIANS = (
+    _row(20, "Physician", "29-1229.00", "onet_alternate"),
+    _row(21, "Staff Physician", "29-1229.00"),
+    _row(23, "Pediatricians, General", "29-1221.00", "onet_title", 0.9),
+    _row(24, "Pediatric Doctor", "29-1221.00"),
+    _row(25, "Pediatric Specialist", "29-1221.00"),
+    _row(26, "Pediatric Hospitalist", "29-1221.00"),
+    _row(32, "Family Physician", "29-1215.00"),
+    _row(33, "Emergency Physician", "29-1214.00"),
+    _row(34, "Sports Medicine Physician", "29-1229.06"),
+    _row(27, "Analyst", "13-1111.00"),
+    _row(28, "Business Analyst", "13-1111.00"),
+    _row(29, "Remote Sensing Scientist", "19-2099.01"),
+    _row(30, "Remote Sensing Specialist", "19-2099.01"),
+    _row(31, "Image Analyst", "19-2099.01"),
+)
+
+
+def test_a_specific_title_is_not_pulled_to_a_generic_alias():
+    m = TitleMatcher.build(SimpleNamespace(aliases=PHYSICIANS), Settings(fuzzy_cutoff=0.5))
+    assert decide_onet(m.match(cues("Pediatric Physician")), None, (), "").best.onet_code == "29-1221.00"
+    assert decide_onet(m.match(cues("Remote Sensing Analyst")), None, (), "").best.onet_code == "19-2099.01"
+
+
+def test_occupation_candidates_name_the_code_and_score_in_unit_interval():
+    m = TitleMatcher.build(SimpleNamespace(aliases=PHYSICIANS), Settings(fuzzy_cutoff=0.5))
+    occ = [c for c in m.match(cues("Pediatric Physician")) if c.method == OCCUPATION]
+    assert {c.onet_code for c in occ} >= {"29-1221.00", "29-1229.00"}
+    assert all(0.0 < c.score <= 1.0 and c.alias_id == f"{OCCUPATION}:{c.onet_code}" for c in occ)
+    assert next(c.alias for c in occ if c.onet_code == "29-1221.00") == "Pediatricians, General"  # the O*NET title
+
+
+def test_typos_and_other_word_forms_find_the_indexed_word(matcher):
+    assert matcher.match(cues("Strcutural Engineer"))[0].onet_code == "17-2051.00"  # two letters swapped
+    assert matcher.match(cues("Regsitered Nurse"))[0].onet_code == "29-1141.00"
+    assert matcher.match(cues("Structure Engineer"))[0].onet_code == "17-2051.00"  # another form of the word

@@ -1,0 +1,55 @@
+from types import SimpleNamespace
+
+import pytest
+
+from jdclassify.onet import decide_onet
+from jdclassify.profiles import ProfileIndex
+from jdclassify.records import Candidate
+
+
+def _cand(code, score=1.0, prior=0.2, alias="Engineer", i=1):
+    return Candidate("SOC" + code.replace("-", ""), code, alias, f"title_aliases.csv:{i}", "onet_alternate", "low", prior, score, "exact")
+
+
+@pytest.fixture(scope="module")
+def profiles():
+    lx = SimpleNamespace(
+        onet_titles={"15-1244.00": "Network and Computer Systems Administrators", "17-2051.00": "Civil Engineers"},
+        occupation_tasks={
+            "15-1244.00": ("Maintain cloud infrastructure, containers and deployment pipelines.",),
+            "17-2051.00": ("Design bridges, roads and drainage structures; inspect construction sites.",),
+        },
+        occupation_skills={"15-1244.00": ("kubernetes", "terraform"), "17-2051.00": ("autocad",)},
+        roles={},
+    )
+    return ProfileIndex.build(lx)
+
+
+VAGUE = (_cand("15-1244.00", i=1), _cand("17-2051.00", i=2))
+
+
+def test_a_vague_title_is_decided_by_its_description(profiles):
+    cloud = decide_onet(VAGUE, profiles, ("kubernetes", "terraform"), "Run Kubernetes clusters and deployment pipelines")
+    civil = decide_onet(VAGUE, profiles, ("autocad",), "Design bridges and inspect construction sites with AutoCAD")
+    assert cloud.best.onet_code == "15-1244.00"
+    assert civil.best.onet_code == "17-2051.00"
+    assert "kubernetes" in cloud.best.profile.shared_skills
+
+
+def test_shares_and_raw_scores_are_probability_like(profiles):
+    d = decide_onet(VAGUE, profiles, (), "bridges")
+    assert sum(c.share for c in d.ranked) == pytest.approx(1.0)
+    assert all(0.0 <= c.raw <= 1.0 for c in d.ranked)
+
+
+def test_description_alone_proposes_codes_with_lower_raw_score(profiles):
+    d = decide_onet((), profiles, ("autocad",), "design bridges and drainage structures")
+    assert d.best.onet_code == "17-2051.00" and d.best.support == ()
+    assert "description only" in d.rule
+    titled = decide_onet((_cand("17-2051.00"),), profiles, ("autocad",), "design bridges and drainage structures")
+    assert d.best.raw < titled.best.raw
+
+
+def test_nothing_to_go_on_gives_no_decision(profiles):
+    d = decide_onet((), profiles, (), "")
+    assert d.best is None and "no title candidate" in d.rule

@@ -1,0 +1,116 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from jdclassify.errors import InputError
+from jdclassify.io.writers import read_output
+from jdclassify.records import Posting, QuarantineRecord
+from jdclassify.run import chunked, classify_chunk, make_run_id, quarantine_chunk, run_batch
+from jdclassify.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "postings"
+
+
+class FakeClassifier:
+    """Labels every posting, quarantines titles containing 'FAIL' (as classify_many does for failures)."""
+
+    def __init__(self, make_classification):
+        self.make = make_classification
+
+    def classify_many(self, items):
+        for item in items:
+            if isinstance(item, QuarantineRecord):
+                yield item
+            elif "FAIL" in item.title:
+                yield QuarantineRecord("processing_error", "boom", item.source, item.line, item.title, item.id)
+            else:
+                yield self.make(id=item.id, title=item.title, source=item.source, needs_review=item.id.endswith("r"))
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    from jdclassify.classify import Classifier
+
+    return Classifier.load(Settings())
+
+
+def test_classify_chunk_labels_or_quarantines_every_record(make_classification):
+    items = [Posting("a", "Nurse"), Posting("br", "Engineer"), Posting("c", "FAIL"),
+             QuarantineRecord("malformed_json", "bad", "f.jsonl", 3, "{", "")]
+    result = classify_chunk(FakeClassifier(make_classification), items, run_id="r", run_date="2024-05-01")
+    assert [r["id"] for r in result.rows] == ["a", "br"]
+    assert [q["reason"] for q in result.quarantine] == ["processing_error", "malformed_json"]
+    assert result.count_in == 4 and result.needs_review == 1
+
+
+def test_classify_chunk_refuses_to_drop_records(make_classification):
+    class Dropping(FakeClassifier):
+        def classify_many(self, items):
+            yield from list(super().classify_many(items))[:-1]
+
+    with pytest.raises(RuntimeError, match="every record must be labelled or quarantined"):
+        classify_chunk(Dropping(make_classification), [Posting("a", "x"), Posting("b", "y")], run_id="r", run_date="d")
+
+
+def test_a_failed_chunk_is_quarantined_whole_with_the_error():
+    items = [Posting("a", "Nurse", source="f.jsonl", line=1), QuarantineRecord("no_content", "", "f.jsonl", 2, "", "b")]
+    result = quarantine_chunk(items, MemoryError("worker died"), run_id="r")
+    assert [(q["id"], q["reason"]) for q in result.quarantine] == [("a", "processing_error"), ("b", "no_content")]
+    assert "MemoryError: worker died" in result.quarantine[0]["detail"]
+
+
+def test_chunked_and_run_id_are_deterministic():
+    assert [len(c) for c in chunked(range(5), 2)] == [2, 2, 1]
+    digests = [{"sha256": "abc"}]
+    assert make_run_id("2024-05-01", digests) == make_run_id("2024-05-01", digests) != make_run_id("2024-05-02", digests)
+
+
+def test_minimal_jsonl_with_id_title_description_works(tmp_path, classifier):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "\n".join(json.dumps(r) for r in [
+            {"id": "1", "title": "Senior Software Engineer", "description": "Python, 5+ years of experience."},
+            {"id": "2", "title": "Registered Nurse"},
+            {"id": "3", "title": ""},
+        ]) + "\n{not json\n"
+    )
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([src], out, Settings(), classifier=classifier, run_date="2024-05-01")
+    assert summary.count_in == 4 == summary.labelled + summary.quarantined
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows][:2] == ["1", "2"]
+    assert all(0.0 <= r["role_confidence"] <= 1.0 for r in rows)
+    quarantined = read_output(summary.outputs.quarantine)
+    assert "malformed_json" in quarantined.column("reason").to_pylist()
+    record = json.loads(summary.outputs.manifest.read_text())
+    assert record["counts"] == summary.counts() and record["inputs"][0]["sha256"]
+    assert "labelled" in summary.format()
+
+
+def test_samples_every_record_is_labelled_or_quarantined(tmp_path, classifier):
+    summary = run_batch([SAMPLES], tmp_path / "ds", Settings().with_values({"chunk_size": 50}),
+                        classifier=classifier, run_date="2024-05-01")
+    assert summary.count_in >= 40
+    assert summary.count_in == summary.labelled + summary.quarantined
+    table = read_output(tmp_path / "ds")
+    assert table.num_rows == summary.labelled
+    assert len(set(table.column("id").to_pylist())) == table.num_rows
+    # rerunning the same inputs on the same day overwrites, never duplicates
+    run_batch([SAMPLES], tmp_path / "ds", Settings().with_values({"chunk_size": 50}), classifier=classifier, run_date="2024-05-01")
+    assert read_output(tmp_path / "ds").num_rows == summary.labelled
+
+
+def test_two_workers_give_the_same_table_as_one(tmp_path, classifier):
+    settings = Settings().with_values({"chunk_size": 10})
+    one = run_batch([SAMPLES], tmp_path / "one.parquet", settings, classifier=classifier, run_date="2024-05-01")
+    two = run_batch([SAMPLES], tmp_path / "two.parquet", settings, workers=2, run_date="2024-05-01")
+    assert one.counts() == two.counts()
+    drop = ["run_id"]
+    assert read_output(tmp_path / "one.parquet").drop_columns(drop).equals(read_output(tmp_path / "two.parquet").drop_columns(drop))
+
+
+def test_missing_input_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="input not found"):
+        run_batch([tmp_path / "nope.jsonl"], tmp_path / "out.csv", Settings())

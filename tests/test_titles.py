@@ -1,0 +1,197 @@
+"""Title normalisation and title cues, on the real levels.yaml and on a small in-memory lexicon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from jdclassify.lexicons import load_lexicons
+from jdclassify.titles import TitleParser, normalise_title
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def parser() -> TitleParser:
+    return TitleParser.build(load_lexicons())
+
+
+def cues_of(result, kind):
+    return [(c.text, c.value) for c in result.cues if c.kind == kind]
+
+
+# -- normalise_title -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("AI/ML Engineer", "Artificial Intelligence / Machine Learning Engineer"),
+        ("COMPUTER SYSTEMS ANALYSTS", "Computer Systems Analyst"),
+        ("Sr. Software Eng", "senior software engineer"),
+        ("VP of Sales & Marketing", "Vice President of Sales and Marketing"),
+        ("Café Manager", "Cafe Mgr"),
+        ("Registered Nurses", "RN"),
+        ("Pharmacy Tech", "Pharmacy Technician"),
+        ("Ｄａｔａ Ａｎａｌｙｓｔ", "data analyst"),  # full-width letters (NFKC)
+    ],
+)
+def test_normalise_title_makes_variants_equal(a, b):
+    assert normalise_title(a) == normalise_title(b)
+
+
+def test_normalise_title_keeps_meaningful_differences():
+    assert normalise_title("Sales Associate") == "sales associate"  # "sales" is not a plural
+    assert normalise_title("Tech Lead") == "tech lead"  # "tech" expands only as a head noun
+    assert normalise_title("C++ Developer") != normalise_title("C Developer")
+    assert normalise_title("C# Developer") != normalise_title("C Developer")
+    assert normalise_title("Business Analyst") == "business analyst"
+
+
+def test_normalise_title_is_idempotent():
+    for raw in ["Sr. Data Engineers (m/w/d)", "AI/ML Engineer", "Nurses & Aides", "Analytics Mgr"]:
+        once = normalise_title(raw)
+        assert normalise_title(once) == once
+
+
+# -- parse: ≥ 30 messy titles; every cue's span points back into the raw title ------------------
+
+CASES = [
+    # raw, core, {kind: [(text, value), ...]} (only the kinds listed are checked)
+    ("Senior Machine Learning Engineer - NLP (Remote)", "Machine Learning Engineer",
+     {"seniority": [("Senior", "P4")], "specialisation": [("NLP", "nlp")], "noise": [("Remote", "work_mode")]}),
+    ("Machine Learning IV", "Machine Learning", {"numeral": [("IV", "P4")]}),
+    ("Software Engineer II - Backend", "Software Engineer", {"numeral": [("II", "P2")]}),
+    ("Sr. Data Analyst | Acme Corp", "Data Analyst", {"seniority": [("Sr.", "P4")], "noise": [("Acme Corp", "company")]}),
+    ("AI/ML Engineer", "AI/ML Engineer", {"role_part": []}),
+    ("Registered Nurse (RN) - ICU - Nights - $5,000 Sign-On Bonus!", "Registered Nurse",
+     {"specialisation": [("ICU", "icu")],
+      "noise": [("RN", "restated"), ("Nights", "schedule"), ("$5,000 Sign-On Bonus", "sign_on_bonus"), ("!", "exclamation")]}),
+    ("Softwareentwickler (m/w/d)", "Softwareentwickler", {"noise": [("(m/w/d)", "gender_tag")]}),
+    ("Software Engineer (f/m/x) - Berlin", "Software Engineer", {"noise": [("(f/m/x)", "gender_tag"), ("Berlin", "location")]}),
+    ("Warehouse Associate - $18/hr - Hiring Now!!!", "Warehouse Associate",
+     {"noise": [("$18/hr", "salary"), ("Hiring Now", "urgency"), ("!!!", "exclamation")], "seniority": []}),
+    ("Sales Associate", "Sales Associate", {"seniority": []}),
+    ("Associate Data Scientist", "Data Scientist", {"seniority": [("Associate", "P1")]}),
+    ("Principal", "Principal", {"seniority": []}),
+    ("Principal Software Engineer", "Software Engineer", {"seniority": [("Principal", "P6")]}),
+    ("Staff Nurse", "Staff Nurse", {"seniority": []}),
+    ("Staff Software Engineer, Infrastructure", "Software Engineer",
+     {"seniority": [("Staff", "P5")], "specialisation": [("Infrastructure", "infrastructure")]}),
+    ("Director, Product Management", "Product Management Director", {"seniority": [("Director", "M4")]}),
+    ("Contract Specialist", "Contract Specialist", {"employment_type": []}),
+    ("Java Developer (Contract)", "Java Developer", {"employment_type": [("Contract", "contract")]}),
+    ("Data Analyst (6-month contract)", "Data Analyst",
+     {"employment_type": [("contract", "contract")], "noise": [("6-month", "duration")]}),
+    ("3D Artist", "3D Artist", {"numeral": []}),
+    ("Web3 Developer", "Web3 Developer", {"numeral": []}),
+    ("C++ Developer", "C++ Developer", {"numeral": []}),
+    ("Class A CDL Driver", "Class A CDL Driver", {"numeral": [], "grade": []}),
+    ("Engineer 2", "Engineer", {"numeral": [("2", "P2")]}),
+    ("Support Engineer Level 3", "Support Engineer", {"grade": [("Level 3", "P3")]}),
+    ("SDE II", "SDE", {"grade": [("SDE II", "P3")]}),
+    ("Software Engineer L5", "Software Engineer", {"grade": [("L5", "P4")]}),
+    ("Band 7 Nurse", "Nurse", {"grade": [("Band 7", "P4")]}),
+    ("URGENT: Forklift Operator 🚀 Req #12345", "Forklift Operator",
+     {"noise": [("URGENT", "urgency"), ("🚀", "emoji"), ("Req #12345", "req_id")]}),
+    ("Customer Service Rep - Austin, TX", "Customer Service Rep", {"noise": [("Austin, TX", "location")]}),
+    ("Product Manager at Acme", "Product Manager", {"noise": [("at Acme", "company")]}),
+    ("Senior Vice President of Sales", "Senior Vice President of Sales", {"seniority": [("Senior Vice President", "E4")]}),
+    ("Temp Receptionist", "Receptionist", {"employment_type": [("Temp", "temporary")]}),
+    ("Data Engineer JR-12345", "Data Engineer", {"noise": [("JR-12345", "req_id")]}),
+    ("Marketing Manager £40k Hybrid", "Marketing Manager", {"noise": [("£40k", "salary"), ("Hybrid", "work_mode")]}),
+    ("Remote Sensing Scientist", "Remote Sensing Scientist", {"noise": []}),
+    ("Intern, Data Analytics (Summer 2027)", "Data Analytics Intern",
+     {"employment_type": [("Intern", "internship")], "noise": [("Summer 2027", "date")]}),
+    ("Dental Hygienist (Part-Time, Tue/Thu)", "Dental Hygienist",
+     {"employment_type": [("Part-Time", "part_time")], "noise": [("Tue/Thu", "schedule")]}),
+    ("Assistant Professor of Biology", "Assistant Professor of Biology", {"seniority": []}),
+]
+
+
+@pytest.mark.parametrize("raw, core, expected", CASES, ids=[c[0] for c in CASES])
+def test_parse_title(parser, raw, core, expected):
+    result = parser.parse(raw)
+    assert result.core == core
+    assert result.normalised == normalise_title(core)
+    for kind, want in expected.items():
+        assert cues_of(result, kind) == want, kind
+    for cue in result.cues:
+        assert raw[cue.start:cue.end] == cue.text
+        assert cue.field == "title" and cue.lexicon_row
+
+
+def test_several_roles_become_parts(parser):
+    assert parser.parse("Data Scientist / ML Engineer").parts == ("Data Scientist", "ML Engineer")
+    assert parser.parse("Data Scientist or Analyst").parts == ("Data Scientist", "Analyst")
+    assert parser.parse("Part-Time Cashier/Stocker").parts == ("Cashier", "Stocker")
+    assert parser.parse("AI/ML Engineer").parts == ()
+    assert parser.parse("Research and Development Engineer").parts == ()
+
+
+def test_lexicon_rows_name_their_source(parser):
+    result = parser.parse("Senior Data Engineer II (Contract) - Req #991")
+    rows = {c.kind: c.lexicon_row for c in result.cues}
+    assert rows["seniority"] == "levels.yaml:word:senior"
+    assert rows["numeral"] == "levels.yaml:numeral:II"
+    assert rows["employment_type"] == "levels.yaml:employment_type:contract"
+    assert rows["noise"] == "titles.py:noise:req_id"
+
+
+def test_every_sample_title_parses_with_exact_spans(parser):
+    import csv
+    import json
+
+    titles = []
+    for line in (ROOT / "samples/postings/feed.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            titles.append(record.get("title") or record.get("job_title"))
+    with open(ROOT / "samples/postings/board_export.csv", newline="", encoding="utf-8") as fh:
+        titles += [row["job_title"] for row in csv.DictReader(fh)]
+    assert len(titles) >= 30
+    for raw in titles:
+        result = parser.parse(raw)
+        assert result.core.strip(), raw
+        for cue in result.cues:
+            assert raw[cue.start:cue.end] == cue.text, (raw, cue)
+
+
+def test_hostile_titles_finish(parser):
+    """Linear-time regexes: 100k-character adversarial titles parse (a quadratic pattern would hang here)."""
+    for hostile in [" " * 100_000, "req" + " " * 100_000, "1," * 50_000, "a/" * 50_000, "(m/" * 30_000,
+                    "II " * 30_000, "$1" + " " * 100_000 + "x", "!" * 100_000, "- " * 50_000]:
+        result = parser.parse(hostile)
+        assert all(hostile[c.start:c.end] == c.text for c in result.cues[:50])
+
+
+# -- an in-memory lexicon: the parser only needs level cues ---------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: str
+    pattern: str
+    value: str
+    lexicon_row: str
+
+
+@dataclass(frozen=True)
+class _Lexicons:
+    level_cues: tuple
+    levels: dict
+
+
+def test_parser_uses_whatever_cues_the_lexicon_gives():
+    lex = _Lexicons((
+        _Cue("word", "ober", "P4", "test:ober"),
+        _Cue("numeral", "II", "P2", "test:II"),
+        _Cue("grade", r"G\d", "P3", "test:grade"),
+        _Cue("employment_type", "gig", "contract", "test:gig"),
+    ), {})
+    result = TitleParser.build(lex).parse("Ober Barista II G7 (gig)")
+    assert result.core == "Barista"
+    assert {(c.kind, c.value) for c in result.cues} == {
+        ("seniority", "P4"), ("numeral", "P2"), ("grade", "P3"), ("employment_type", "contract")}
