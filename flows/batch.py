@@ -28,7 +28,7 @@ from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from jdclassify.errors import InputError  # noqa: E402
-from jdclassify.io.writers import output_paths, remove_run_files, write_dataset_chunk, write_json  # noqa: E402
+from jdclassify.io.writers import output_paths, read_output, remove_run_files, write_dataset_chunk, write_json  # noqa: E402
 from jdclassify.run import (  # noqa: E402
     ChunkResult, RunSummary, Tally, chunked, classify_chunk, input_digests, make_run_id, manifest, quarantine_chunk,
 )
@@ -202,10 +202,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dask", dest="dask_address", metavar="ADDRESS", help="an existing Dask scheduler (tcp://host:8786)")
     parser.add_argument("--run-date", help="YYYY-MM-DD (default: today)")
     parser.add_argument("--config", metavar="TOML")
+    parser.add_argument("--show", type=int, default=15, metavar="N", help="print the first N labels of this run (default 15; 0: none)")
     args = parser.parse_args(argv)
     summary = classify_postings(args.inputs, args.out, args.chunk_size, args.workers, args.dask_address, args.run_date, args.config)
     print(summary.format())
+    if args.show:
+        print(labels_preview(args.out, summary.run_id, args.show))
     return 0
+
+
+def labels_preview(out: str, run_id: str, limit: int) -> str:
+    """The first ``limit`` labels of run ``run_id`` as a text table: what a user checks first."""
+    columns = ["id", "title", "role_code", "level", "onet_code", "onet_title", "onet_confidence", "needs_review", "run_id"]
+    frame = read_output(out, columns=columns).to_pandas()
+    frame = frame[frame["run_id"] == run_id].drop(columns="run_id").sort_values("id").head(limit)
+    frame["title"] = frame["title"].str.slice(0, 40)
+    frame["onet_title"] = frame["onet_title"].str.slice(0, 30)
+    return f"\nfirst {len(frame)} labels (all in {out}):\n" + frame.to_string(index=False)
 
 
 if __name__ == "__main__":
