@@ -53,3 +53,15 @@ def test_description_alone_proposes_codes_with_lower_raw_score(profiles):
 def test_nothing_to_go_on_gives_no_decision(profiles):
     d = decide_onet((), profiles, (), "")
     assert d.best is None and "no title candidate" in d.rule
+
+
+def _occupation(code, score):
+    return Candidate("SOC" + code.replace("-", ""), code, code, f"occupation:{code}", "occupation", "", 0.0, score, "occupation")
+
+
+def test_the_occupation_level_match_outweighs_a_slightly_better_generic_alias(profiles):
+    aliases = (_cand("29-1229.00", score=0.9, i=1), _cand("29-1221.00", score=0.8, i=2))
+    d = decide_onet(aliases + (_occupation("29-1221.00", 0.6), _occupation("29-1229.00", 0.2)), profiles, (), "")
+    assert d.best.onet_code == "29-1221.00"
+    assert d.best.title_score > d.ranked[1].title_score
+    assert all(0.0 <= c.raw <= 1.0 for c in d.ranked)

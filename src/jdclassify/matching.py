@@ -164,7 +164,7 @@ class TitleMatcher:
         tokens = [t for t in (self._known_token(t) for t in dict.fromkeys(text.split())) if t]
         return tokens, math.sqrt(sum(self.idf[t] ** 2 for t in set(tokens))) or 1.0
 
-    def _overlap(self, tokens: list[str], norm: float, restrict: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def _overlap(self, tokens: list[str], norm: float) -> tuple[np.ndarray, np.ndarray]:
         """(key indexes, IDF-weighted cosine of token sets) for every key sharing a token."""
         if not tokens:
             return np.empty(0, dtype=np.int32), np.empty(0)
@@ -213,7 +213,7 @@ class TitleMatcher:
         fixed = self._token_fix.get(token)
         if fixed is None:
             fixed = ""
-            if len(token) >= _TYPO_MIN_LENGTH:
+            if _TYPO_MIN_LENGTH <= len(token) <= _TYPO_MAX_LENGTH:
                 found = {w for v in (token, *_deletions(token)) for w in self.near.get(v, ())}
                 if found:
                     fixed = max(sorted(found), key=lambda w: (fuzz.ratio(token, w), -self.idf[w]))
@@ -225,6 +225,8 @@ class TitleMatcher:
 
 
 _TYPO_MIN_LENGTH = 4
+# no title word is longer; a longer token (junk, a pasted URL) is not a typo, and its deletions cost length squared
+_TYPO_MAX_LENGTH = 40
 _PREFIX = 3
 
 

@@ -1,8 +1,8 @@
 """Deciding the O*NET code (and which role carries it) from title candidates and profile evidence.
 
 Each code gets a title score (its best alias match, weighted by the alias row's prior, plus a vote from
-the other aliases that name it, plus its occupation-level match: the title against all its aliases) and, when the posting has a description, a
-profile score (profiles.py). The combined score is ``(1 - w) * title + w * profile / best profile``; the codes'
+the other aliases that name it, plus its occupation-level match: the title against all its aliases at
+once, matching.OccupationIndex) and, when the posting has a description, a profile score (profiles.py). The combined score is ``(1 - w) * title + w * profile / best profile``; the codes'
 softmax shares are the raw scores that calibration.py turns into confidence.
 """
 
