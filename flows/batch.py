@@ -93,6 +93,17 @@ def chunk_result(future, items: list, run_id: str) -> ChunkResult:
         return quarantine_chunk(items, exc, run_id=run_id)
 
 
+def write_run_report(out: str, run_id: str) -> None:
+    """The HTML run report in ``out/_reports/``; a failure is logged, never fails the run (``jdclassify report`` rebuilds it)."""
+    from jdclassify.report import write_report
+
+    try:
+        get_run_logger().info("report: %s", write_report(out, run_id))
+    except Exception as exc:  # noqa: BLE001 - the labels are written; the report is derived from them
+        get_run_logger().warning("run report not written (%s: %s); rebuild it with: jdclassify report %s --run-id %s",
+                                 type(exc).__name__, exc, out, run_id)
+
+
 def summary_markdown(summary: RunSummary) -> str:
     """The run summary as a markdown artifact: counts, review share, top roles and levels."""
     lines = [
@@ -160,6 +171,7 @@ def _classify_chunks(inputs: list[str], out: str, settings: Settings, run_date: 
     summary = tally.summary(run_id=run_id, run_date=run_date, outputs=output_paths(out, run_id),
                             seconds=time.perf_counter() - clock, workers=workers)
     write_json(summary.outputs.manifest, manifest(summary, digests, settings, started=started))
+    write_run_report(out, run_id)
     create_markdown_artifact(summary_markdown(summary), key="jdclassify-run-summary", description=f"run {run_id}")
     logger.info(summary.format())
     return summary

@@ -40,10 +40,10 @@ from jdclassify.run import Tally, chunked, input_digests, make_run_id, manifest 
 from jdclassify.settings import Settings  # noqa: E402
 
 try:  # run as ``python flows/nightly.py`` or imported as ``flows.nightly``
-    from flows.batch import chunk_result, classify, lexicon_version, read_input, summary_markdown, write
+    from flows.batch import chunk_result, classify, lexicon_version, read_input, summary_markdown, write, write_run_report
 except ModuleNotFoundError:  # pragma: no cover - script run without the repository root on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from flows.batch import chunk_result, classify, lexicon_version, read_input, summary_markdown, write
+    from flows.batch import chunk_result, classify, lexicon_version, read_input, summary_markdown, write, write_run_report
 
 STATE_SCHEMA = pa.schema(
     [("id", pa.string()), ("content_hash", pa.string()), ("run_id", pa.string()),
@@ -228,6 +228,7 @@ def nightly(feeds_dir: str, out: str, run_date: str | None = None, chunk_size: i
     record = manifest(batch, digests, settings, started=started)
     record["nightly"] = counts
     write_json(batch.outputs.manifest, record)
+    write_run_report(str(out_dir), run_id)  # compares with the previous night's _reports/ JSON or manifest
     create_markdown_artifact(summary_markdown(batch) + "\n\n## Changes\n\n" + json.dumps(counts),
                              key="jdclassify-nightly-summary", description=f"nightly run {run_id}")
     commit_state(out_dir, State(postings, state.committed + (run_id,)))  # last: this commits the night

@@ -1,8 +1,12 @@
 """Fit lexicons/calibration.json: isotonic curves mapping raw scores to P(correct), per label kind.
 
-onet and role: fitted on the calibration fold of the held-out O*NET reported titles (evaluate.py's
-split), classified by a matcher that has those titles removed from its alias index. level: fitted on
-the gold rows whose id falls in the calibration fold. ECE is then measured on the other fold.
+onet and role: fitted on the calibration-fit half of the calibration fold of the held-out O*NET
+reported titles (evaluate.FOLD_RULE, evaluate.RANKER_RULE: the other half trains the ranker), classified
+by a matcher that has the fold's titles removed from its alias index, with lexicons/ranker.json if present
+(without it, the whole calibration fold).
+onet_desc and role_desc: the same titles as synthetic postings with descriptions
+(evaluate.synthetic_examples). level: fitted on the gold rows whose id falls in the calibration fold.
+ECE is then measured on the test fold (titles and synthetic postings).
 
     python scripts/fit_calibration.py [--gold samples/gold/gold.csv] [--out lexicons/calibration.json]
 """
@@ -25,10 +29,14 @@ from jdclassify.evaluate import (
     heldout_classifier,
     heldout_examples,
     predict,
+    RANKER_RULE,
+    ranker_half,
+    synthetic_examples,
     role_correct,
     soc_match,
 )
 from jdclassify.lexicons import load_lexicons
+from jdclassify.ranker import Ranker
 from jdclassify.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,16 +51,32 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.load()
     lexicons = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
     raw = Calibration()  # uncalibrated: confidences are the raw scores
+    ranker = Ranker.load(settings.lexicon_dir)
+    half = "the calibration-fit half" if ranker is not None else f"fold {CALIBRATION_FOLD} (no ranker: the whole fold)"
 
-    def pairs(fold: int):
-        preds = predict(heldout_classifier(settings, lexicons, fold, raw), heldout_examples(lexicons, fold))
+    def pairs(fold: int, synthetic: bool):
+        examples = heldout_examples(lexicons, fold)
+        if fold == CALIBRATION_FOLD and ranker is not None:  # the ranker's own training half is left out
+            examples = [e for e in examples if ranker_half(e.posting.title) == 1]
+        if synthetic:
+            examples = synthetic_examples(lexicons, examples)
+        preds = predict(heldout_classifier(settings, lexicons, fold, raw), examples)
         onet = [(p.onet_confidence, soc_match(p.onet, p.example.onet_codes, 7)) for p in preds]
         role = [(p.role_confidence, role_correct(lexicons, p)) for p in preds]
         return onet, role
 
-    onet_fit, role_fit = pairs(CALIBRATION_FOLD)
-    curves = {"onet": fit_isotonic(*zip(*onet_fit)), "role": fit_isotonic(*zip(*role_fit))}
-    fitted_on = [f"onet, role: {len(onet_fit)} onet_reported titles, {FOLD_RULE}; fitted on fold {CALIBRATION_FOLD}"]
+    onet_fit, role_fit = pairs(CALIBRATION_FOLD, False)
+    onet_desc, role_desc = pairs(CALIBRATION_FOLD, True)
+    curves = {
+        "onet": fit_isotonic(*zip(*onet_fit)),
+        "role": fit_isotonic(*zip(*role_fit)),
+        "onet_desc": fit_isotonic(*zip(*onet_desc)),
+        "role_desc": fit_isotonic(*zip(*role_desc)),
+    }
+    fitted_on = [
+        f"onet, role: {len(onet_fit)} onet_reported titles, {FOLD_RULE}; {RANKER_RULE}; fitted on {half}",
+        f"onet_desc, role_desc: the same titles as {len(onet_desc)} synthetic postings (evaluate.synthetic_examples)",
+    ]
     level_test = []
     if args.gold.is_file():
         from jdclassify.classify import Classifier
@@ -70,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(calibration.to_json() + "\n", encoding="utf-8")
     print(f"wrote {out}")
     # ECE on the other fold, with the curves just fitted
-    onet_test, role_test = pairs(TEST_FOLD)
-    for kind, data in (("onet", onet_test), ("role", role_test), ("level", level_test)):
+    onet_test, role_test = pairs(TEST_FOLD, False)
+    onet_desc_test, role_desc_test = pairs(TEST_FOLD, True)
+    for kind, data in (("onet", onet_test), ("role", role_test), ("onet_desc", onet_desc_test),
+                       ("role_desc", role_desc_test), ("level", level_test)):
         if data and kind in curves:
             conf = [calibration.apply(kind, c) for c, _ in data]
             print(f"{kind}: fitted on {curves[kind].n}, ECE on the other fold ({len(data)}) = "

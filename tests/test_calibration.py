@@ -46,3 +46,12 @@ def test_a_non_monotone_curve_file_is_rejected(tmp_path):
     (tmp_path / "calibration.json").write_text(json.dumps({"curves": {"onet": {"x": [0, 1], "y": [0.9, 0.1]}}}))
     with pytest.raises(ValueError, match="monotone"):
         Calibration.load(tmp_path)
+
+
+def test_postings_with_descriptions_use_their_own_curve_when_fitted():
+    titles_only = Calibration({"onet": Curve((0.0, 1.0), (0.0, 0.5), 10)})
+    assert titles_only.kind("onet", with_description=True) == "onet"  # no description curve: the title curve
+    both = Calibration({"onet": Curve((0.0, 1.0), (0.0, 0.5), 10), "onet_desc": Curve((0.0, 1.0), (0.5, 1.0), 10)})
+    assert both.kind("onet", with_description=False) == "onet"
+    kind = both.kind("onet", with_description=True)
+    assert kind == "onet_desc" and both.apply(kind, 0.5) == pytest.approx(0.75)

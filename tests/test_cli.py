@@ -30,6 +30,7 @@ def test_classify_minimal_jsonl_to_csv_prints_summary_and_paths(tmp_path, minima
     text = out.read_text()
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
     assert json.loads((tmp_path / "labelled.manifest.json").read_text())["settings"]["review_threshold"] == 0.6
+    assert "labelled.report.html" in printed and "<svg" in (tmp_path / "labelled.report.html").read_text()
 
 
 def test_errors_are_one_line_exit_2_without_traceback(tmp_path, capsys):
@@ -40,7 +41,7 @@ def test_errors_are_one_line_exit_2_without_traceback(tmp_path, capsys):
     assert "unknown output format" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", [[], ["classify"], ["explain"], ["eval"], ["lexicons"]])
+@pytest.mark.parametrize("command", [[], ["classify"], ["explain"], ["eval"], ["lexicons"], ["report"], ["review"]])
 def test_every_command_has_help_with_examples(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([*command, "--help"])
@@ -76,6 +77,41 @@ def test_lexicons_check_names_file_line_column_of_a_broken_row(tmp_path, capsys)
     assert main(["lexicons", "check", "--lexicon-dir", str(broken)]) == 2
     err = capsys.readouterr().err
     assert "title_aliases.csv:3:" in err and "Traceback" not in err
+
+
+def test_lexicons_check_lists_every_broken_file_not_only_the_first(tmp_path, capsys):
+    broken = tmp_path / "lexicons"
+    shutil.copytree(Settings().lexicon_dir, broken)
+    skills = broken / "skills.csv"
+    skills.write_text(skills.read_text(encoding="utf-8").replace(",true,", ",maybe,", 1), encoding="utf-8")
+    (broken / "overrides.csv").write_text("alias,role_code,level,onet_code,reviewer,date,source,note\nnurse,,Z9,,ana,2026-03-05,hand,\n")
+    assert main(["lexicons", "check", "--lexicon-dir", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "skills.csv:" in err and "overrides.csv:2:level" in err and "2 problem(s)" in err
+
+
+def test_overlay_from_the_environment_labels_and_overrides_through_classify(tmp_path, monkeypatch, capsys):
+    overlay = tmp_path / "acme"
+    overlay.mkdir()
+    (overlay / "title_aliases.csv").write_text(
+        "alias,role_code,onet_code,type,band,level,confidence,source\n"
+        "Chief Vibes Officer,DATANL.BI,15-2051.01,common,high,,0.95,canon\n", encoding="utf-8")
+    (overlay / "overrides.csv").write_text(
+        "alias,role_code,level,onet_code,reviewer,date,source,note\n"
+        "Ingeniero de Datos,DATENG.GEN,P2,,ana,2026-03-05,hand,spanish title\n", encoding="utf-8")
+    postings = tmp_path / "in.jsonl"
+    postings.write_text(json.dumps({"id": "v", "title": "Chief Vibes Officer"}) + "\n"
+                        + json.dumps({"id": "i", "title": "Ingeniero de Datos"}) + "\n")
+    monkeypatch.setenv("JDCLASSIFY_OVERLAY_DIR", str(overlay))
+    out = tmp_path / "o.jsonl"
+    assert main(["classify", str(postings), "--out", str(out)]) == 0
+    rows = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert rows["v"]["role_code"] == "DATANL.BI"
+    assert (rows["i"]["role_code"], rows["i"]["level"]) == ("DATENG.GEN", "P2")
+    assert "override from acme/overrides.csv:2 by ana on 2026-03-05" in rows["i"]["evidence"]
+    from jdclassify.lexicons import lexicon_version
+
+    assert rows["v"]["lexicon_version"] == lexicon_version(Settings().lexicon_dir, overlay) and "+" in rows["v"]["lexicon_version"]
 
 
 def test_eval_on_the_gold_set_prints_a_report(capsys):

@@ -1,7 +1,9 @@
 """Calibrated confidence: raw decision scores become probabilities of being right.
 
-Each label kind (``role``, ``onet``, ``level``) has its own monotone curve, fitted by isotonic
-regression (pool-adjacent-violators) on a held-out fold and stored in ``lexicons/calibration.json``
+Each label kind (``role``, ``onet``, ``level``) has its own monotone curve; ``role`` and ``onet`` have a
+second one (``role_desc``, ``onet_desc``) for postings whose description took part in the decision,
+because description evidence makes the same raw score mean a different chance of being right. Each is
+fitted by isotonic regression (pool-adjacent-violators) on held-out data and stored in ``lexicons/calibration.json``
 with what it was fitted on. At run time a raw score is mapped with ``np.interp``. Without a
 fitted curve for a kind the raw score is used as is (clipped to [0, 1]) and ``fitted`` says so.
 """
@@ -15,7 +17,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-KINDS = ("role", "onet", "level")
+KINDS = ("role", "onet", "level", "role_desc", "onet_desc")
+DESCRIPTION_SUFFIX = "_desc"
 FILE_NAME = "calibration.json"
 
 
@@ -43,6 +46,11 @@ class Calibration:
     @property
     def fitted(self) -> bool:
         return bool(self.curves)
+
+    def kind(self, kind: str, with_description: bool) -> str:
+        """``<kind>_desc`` for a decision that used a description when that curve is fitted, else ``kind``."""
+        desc = kind + DESCRIPTION_SUFFIX
+        return desc if with_description and desc in self.curves else kind
 
     def apply(self, kind: str, raw: float) -> float:
         curve = self.curves.get(kind)

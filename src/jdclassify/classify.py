@@ -18,6 +18,7 @@ from .errors import QuarantineReason
 from .matching import TitleMatcher
 from .onet import CodeScore, OnetDecision, decide_onet
 from .profiles import ProfileIndex
+from .ranker import Ranker
 from .records import Alternative, Candidate, Classification, DescriptionCues, Label, Posting, QuarantineRecord, TitleCues
 from .settings import Settings
 
@@ -36,6 +37,7 @@ class Classifier:
     profiles: ProfileIndex
     analyzer: object  # skills.DescriptionAnalyzer
     calibration: Calibration
+    ranker: Ranker | None = None  # learned re-ranker (lexicons/ranker.json); None: hand-combined score
 
     @classmethod
     def load(cls, settings: Settings | None = None, lexicons=None, *, matcher: TitleMatcher | None = None) -> "Classifier":
@@ -57,6 +59,7 @@ class Classifier:
             profiles=ProfileIndex.build(lexicons),
             analyzer=DescriptionAnalyzer.build(lexicons, settings),
             calibration=Calibration.load(settings.lexicon_dir),
+            ranker=Ranker.load(settings.lexicon_dir),
         )
 
     # -- public API ------------------------------------------------------------------------------
@@ -144,7 +147,10 @@ class Classifier:
         """Title candidates and the ranked O*NET decision (used by evaluation too)."""
         candidates = self.matcher.match(title_cues)
         skill_ids = tuple(dict.fromkeys(s.value for s in desc.skills))
-        return candidates, decide_onet(candidates, self.profiles, skill_ids, description)
+        return candidates, decide_onet(
+            candidates, self.profiles, skill_ids, description,
+            ranker=self.ranker, title=title_cues.normalised, occupations=self.matcher.occupations,
+        )
 
     def _as_posting(self, item: Posting | Mapping) -> Posting:
         if isinstance(item, Posting):
@@ -175,6 +181,8 @@ class Classifier:
 
     def _label(self, posting: Posting, desc: DescriptionCues) -> Classification:
         from .levels import decide_level
+        from .review import apply_override
+        from .titles import normalise_title
 
         title_cues = self.parser.parse(posting.title)
         description = _without_boilerplate(posting)
@@ -189,7 +197,7 @@ class Classifier:
             onet = self._onet_label(best, decision)
             onet_title = self.lexicons.onet_titles.get(onet.value, "")
             alternatives = tuple(
-                Alternative(a.onet_code, self.lexicons.onet_titles.get(a.onet_code, ""), self.calibration.apply("onet", a.raw))
+                Alternative(a.onet_code, self.lexicons.onet_titles.get(a.onet_code, ""), self.calibration.apply(self.calibration.kind("onet", decision.has_description), a.raw))
                 for a in decision.ranked[1 : 1 + _ALTERNATIVES]
             )
         occupation = self.lexicons.roles.get(self.lexicons.role_for_onet(onet.value)) if onet.value else None
@@ -202,7 +210,7 @@ class Classifier:
             level = Label(level.value, self.calibration.apply("level", level.confidence), level.rule, level.evidence)
         canon_code = f"{role.value}.{level.value}" if best is not None and level.value else ""
         threshold = self.settings.review_threshold
-        return Classification(
+        result = Classification(
             id=posting.id,
             title=posting.title,
             role=role,
@@ -225,10 +233,13 @@ class Classifier:
             source=posting.source,
             content_hash=posting.content_hash,
         )
+        overrides = getattr(self.lexicons, "overrides", None)  # reviewed corrections (review.py) decide over the rules
+        override = overrides.get(normalise_title(posting.title)) if overrides else None
+        return apply_override(result, override, self.lexicons, threshold) if override is not None else result
 
     def _role(self, best: CodeScore, decision: OnetDecision) -> tuple[Label, str]:
         canon = [c for c in best.support if c.source == "canon"]
-        confidence = self.calibration.apply("role", best.raw)
+        confidence = self.calibration.apply(self.calibration.kind("role", decision.has_description), best.raw)
         if canon:
             c = canon[0]
             code = c.role_code
@@ -253,7 +264,8 @@ class Classifier:
                 + (f"; terms {', '.join(p.top_terms)}" if p.top_terms else "")
             )
         rule = f"{decision.rule}: best combined score {best.combined:.3f} (title {best.title_score:.3f}), share {best.share:.2f}"
-        return Label(best.onet_code, self.calibration.apply("onet", best.raw), rule, tuple(evidence))
+        confidence = self.calibration.apply(self.calibration.kind("onet", decision.has_description), best.raw)
+        return Label(best.onet_code, confidence, rule, tuple(evidence))
 
 
 def _without_boilerplate(posting: Posting) -> str:

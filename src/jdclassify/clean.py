@@ -81,9 +81,8 @@ def normalise_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
         if _QUOTES_RE.search(text):
             text = text.translate(_QUOTES)
-    text = _INVISIBLE_RE.sub("", text.replace("\t", " "))
-    lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
-    text = _BULLET_RE.sub("- ", "\n".join(lines))
+    text = _SPACES_RE.sub(" ", _INVISIBLE_RE.sub("", text.replace("\t", " ")))  # one pass, not one per line
+    text = _BULLET_RE.sub("- ", "\n".join(line.strip() for line in text.split("\n")))
     return _BLANKS_RE.sub("\n\n", text).strip()
 
 
@@ -170,16 +169,20 @@ _BOILER_HEADING_RE = re.compile(
     r"|privacy|legal|disclaimer|data protection|gdpr|notice to (?:agencies|recruiters)|recruitment agencies)",
     re.IGNORECASE,
 )
-# phrase and benefit patterns are lower case: they run over the lower-cased text (much faster than IGNORECASE)
+# phrase and benefit patterns are lower case: they run over the lower-cased text (much faster than IGNORECASE),
+# and every alternative starts with a letter (a word boundary is a look-behind after it), so the regex
+# engine skips ahead to the letters that can start a match instead of trying every position
 _BOILER_PHRASE_RE = re.compile(
-    r"equal (?:employment )?opportunity employer|\beeo\b|without regard to|regardless of (?:race|gender|age|sex|religion)"
+    r"equal (?:employment )?opportunity employer|e(?<!\we)eo\b|without regard to|regardless of (?:race|gender|age|sex|religion)"
     r"|protected (?:veteran|characteristic|class)|sexual orientation|gender identity|reasonable accommodation"
     r"|e-verify|affirmative action|applicants? with disabilities|privacy (?:notice|policy|statement)"
     r"|personal (?:data|information) (?:will be|is) (?:processed|used|collected)|unsolicited (?:resumes|cvs|applications)"
-    r"|(?:do not|don't) accept (?:agency|unsolicited)|we are committed to (?:creating|building|fostering) an? (?:diverse|inclusive)",
+    r"|do not accept (?:agency|unsolicited)|don't accept (?:agency|unsolicited)|we are committed to (?:creating|building|fostering) an? (?:diverse|inclusive)",
 )
 _BENEFIT_RE = re.compile(
-    r"\b(?:health|medical|dental|vision|life) (?:insurance|coverage|plan|benefits)|401\(?k\)?|pension|paid time off|\bpto\b"
+    r"h(?<!\wh)ealth (?:insurance|coverage|plan|benefits)|m(?<!\wm)edical (?:insurance|coverage|plan|benefits)"
+    r"|d(?<!\wd)ental (?:insurance|coverage|plan|benefits)|v(?<!\wv)ision (?:insurance|coverage|plan|benefits)"
+    r"|l(?<!\wl)ife (?:insurance|coverage|plan|benefits)|401\(?k\)?|pension|paid time off|p(?<!\wp)to\b"
     r"|vacation|holidays|parental leave|maternity|paternity|stock options|equity|rsus?\b|gym|wellness|bonus"
     r"|remote.friendly|flexible (?:hours|working|schedule)|learning (?:budget|stipend)|commuter|free (?:lunch|snacks|meals)",
 )
@@ -264,6 +267,6 @@ def clean_posting(posting: Posting, settings: Settings | None = None) -> tuple[P
         posted_date=_one_line(posting.posted_date),
         url=posting.url.strip(),
         employment_type=_one_line(posting.employment_type),
-        boilerplate=boilerplate_spans(description, company),
+        boilerplate=boilerplate_spans(description, company) if description else (),
     )
     return cleaned, title_counts + desc_counts

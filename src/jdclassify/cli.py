@@ -1,7 +1,8 @@
 """The ``jdclassify`` command: a thin argparse shell over the library.
 
-Commands: ``classify`` (files -> labelled table), ``explain`` (how one title is labelled),
-``eval`` (accuracy and calibration on a gold set), ``lexicons stats|check``.
+Commands: ``classify`` (files -> labelled table and run report), ``explain`` (how one title is labelled),
+``eval`` (accuracy and calibration on a gold set), ``report`` (rebuild a run report),
+``review export|import`` (the review queue and its corrections), ``lexicons stats|check``.
 A JdclassifyError prints one line saying what to do and exits 2; no traceback.
 """
 
@@ -26,7 +27,9 @@ examples:
 
 The output format follows --out: .csv (spreadsheet-safe), .jsonl, .parquet, or a directory.
 Records that cannot be classified go to a quarantine table beside the output with a reason code;
-a manifest JSON (inputs with sha256, counts, versions, settings) is written beside it too.
+a manifest JSON (inputs with sha256, counts, versions, settings) is written beside it too, and
+an HTML run report (labelled.report.html, or DIR/_reports/RUN_ID.html for a directory).
+Reviewed corrections in lexicons/overrides.csv (or OVERLAY/overrides.csv) decide the labels of their titles.
 The minimal input is a JSONL file of objects with "id", "title" and optionally "description".
 """
 
@@ -42,6 +45,35 @@ examples:
   jdclassify eval
   jdclassify eval --gold samples/gold/gold.csv --no-heldout
   jdclassify eval --gold my_gold.csv --postings my_postings.jsonl
+  jdclassify eval --no-heldout --overlay-dir acme/  # includes acme/overrides.csv in the overrides section
+
+When overrides exist (lexicons/overrides.csv, OVERLAY/overrides.csv), an "overrides" gold set scores the
+classifier WITHOUT them on the reviewed titles: how far the rules are from what reviewers decided.
+"""
+
+_REPORT_EPILOG = """\
+examples:
+  jdclassify report labelled.parquet                 # writes labelled.report.html
+  jdclassify report out/                             # newest run of a dataset -> out/_reports/RUN_ID.html
+  jdclassify report out/ --run-id 20260302-1a2b3c4d5e --html /tmp/night.html
+
+The page is self-contained (inline SVG charts, no scripts, nothing fetched): open it in any browser.
+For a dataset it compares the run with the previous one (volume, review share, role mix).
+"""
+
+_REVIEW_EPILOG = """\
+examples:
+  jdclassify review export labelled.parquet --out review.csv
+  #   ... fill corrected_role_code / corrected_level / corrected_onet_code, reviewer, note in a spreadsheet ...
+  jdclassify review import review.csv                       # into lexicons/overrides.csv
+  jdclassify review import review.csv --overrides acme/     # into the overlay acme/overrides.csv
+  jdclassify classify postings.jsonl --out labelled.parquet # the next run applies the corrections
+  jdclassify explain "Data Wrangler"                        # names the override row, reviewer and date
+
+export: postings with needs_review (lowest confidence first) to a spreadsheet-safe CSV.
+import: checks every filled row (role code known, level on the ladder, O*NET code known; reviewer
+given) and reports ALL problems as FILE:ROW:COLUMN; nothing is stored unless every row is valid.
+Rows with no correction are skipped. A title's correction replaces an earlier one for the same title.
 """
 
 _LEXICONS_EPILOG = """\
@@ -49,6 +81,11 @@ examples:
   jdclassify lexicons stats                 # counts and lexicon_version
   jdclassify lexicons check                 # validate every file; file:line:column on error
   jdclassify lexicons check --overlay-dir my_roles/
+  JDCLASSIFY_OVERLAY_DIR=my_roles/ jdclassify lexicons stats
+
+check reads every file on its own and lists every file's first problem (file:line:column), exit 2.
+An overlay folder may hold canon_roles.yaml, title_aliases.csv, skills.csv and overrides.csv; it adds to
+the shipped lexicons (never replaces them) and its hash is appended to lexicon_version ("BASE+OVERLAY").
 """
 
 
@@ -71,6 +108,14 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         raise InputError(f"--workers must be 1 or more, not {workers}")
     summary = run_batch(args.inputs, args.out, settings, workers=workers, progress=not args.no_progress)
     print(summary.format())
+    if summary.labelled or summary.quarantined:
+        from .report import write_report
+
+        try:
+            print(f"  report       {write_report(args.out, summary.run_id)}")
+        except Exception as exc:  # noqa: BLE001 - the labels are written; the report is derived from them
+            print(f"jdclassify classify: warning: run report not written ({type(exc).__name__}: {exc}); "
+                  f"rebuild it with: jdclassify report {args.out} --run-id {summary.run_id}", file=sys.stderr)
     return 0
 
 
@@ -99,28 +144,80 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         gold = shipped if shipped.is_file() else None
     elif not Path(gold).is_file():
         raise InputError(f"gold set not found: {gold}; give a CSV with --gold, or omit it to use samples/gold/gold.csv")
-    report = run_eval(settings, gold=gold, postings=args.postings, heldout=not args.no_heldout)
+    from .lexicons import load_lexicons
+
+    lexicons = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
+    report = run_eval(settings, gold=gold, postings=args.postings, heldout=not args.no_heldout, lexicons=lexicons)
+    if lexicons.overrides:
+        from dataclasses import replace
+
+        from .classify import Classifier
+        from .evaluate import predict, score
+        from .review import override_examples, without_overrides
+
+        plain = without_overrides(lexicons)
+        scores = score("overrides (reviewed titles, scored without the overrides)",
+                       predict(Classifier.load(settings, plain), override_examples(lexicons)), plain)
+        report = replace(report, sets=report.sets + (scores,))
     print(format_report(report))
     return 0
 
 
-def _cmd_lexicons(args: argparse.Namespace) -> int:
-    from .lexicons import load_lexicons
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    print(f"report: {write_report(args.output, args.run_id, out=args.html)}")
+    return 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from .review import export_review, import_review
 
     settings = _settings(args)
-    lex = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
-    if args.action == "check":
-        print(f"ok: lexicons in {settings.lexicon_dir}" + (f" + overlay {settings.overlay_dir}" if settings.overlay_dir else "")
-              + f" are valid (lexicon_version {lex.version})")
+    if args.action == "export":
+        if not args.out:
+            raise InputError("review export needs --out FILE.csv (the sheet to fill in)")
+        n = export_review(args.file, args.out, include_all=args.all)
+        print(f"wrote {n:,} posting(s) to review to {args.out}; fill the corrected_* columns and reviewer, then run "
+              f"'jdclassify review import {args.out}'")
         return 0
+    from .lexicons import load_lexicons
+
+    lexicons = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
+    target = args.overrides or settings.overlay_dir or settings.lexicon_dir
+    result = import_review(args.file, target, lexicons, today=args.date)
+    print(f"imported {result.added:,} new and {result.updated:,} updated override(s) into {result.path} "
+          f"({result.skipped:,} row(s) without a correction skipped); the next run applies them")
+    return 0
+
+
+def _cmd_lexicons(args: argparse.Namespace) -> int:
+    from .lexicons import check_lexicons, load_lexicons
+
+    settings = _settings(args)
+    if args.action == "check":
+        problems = check_lexicons(settings.lexicon_dir, settings.overlay_dir)
+        if problems:
+            for problem in problems:
+                print(f"error: {problem}", file=sys.stderr)
+            print(f"jdclassify lexicons check: {len(problems)} problem(s); fix them and run the check again", file=sys.stderr)
+            return EXIT_USAGE
+        lex = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
+        print(f"ok: lexicons in {settings.lexicon_dir}" + (f" + overlay {settings.overlay_dir}" if settings.overlay_dir else "")
+              + f" are valid (lexicon_version {lex.version}, {len(lex.overrides):,} override(s))")
+        return 0
+    lex = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
     canon = sum(1 for code in lex.roles if not code.startswith("SOC"))
     print(f"lexicon_version  {lex.version}")
     print(f"lexicon_dir      {settings.lexicon_dir}")
+    if settings.overlay_dir:
+        print(f"overlay_dir      {settings.overlay_dir}")
     print(f"roles            {len(lex.roles):,} ({canon:,} canon, {len(lex.roles) - canon:,} generated from O*NET)")
     print(f"title aliases    {len(lex.aliases):,}")
     print(f"levels           {len(lex.levels)} ({', '.join(lex.levels)})")
     print(f"skills           {len(lex.skills):,}")
     print(f"O*NET codes      {len(lex.onet_titles):,} ({len(lex.occupation_skills):,} with skills, {len(lex.occupation_tasks):,} with tasks)")
+    print(f"overrides        {len(lex.overrides):,} reviewed title(s)")
     return 0
 
 
@@ -169,6 +266,26 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=_LEXICONS_EPILOG, formatter_class=raw)
     p.add_argument("action", choices=("stats", "check"), help="stats: counts and version; check: validate (exit 2 on error)")
     p.set_defaults(func=_cmd_lexicons)
+
+    p = sub.add_parser("report", parents=[common], help="(re)write the HTML run report of an output",
+                       description="Write the self-contained HTML report of a run from its output table.",
+                       epilog=_REPORT_EPILOG, formatter_class=raw)
+    p.add_argument("output", metavar="OUTPUT", help="a classify --out: .csv, .jsonl, .parquet file or a dataset directory")
+    p.add_argument("--run-id", help="which run of a dataset (default: the newest)")
+    p.add_argument("--html", metavar="FILE", help="where to write the page (default: beside the output)")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("review", parents=[common], help="export the review queue; import reviewers' corrections",
+                       description="Export postings that need review to a CSV sheet, or import a filled-in sheet as overrides.",
+                       epilog=_REVIEW_EPILOG, formatter_class=raw)
+    p.add_argument("action", choices=("export", "import"), help="export: OUTPUT -> sheet; import: sheet -> overrides.csv")
+    p.add_argument("file", metavar="FILE", help="export: a classify --out (file or dataset); import: the filled-in sheet")
+    p.add_argument("--out", metavar="CSV", help="export: the sheet to write")
+    p.add_argument("--all", action="store_true", help="export: every posting, not only those that need review")
+    p.add_argument("--overrides", type=Path, metavar="PATH",
+                   help="import: overrides.csv or a folder holding it (default: --overlay-dir, else the lexicon folder)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="import: the review date recorded (default: today)")
+    p.set_defaults(func=_cmd_review)
     return parser
 
 

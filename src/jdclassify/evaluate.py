@@ -6,6 +6,12 @@ fold (reported here). For each fold the matcher is rebuilt with that fold's titl
 alias index, whatever their source, so the score measures generalisation, not lookup. A "messy" copy of the test
 fold (ALL CAPS, plurals, SR/MGR/ENGR/ASSOC, a typo) is made deterministically from it.
 O*NET correctness is judged at the 6-digit SOC level; calibration targets the same event.
+
+The calibration fold is split again by a second hash: one half fits the learned ranker
+(``scripts/fit_ranker.py``), the other fits the calibration curves, so no curve is fitted on the
+ranker's own training titles. Postings with descriptions are synthesised from held-out titles
+(``synthetic_examples``: the title plus task statements and technology skills of its O*NET code, with
+two tasks of a neighbouring occupation as noise); the test fold's synthetic postings are only reported.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from .titles import normalise_title
 
 CALIBRATION_FOLD, TEST_FOLD = 0, 1
 FOLD_RULE = "sha1(normalise_title(title)) mod 2: 0 = calibration fold, 1 = test fold"
+RANKER_RULE = "calibration fold split by sha1('ranker:' + normalise_title(title)) mod 2: 0 = ranker-train, 1 = calibration-fit"
+SYNTHETIC_TASKS, SYNTHETIC_NOISE_TASKS, SYNTHETIC_SKILLS = 3, 2, 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +103,40 @@ def reported_titles(lexicons) -> dict[str, tuple[str, frozenset[str]]]:
                 codes[key].add(a.onet_code)
                 raw.setdefault(key, a.alias)
     return {k: (raw[k], frozenset(v)) for k, v in sorted(codes.items())}
+
+
+def ranker_half(title: str) -> int:
+    """0 = the calibration-fold title trains the ranker, 1 = it fits the calibration curves (``RANKER_RULE``)."""
+    return int(hashlib.sha1(("ranker:" + normalise_title(title)).encode()).hexdigest(), 16) % 2
+
+
+def synthetic_examples(lexicons, examples: Sequence[Example]) -> list[Example]:
+    """Postings with descriptions made deterministically from titles: the title, ``SYNTHETIC_TASKS`` task
+    statements and ``SYNTHETIC_SKILLS`` technology skills of one gold code, and ``SYNTHETIC_NOISE_TASKS``
+    tasks of another occupation in the same SOC major group (real postings mention neighbouring duties).
+    Titles whose code has no task statements are left out."""
+    by_major: dict[str, list[str]] = defaultdict(list)
+    for code in sorted(lexicons.occupation_tasks):
+        by_major[code[:2]].append(code)
+    out = []
+    for e in examples:
+        h = int(hashlib.md5(("synthetic:" + e.posting.title).encode()).hexdigest(), 16)
+        code = sorted(e.onet_codes)[h % len(e.onet_codes)]
+        tasks = lexicons.occupation_tasks.get(code, ())
+        if not tasks:
+            continue
+        pick = [tasks[(h + i) % len(tasks)] for i in range(min(SYNTHETIC_TASKS, len(tasks)))]
+        others = [c for c in by_major[code[:2]] if c not in e.onet_codes]
+        if others:
+            noise = lexicons.occupation_tasks[others[(h >> 8) % len(others)]]
+            pick[1:1] = [noise[(h >> 16) % len(noise)], noise[(h >> 24) % len(noise)]][:SYNTHETIC_NOISE_TASKS]
+        skills = lexicons.occupation_skills.get(code, ())
+        names = [lexicons.skills[s].name for s in skills[(h >> 32) % len(skills):][:SYNTHETIC_SKILLS] if s in lexicons.skills] if skills else []
+        text = f"We are hiring a {e.posting.title}.\nResponsibilities:\n" + "\n".join(f"- {t}" for t in pick)
+        if names:
+            text += "\nTools: " + ", ".join(names) + "."
+        out.append(replace(e, posting=replace(e.posting, id=e.posting.id + ":synthetic", description=text)))
+    return out
 
 
 def heldout_examples(lexicons, fold: int) -> list[Example]:
@@ -276,7 +318,18 @@ def run_eval(
         test = heldout_examples(lexicons, TEST_FOLD)
         sets.append(score("held-out reported titles (test fold)", predict(clf, test), lexicons))
         sets.append(score("held-out reported titles, messy (test fold)", predict(clf, messy_examples(test)), lexicons))
+        synthetic = synthetic_examples(lexicons, test)
+        sets.append(score("held-out synthetic postings with descriptions (test fold)", predict(clf, synthetic), lexicons))
         notes.append(f"held-out split: {FOLD_RULE}; test-fold titles removed from the alias index for every source")
+        notes.append("synthetic postings: each test-fold title + task statements and technology skills of its O*NET code "
+                     "(+ 2 tasks of a neighbouring occupation); evaluate.synthetic_examples; never used for fitting")
+    from .ranker import Ranker
+
+    ranker = Ranker.load(settings.lexicon_dir)
+    notes.append(f"O*NET ranker: fitted on {ranker.fitted_on} (lexicon {ranker.lexicon_version}, {ranker.fitted_at})"
+                 if ranker else "O*NET ranker: none (lexicons/ranker.json missing): hand-combined score")
+    if ranker and ranker.lexicon_version != lexicons.version:
+        notes.append(f"ranker was fitted on lexicon {ranker.lexicon_version}, lexicons are {lexicons.version}: refit with scripts/fit_ranker.py")
     fitted = f"{calibration.fitted_on} (lexicon {calibration.lexicon_version}, {calibration.fitted_at})" if calibration.fitted else "not calibrated (raw scores)"
     if calibration.fitted and calibration.lexicon_version != lexicons.version:
         notes.append(f"calibration was fitted on lexicon {calibration.lexicon_version}, lexicons are {lexicons.version}: refit with scripts/fit_calibration.py")

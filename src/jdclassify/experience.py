@@ -18,6 +18,24 @@ from dataclasses import dataclass
 from .records import Cue, Education
 
 # --------------------------------------------------------------------------------------------
+# Gates: most patterns cannot match unless one of a few words is in the text. ``key`` is the text
+# casefolded with every whitespace character as one space (and the characters IGNORECASE also
+# equates with i), so a plain ``in`` test on it is a safe, ~1 µs pre-check before a ~100 µs regex.
+# --------------------------------------------------------------------------------------------
+
+_KEY_TABLE = str.maketrans({**{chr(c): " " for c in range(0x3000 + 1) if chr(c).isspace()}, "\u0130": "i", "\u0131": "i"})
+
+
+def gate_key(text: str) -> str:
+    """The text a gate is checked on (see above); compute once per description."""
+    return text.translate(_KEY_TABLE).casefold()
+
+
+def _open(key: str, text: str, words: tuple[str, ...], cased: tuple[str, ...] = ()) -> bool:
+    """True when a pattern gated on ``words`` (in ``key``) or ``cased`` words (in ``text``) may match."""
+    return any(w in key for w in words) or any(w in text for w in cased)
+
+# --------------------------------------------------------------------------------------------
 # Text layout: sentences and preferred sections (shared with skills.py)
 # --------------------------------------------------------------------------------------------
 
@@ -34,6 +52,8 @@ _PREFERRED_AFTER = re.compile(
     r"|an\s++asset|would\s++be\s++(?:great|nice|helpful|beneficial)|nice[- ]to[- ]have|is\s++helpful|are\s++helpful)\b",
     re.IGNORECASE,
 )
+_PREFERRED_BEFORE_WORDS = ("nice", "prefer", "desired", "bonus", "pluses", "good", "ideal")
+_PREFERRED_AFTER_WORDS = ("prefer", "plus", "bonus", "desir", "advantage", "asset", "would", "nice", "helpful")
 _PREFERRED = re.compile(f"{_PREFERRED_BEFORE.pattern}|{_PREFERRED_AFTER.pattern}", re.IGNORECASE)
 _CLAUSE_START = re.compile(r".*[;(]|.*\s[-–]\s", re.DOTALL)
 _HEADING = re.compile(r"^[ \t]*+(?:#{1,4}[ \t]*+)?([^\s\-*•·–\d][^\n.!?]{1,59}?)[ \t]*+(:?)[ \t]*+$", re.MULTILINE)
@@ -56,9 +76,11 @@ class TextLayout:
     text: str
     starts: tuple[int, ...]  # sentence start offsets, ascending
     preferred: tuple[tuple[int, int], ...]  # regions whose cues are "preferred"
+    key: str = ""  # gate_key(text), for the pattern gates
 
     @classmethod
     def of(cls, text: str) -> "TextLayout":
+        key = gate_key(text)
         starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
         starts = sorted(set(s for s in starts if s < len(text))) or [0]
         regions: list[tuple[int, int]] = []
@@ -70,16 +92,18 @@ class TextLayout:
                 nxt = next((h[0] for h in heading_spans[i + 1:] if _REQUIRED_HEADING.search(h[2])
                             and not _PREFERRED.search(h[2])), len(text))
                 regions.append((s, nxt))
-        layout = cls(text, tuple(starts), ())
-        for m in _PREFERRED_BEFORE.finditer(text):
+        layout = cls(text, tuple(starts), (), key)
+        before = _PREFERRED_BEFORE.finditer(text) if _open(key, text, _PREFERRED_BEFORE_WORDS) else ()
+        for m in before:
             regions.append((m.start(), layout.sentence(m.start())[1]))
-        for m in _PREFERRED_AFTER.finditer(text):
+        after = _PREFERRED_AFTER.finditer(text) if _open(key, text, _PREFERRED_AFTER_WORDS) else ()
+        for m in after:
             s = max(layout.sentence(m.start())[0], m.start() - 300)  # a clause is short; bounded keeps this linear
             if _PREFERRED_BEFORE.match(text, m.start()):
                 continue
             clause = _CLAUSE_START.match(text, s, m.start())
             regions.append((clause.end() if clause else s, m.end()))
-        return cls(text, tuple(starts), tuple(sorted(regions)))
+        return cls(text, tuple(starts), tuple(sorted(regions)), key)
 
     def sentence(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -145,6 +169,31 @@ _NOT_EXPERIENCE_BEFORE = re.compile(
 )
 
 
+_YEAR_WORD = re.compile(r"[yY](?:[eE][aA][rR]|[rR])")
+# a _YEARS match has at most ~45 non-space characters before its year word (qualifier, numbers,
+# "(12)", "plus"), however much whitespace; and at most 8 characters from it to its end and look-ahead
+_YEARS_BEFORE, _YEARS_AFTER = 64, 12
+
+
+def _years_matches(text: str):
+    """``_YEARS.finditer(text)``, run only in windows around "year"/"yr" (the same matches, far fewer positions).
+
+    A window reaches back until it holds _YEARS_BEFORE non-space characters, so a match can never
+    start before its window; overlapping windows are merged, so no match is cut in two."""
+    windows: list[list[int]] = []
+    for w in _YEAR_WORD.finditer(text):
+        start = w.start() - _YEARS_BEFORE
+        while start > 0 and len("".join(text[start:w.start()].split())) < _YEARS_BEFORE:
+            start -= 4 * _YEARS_BEFORE  # a long run of spaces (blanked boilerplate): reach further back
+        start, end = max(0, start), min(len(text), w.end() + _YEARS_AFTER)
+        if windows and windows[-1][1] >= start:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    for start, end in windows:
+        yield from _YEARS.finditer(text, start, end)
+
+
 _PART_OF = re.compile(r"\b(?:including|incl\.|of\s++which|with|plus)\s*+$", re.IGNORECASE)
 
 
@@ -158,25 +207,39 @@ def _number(text: str) -> float:
 # --------------------------------------------------------------------------------------------
 
 EDUCATION_ORDER = ("none", "high_school", "vocational", "associate", "bachelor", "master", "doctorate")
-_EDUCATION_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+# (level, pattern, gate words in the key, gate words in the raw text)
+_EDUCATION_PATTERNS: tuple[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]], ...] = (
     ("none", re.compile(r"\b(?:no\s++(?:college\s++|university\s++|formal\s++)?(?:degree|diploma|formal\s++education)"
                         r"(?:\s++(?:is\s++)?(?:required|necessary|needed))?|degree\s++(?:is\s++)?not\s++(?:required|necessary))\b",
-                        re.IGNORECASE)),
+                        re.IGNORECASE), ("degree", "diploma", "education"), ()),
     ("doctorate", re.compile(r"\b(?:ph\.?\s?d\.?|doctorate|doctoral\s++degree|pharm\.?\s?d|d\.?n\.?p\.?)(?!\w)|\bJ\.?D\.?(?!\w)|"
-                             r"\bPhD(?=s?\b)", re.IGNORECASE)),
+                             r"\bPhD(?=s?\b)", re.IGNORECASE),
+     ("ph.d", "phd", "ph d", "ph. d", "pharm", "doctor", "dnp", "d.n", "dn.", "jd", "j.d"), ()),
     ("master", re.compile(r"(?i:\b(?:master[’']?s?(?:\s++degree|\s++of\s++\w+|\s++in\b)|mba|m\.\s?s\.|m\.?\s?sc\.?|m\.?\s?eng"
                           r"|graduate\s++degree|advanced\s++degree)(?!\w))|(?<![\w/])MS(?!\s++(?:Office|Excel|Word|SQL|Teams|"
-                          r"Project|Access|Outlook|PowerPoint|Dynamics|Visio|Azure|Windows|Power))(?![\w-])|(?<=/)MS\b")),
+                          r"Project|Access|Outlook|PowerPoint|Dynamics|Visio|Azure|Windows|Power))(?![\w-])|(?<=/)MS\b"),
+     ("master", "mba", "m.", "msc", "m sc", "meng", "m eng", "degree"), ("MS",)),
     ("bachelor", re.compile(r"(?i:\b(?:bachelor[’']?s?|b\.\s?s\.|b\.\s?a\.|b\.?\s?sc\.?|b\.?\s?eng|b\.?\s?tech|"
                             r"undergraduate\s++degree|(?:4|four)[- ]year\s++(?:college\s++|university\s++)?degree|"
                             r"college\s++degree|university\s++degree)(?!\w)|\b(?:a|the)\s++degree\s++in\b)"
-                            r"|(?<![\w/])(?:BS|BA)(?![\w-])")),
+                            r"|(?<![\w/])(?:BS|BA)(?![\w-])"),
+     ("bachelor", "b.", "bsc", "b sc", "beng", "b eng", "btech", "b tech", "degree"), ("BS", "BA")),
     ("associate", re.compile(r"(?i:\b(?:associate[’']?s?\s++degree|a\.a\.s?\.|(?:2|two)[- ]year\s++degree)(?!\w))"
-                             r"|\bAAS?\s++degree\b")),
+                             r"|\bAAS?\s++degree\b"), ("degree", "a.a."), ()),
     ("vocational", re.compile(r"\b(?:vocational|trade\s++school|technical\s++(?:school|college|diploma)|"
-                              r"post[- ]?secondary\s++(?:certificate|training|non[- ]degree))\b", re.IGNORECASE)),
-    ("high_school", re.compile(r"\b(?:high\s++school|secondary\s++school|hs\s++diploma|ged)\b|\bG\.E\.D\b", re.IGNORECASE)),
+                              r"post[- ]?secondary\s++(?:certificate|training|non[- ]degree))\b", re.IGNORECASE),
+     ("vocational", "trade", "technical", "secondary"), ()),
+    ("high_school", re.compile(r"\b(?:high\s++school|secondary\s++school|hs\s++diploma|ged)\b|\bG\.E\.D\b", re.IGNORECASE),
+     ("high", "secondary", "diploma", "ged", "g.e.d"), ()),
 )
+# Every position where an education match can start: one overlapping scan of the key (casefolded
+# words) and one of the text (the case-sensitive abbreviations), instead of a full scan per pattern.
+_EDUCATION_STARTS = re.compile(
+    r"(?=no|degree|ph|doctor|d\.?n|j\.?d|master|mba|m\.|m ?(?:sc|eng)|graduate|advanced|bachelor|b\.|b ?(?:sc|eng|tech)"
+    r"|undergraduate|(?:4|four)[- ]year|college|university|a +degree|the +degree|associate|a\.a\.|(?:2|two)[- ]year"
+    r"|vocational|trade|technical|post|high|secondary|hs|ged|g\.e\.d)"
+)
+_EDUCATION_CASED_STARTS = re.compile(r"MS|BS|BA|AA")
 _EQUIVALENT = re.compile(r"\bor\s++(?:an?\s++)?equivalent\b|\bequivalent\s++(?:work\s++|practical\s++)?experience\b",
                          re.IGNORECASE)
 
@@ -187,49 +250,72 @@ _EQUIVALENT = re.compile(r"\bor\s++(?:an?\s++)?equivalent\b|\bequivalent\s++(?:w
 
 _PEOPLE = r"(?:team|teams|staff|group|department|people|employees|engineers|analysts|scientists|developers|managers|" \
           r"nurses|technicians|associates|specialists|designers|researchers|reps|representatives|talent|direct\s++reports)"
-_MANAGEMENT: tuple[tuple[str, re.Pattern], ...] = (
+# (name, pattern, gate words in the key)
+_MANAGEMENT: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
     ("no_reports", re.compile(r"\b(?:no|without)\s++direct\s++reports\b|\bindividual[- ]contributor\s++(?:role|position)\b",
-                              re.IGNORECASE)),
-    ("direct_reports", re.compile(r"\b(?:\d{1,3}\+?\s++)?direct\s++reports\b", re.IGNORECASE)),
+                              re.IGNORECASE), ("direct", "individual")),
+    ("direct_reports", re.compile(r"\b(?:\d{1,3}\+?\s++)?direct\s++reports\b", re.IGNORECASE), ("direct",)),
     ("team_of_n", re.compile(rf"\b(?:lead|leads|leading|manage|manages|managing|supervise|supervises|supervising|oversee|"
                              rf"oversees|overseeing|run|build)\s++(?:and\s++\w+\s++)?(?:a|the|our|your)?\s*+(?:\w+\s++){{0,2}}"
-                             rf"(?:team|group|staff|organi[sz]ation)\s++of\s++(?:\d{{1,3}}|{_NUM})\b", re.IGNORECASE)),
+                             rf"(?:team|group|staff|organi[sz]ation)\s++of\s++(?:\d{{1,3}}|{_NUM})\b", re.IGNORECASE),
+     ("team", "group", "staff", "organi")),
     ("manage_managers", re.compile(r"\b(?:manage|managing|lead|leading)\s++(?:other\s++)?(?:managers|leaders|a\s++team\s++of\s++managers)\b",
-                                   re.IGNORECASE)),
+                                   re.IGNORECASE), ("managers", "leaders")),
     ("hire_develop", re.compile(r"\b(?:hire|hiring|recruit|recruiting),?\s++(?:\w+,\s++)?(?:and\s++)?(?:develop|grow|mentor|coach|"
                                 r"retain|manage|lead)\w*\s++(?:and\s++\w+\s++)?(?:a\s++|the\s++|your\s++|our\s++)?"
-                                rf"(?:\w+\s++){{0,2}}{_PEOPLE}", re.IGNORECASE)),
+                                rf"(?:\w+\s++){{0,2}}{_PEOPLE}", re.IGNORECASE), ("hir", "recruit")),
     ("build_lead_team", re.compile(r"\bbuild\w*\s++(?:and|&)\s++(?:lead|grow|manage|scale)\w*\s++(?:a|the|our|your)\s++"
-                                   r"(?:\w+\s++){0,2}(?:team|teams|group|organi[sz]ation)\b", re.IGNORECASE)),
+                                   r"(?:\w+\s++){0,2}(?:team|teams|group|organi[sz]ation)\b", re.IGNORECASE), ("build",)),
     ("manage_team", re.compile(rf"\b(?:manage|manages|managing|supervise|supervises|supervising|lead|leads|leading)\s++"
                                rf"(?:and\s++(?:develop|mentor|grow)\s++)?(?:a|the|our|your)\s++(?:\w+\s++){{0,2}}{_PEOPLE}\b"
                                r"(?!\s*+(?:meetings?|projects?|initiatives?|efforts?|discussions?|'s))",
-                               re.IGNORECASE)),
+                               re.IGNORECASE), ("manag", "supervis", "lead")),
     ("lead_people", re.compile(r"(?<!with\s)(?<!and\s)\b(?:lead|leads|manage|manages|supervise|supervises)\s++(?:\d{1,3}|"
                                r"two|three|four|five|six|seven|eight|nine|ten|several|multiple)\s++(?:\w+\s++){0,3}"
                                r"(?:directors|managers|engineers|analysts|scientists|developers|nurses|technicians|"
                                r"specialists|designers|researchers|employees|staff|people|reports|cooks|associates)\b",
-                               re.IGNORECASE)),
+                               re.IGNORECASE), ("lead", "manage", "supervise")),
     ("people_management", re.compile(r"\b(?:people|line)\s++manag(?:er|ement)\b|\bperformance\s++reviews\b"
-                                     r"|\bsupervisory\s++(?:experience|responsibilit\w+)\b", re.IGNORECASE)),
+                                     r"|\bsupervisory\s++(?:experience|responsibilit\w+)\b", re.IGNORECASE),
+     ("manag", "review", "supervisory")),
 )
-_LEVEL_PHRASES: tuple[tuple[str, str, re.Pattern], ...] = (
+# Every match of these patterns starts at one of these verbs (prefixes, found in the key).
+_MANAGEMENT_VERB = re.compile(r"lead|manag|supervis|oversee|run|build|hir|recruit")
+_VERB_FIRST = frozenset({"team_of_n", "manage_managers", "hire_develop", "build_lead_team", "manage_team", "lead_people"})
+
+
+def _matches_at(rx: re.Pattern, text: str, starts: list[int]):
+    """``rx.finditer(text)`` when every match starts at one of ``starts`` (ascending): tries only those.
+
+    ``rx.match(text, pos)`` still sees the text before ``pos`` (look-behinds and word boundaries)."""
+    end = 0
+    for pos in starts:
+        if pos >= end and (m := rx.match(text, pos)):
+            end = m.end()
+            yield m
+
+
+# (name, level, pattern, gate words in the key)
+_LEVEL_PHRASES: tuple[tuple[str, str, re.Pattern, tuple[str, ...]], ...] = (
     ("no_experience", "S1", re.compile(r"\bno\s++(?:prior\s++)?experience\s++(?:is\s++)?(?:required|necessary|needed)\b"
-                                       r"|\bwe\s++will\s++train\b|\bwilling\s++to\s++train\b", re.IGNORECASE)),
+                                       r"|\bwe\s++will\s++train\b|\bwilling\s++to\s++train\b", re.IGNORECASE),
+     ("required", "necessary", "needed", "train")),
     ("entry_level", "P1", re.compile(r"\bentry[- ]level\b|\bearly[- ]career\b|\bnew\s++grad(?:uate)?s?\b|\brecent\s++"
                                      r"(?:college\s++)?graduates?\b|\bgraduate\s++(?:program(?:me)?|scheme)\b|\bjunior[- ]level\b"
-                                     r"|\bthis\s++junior\s++(?:role|position)\b", re.IGNORECASE)),
-    ("mid_level", "P3", re.compile(r"\b(?:mid|intermediate)[- ]level\b(?!\s++\w+s\b)", re.IGNORECASE)),  # not "mentor mid-level engineers"
+                                     r"|\bthis\s++junior\s++(?:role|position)\b", re.IGNORECASE),
+     ("entry", "career", "grad", "junior")),
+    ("mid_level", "P3", re.compile(r"\b(?:mid|intermediate)[- ]level\b(?!\s++\w+s\b)", re.IGNORECASE),
+     ("mid-level", "mid level", "intermediate")),  # not "mentor mid-level engineers"
     ("senior_level", "P4", re.compile(r"\bsenior[- ]level\s++(?:role|position|engineer|individual|contributor|\w+ist|\w+er)\b|"
                                       r"\b(?:as\s++a|this)\s++senior\s++(?:role|position|member|\w+ist|\w+er)\b"
                                       r"|\byou\s++will\s++lead\b|\b(?:tech|technical)\s++lead(?:er)?\s++(?:for|on|of)\b",
-                                      re.IGNORECASE)),
-    ("staff_level", "P5", re.compile(r"\bstaff[- ]level\b", re.IGNORECASE)),
-    ("principal_level", "P6", re.compile(r"\bprincipal[- ]level\b", re.IGNORECASE)),
+                                      re.IGNORECASE), ("senior", "lead")),
+    ("staff_level", "P5", re.compile(r"\bstaff[- ]level\b", re.IGNORECASE), ("staff-level", "staff level")),
+    ("principal_level", "P6", re.compile(r"\bprincipal[- ]level\b", re.IGNORECASE), ("principal-level", "principal level")),
     ("executive", "E1", re.compile(r"\bexecutive[- ](?:level|leadership\s++team\s++member|role)\b|\bmember\s++of\s++the\s++"
                                    r"(?:executive|senior\s++leadership)\s++team\b|\breport(?:s|ing)?\s++(?:directly\s++)?to\s++"
                                    r"the\s++(?:ceo|chief\s++executive|board)\b|\bc-suite\s++(?:role|position|executive)\b",
-                                   re.IGNORECASE)),
+                                   re.IGNORECASE), ("executive", "leadership", "ceo", "chief", "board", "c-suite")),
 )
 
 
@@ -252,7 +338,7 @@ def _cue(kind: str, m: re.Match, value: str, name: str, attrs: dict[str, str], g
 def read_years(text: str, layout: TextLayout) -> list[Cue]:
     """Years-of-experience cues (value = minimum years as an integer string), per skill left to the caller."""
     cues = []
-    for m in _YEARS.finditer(text):
+    for m in _years_matches(text):
         s, e = layout.sentence(m.start())
         after, before = text[m.end():min(e, m.end() + 80)], text[max(s, m.start() - 60):m.start()]
         if _NOT_EXPERIENCE_AFTER.match(after) or _NOT_EXPERIENCE_BEFORE.search(before):
@@ -288,11 +374,18 @@ def years_minimum(cues: list[Cue] | tuple[Cue, ...]) -> int | None:
     return None
 
 
-def read_education(text: str, layout: TextLayout) -> tuple[Education | None, list[Cue]]:
+def read_education(text: str, layout: TextLayout, key: str | None = None) -> tuple[Education | None, list[Cue]]:
     cues = []
     taken: list[tuple[int, int]] = []
-    for level, rx in _EDUCATION_PATTERNS:
-        for m in rx.finditer(text):
+    key = gate_key(text) if key is None else key
+    starts = None
+    if len(key) == len(text):
+        starts = sorted({m.start() for m in _EDUCATION_STARTS.finditer(key)}
+                        | {m.start() for m in _EDUCATION_CASED_STARTS.finditer(text)})
+    for level, rx, words, cased in _EDUCATION_PATTERNS:
+        if not _open(key, text, words, cased):
+            continue
+        for m in (_matches_at(rx, text, starts) if starts is not None else rx.finditer(text)):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -315,10 +408,16 @@ def read_education(text: str, layout: TextLayout) -> tuple[Education | None, lis
     return Education(min((c.value for c in cues), key=rank.__getitem__), False), cues
 
 
-def read_management(text: str) -> tuple[bool, list[Cue]]:
+def read_management(text: str, key: str | None = None) -> tuple[bool, list[Cue]]:
     cues, taken = [], []
-    for name, rx in _MANAGEMENT:
-        for m in rx.finditer(text):
+    key = gate_key(text) if key is None else key
+    # one scan for every verb a pattern can start with, instead of one full scan per pattern
+    starts = [m.start() for m in _MANAGEMENT_VERB.finditer(key)] if len(key) == len(text) else None
+    for name, rx, words in _MANAGEMENT:
+        if not _open(key, text, words):
+            continue
+        verb_first = starts is not None and name in _VERB_FIRST
+        for m in (_matches_at(rx, text, starts) if verb_first else rx.finditer(text)):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -328,9 +427,12 @@ def read_management(text: str) -> tuple[bool, list[Cue]]:
     return manages, cues
 
 
-def read_level_phrases(text: str) -> list[Cue]:
+def read_level_phrases(text: str, key: str | None = None) -> list[Cue]:
     cues = []
-    for name, level, rx in _LEVEL_PHRASES:
+    key = gate_key(text) if key is None else key
+    for name, level, rx, words in _LEVEL_PHRASES:
+        if not _open(key, text, words):
+            continue
         for m in rx.finditer(text):
             cues.append(_cue("level_phrase", m, level, name, {}))
     cues.sort(key=lambda c: c.start)
@@ -340,11 +442,12 @@ def read_level_phrases(text: str) -> list[Cue]:
 def read_experience(text: str, layout: TextLayout | None = None) -> ExperienceCues:
     """All experience cues of one (boilerplate-blanked) description."""
     layout = layout or TextLayout.of(text)
+    key = layout.key
     years = read_years(text, layout)
-    education, education_cues = read_education(text, layout)
-    manages, management = read_management(text)
+    education, education_cues = read_education(text, layout, key)
+    manages, management = read_management(text, key)
     return ExperienceCues(
         years=tuple(years), years_experience_min=years_minimum(years), education=education,
         education_cues=tuple(education_cues), manages_people=manages, management=tuple(management),
-        level_phrases=tuple(read_level_phrases(text)),
+        level_phrases=tuple(read_level_phrases(text, key)),
     )

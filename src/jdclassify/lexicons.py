@@ -33,7 +33,9 @@ LEXICON_FILES = (
     "occupation_tasks.csv",
 )
 # An overlay folder may hold any subset of these; it adds rows, it never replaces shipped ones.
-OVERLAY_FILES = ("canon_roles.yaml", "title_aliases.csv", "skills.csv")
+OVERLAY_FILES = ("canon_roles.yaml", "title_aliases.csv", "skills.csv", "overrides.csv")
+# Reviewed corrections (``jdclassify review import``): optional in both folders; an overlay's win over the shipped file's.
+OVERRIDES_FILE = "overrides.csv"
 
 ALIAS_COLUMNS = ("alias", "role_code", "onet_code", "type", "band", "level", "confidence", "source")
 ONET_ROLE_COLUMNS = (
@@ -43,6 +45,8 @@ ONET_ROLE_COLUMNS = (
 SKILL_COLUMNS = ("skill_id", "name", "type", "source", "synonyms", "case_sensitive", "needs_context", "hot", "in_demand")
 OCCUPATION_SKILL_COLUMNS = ("onet_code", "skill_id", "hot", "in_demand")
 OCCUPATION_TASK_COLUMNS = ("onet_code", "task_id", "task_type", "task")
+OVERRIDE_COLUMNS = ("alias", "role_code", "level", "onet_code", "reviewer", "date", "source", "note")
+OVERRIDE_SOURCES = ("review", "hand")
 
 ALIAS_TYPES = ("common", "abbreviation", "official", "alternate", "short", "reported", "direct_match")
 ALIAS_SOURCES = ("canon", "onet_title", "onet_alternate", "onet_reported", "soc_direct_match")
@@ -62,6 +66,7 @@ CANON_ROLE_CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}\.[A-Z][A-Z0-9]{0,9}")
 ONET_ROLE_CODE = re.compile(r"SOC\d{6}\.\d{2}")
 SKILL_ID = re.compile(r"(onet|esco|canon):\S+")
 LEVEL_CODE = re.compile(r"[SPME]\d")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +182,21 @@ class Skill:
 
 
 @dataclass(frozen=True, slots=True)
+class Override:
+    """A reviewed correction for one normalised title: it decides the labels it names (empty fields are left to the classifier)."""
+
+    alias: str  # normalised with titles.normalise_title
+    role_code: str
+    level: str
+    onet_code: str
+    reviewer: str
+    date: str  # YYYY-MM-DD
+    source: str  # review | hand
+    note: str
+    row: str  # overrides.csv:<line> (or <overlay>/overrides.csv:<line>)
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicons:
     roles: abc.Mapping[str, Role]
     aliases: tuple[AliasRow, ...]
@@ -188,6 +208,7 @@ class Lexicons:
     occupation_tasks: abc.Mapping[str, tuple[str, ...]]  # onet_code -> task statements
     onet_titles: abc.Mapping[str, str]
     version: str
+    overrides: abc.Mapping[str, Override] = field(default_factory=lambda: MappingProxyType({}))  # normalised title -> override
 
     def role_for_onet(self, onet_code: str) -> str:
         """The generated role of an O*NET code (one per occupation; canon roles may share a code, so are not used)."""
@@ -212,11 +233,20 @@ def content_version(files: abc.Iterable[Path]) -> str:
 
 def lexicon_version(lexicon_dir: Path, overlay_dir: Path | None = None) -> str:
     """The version ``load_lexicons`` reports, from file bytes only (no parsing): ``<base>`` or ``<base>+<overlay>``."""
-    version = content_version(Path(lexicon_dir) / name for name in LEXICON_FILES)
+    files = [Path(lexicon_dir) / name for name in LEXICON_FILES]
+    version = content_version(files + [p for p in [Path(lexicon_dir) / OVERRIDES_FILE] if _has_rows(p)])
     if overlay_dir is not None:
         overlay = Path(overlay_dir)
         version += "+" + content_version(p for p in (overlay / n for n in OVERLAY_FILES) if p.is_file())
     return version
+
+
+def _has_rows(path: Path) -> bool:
+    """True when a CSV file exists and holds more than its header (the shipped, empty overrides.csv adds nothing)."""
+    if not path.is_file():
+        return False
+    with open(path, "rb") as fh:
+        return sum(1 for line in fh if line.strip()) > 1
 
 
 def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = None) -> Lexicons:
@@ -257,6 +287,10 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
             skills = {**skills, **_read_skills(overlay_dir / "skills.csv", taken=skills, label=f"{overlay_dir.name}/skills.csv")}
     occupation_skills = _read_occupation_skills(lexicon_dir / "occupation_skills.csv", onet_titles, skills)
     occupation_tasks = _read_occupation_tasks(lexicon_dir / "occupation_tasks.csv", onet_titles)
+    overrides: dict[str, Override] = {}
+    for folder, label in ((lexicon_dir, OVERRIDES_FILE), (overlay_dir, f"{overlay_dir.name}/{OVERRIDES_FILE}" if overlay_dir else "")):
+        if folder is not None and (folder / OVERRIDES_FILE).is_file():
+            overrides.update(read_overrides(folder / OVERRIDES_FILE, roles, ladder, onet_titles, label=label))
     return Lexicons(
         roles=MappingProxyType(roles),
         aliases=aliases,
@@ -268,7 +302,43 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
         occupation_tasks=MappingProxyType(occupation_tasks),
         onet_titles=MappingProxyType(onet_titles),
         version=lexicon_version(lexicon_dir, overlay_dir),
+        overrides=MappingProxyType(overrides),
     )
+
+
+def check_lexicons(lexicon_dir: Path, overlay_dir: Path | None = None) -> list[LexiconError]:
+    """Every problem ``load_lexicons`` would stop at, collected: each file is read on its own, so a bad file
+    does not hide another's (the first bad row of each file; a file whose inputs are broken is not checked)."""
+    lexicon_dir = Path(lexicon_dir)
+    problems: list[LexiconError] = []
+
+    def attempt(read, *needs):
+        if any(n is None for n in needs):
+            return None
+        try:
+            return read()
+        except LexiconError as exc:
+            problems.append(exc)
+            return None
+
+    problems.extend(LexiconError(str(lexicon_dir / n), 0, "-", "file is missing", "the shipped lexicon file")
+                    for n in LEXICON_FILES if not (lexicon_dir / n).is_file())
+    if problems:
+        return problems
+    levels = attempt(lambda: read_levels(lexicon_dir / "levels.yaml"))
+    ladder = levels[0] if levels else None
+    onet = attempt(lambda: {r.onet_code: r for r in _read_onet_roles(lexicon_dir / "onet_roles.csv")})
+    canon = attempt(lambda: read_canon_roles(lexicon_dir / "canon_roles.yaml", ladder, onet)[0], ladder, onet)
+    roles = {**{r.code: r for r in onet.values()}, **{r.code: r for r in canon}} if onet is not None and canon is not None else None
+    attempt(lambda: _read_aliases(lexicon_dir / "title_aliases.csv", roles, ladder, onet), roles, ladder)
+    skills = attempt(lambda: _read_skills(lexicon_dir / "skills.csv"))
+    attempt(lambda: _read_occupation_skills(lexicon_dir / "occupation_skills.csv", onet, skills), onet, skills)
+    attempt(lambda: _read_occupation_tasks(lexicon_dir / "occupation_tasks.csv", onet), onet)
+    if (lexicon_dir / OVERRIDES_FILE).is_file():
+        attempt(lambda: read_overrides(lexicon_dir / OVERRIDES_FILE, roles, ladder, onet), roles, ladder, onet)
+    if not problems and overlay_dir is not None:
+        attempt(lambda: load_lexicons(lexicon_dir, overlay_dir))  # the overlay against the valid shipped files
+    return problems
 
 
 # --------------------------------------------------------------------------------------------- CSV
@@ -424,6 +494,33 @@ def _read_occupation_tasks(path: Path, onet_titles: abc.Container[str]) -> dict[
         f.choice(task_type, "task_type", TASK_TYPES, TASK_TYPES)
         out.setdefault(onet, []).append(f.text(task, "task"))
     return {code: tuple(tasks) for code, tasks in out.items()}
+
+
+def read_overrides(path: Path, roles: abc.Container[str], ladder: abc.Container[str], onet_titles: abc.Container[str],
+                   label: str | None = None) -> dict[str, Override]:
+    """Reviewed corrections keyed by normalised title; each row names at least one of role, level, O*NET code."""
+    from .titles import normalise_title
+
+    f = _CsvFile(path, OVERRIDE_COLUMNS, label=label)
+    out: dict[str, Override] = {}
+    for alias, role_code, level, onet, reviewer, day, source, note in f.rows():
+        key = normalise_title(f.text(alias, "alias"))
+        if not key:
+            f.fail("alias", f"{alias!r} has no words left after normalising", "a job title")
+        if key in out:
+            f.fail("alias", f"title {key!r} already has an override at {out[key].row}", "one row per title: delete one")
+        if role_code and role_code not in roles:
+            f.fail("role_code", f"{role_code!r} is not a known role", "a code from canon_roles.yaml, onet_roles.csv or an overlay, or empty")
+        if level and level not in ladder:
+            f.fail("level", f"{level!r} is not on the level ladder", "a code from levels.yaml (S1, P1-P6, M1-M4, E1-E4), or empty")
+        if onet and onet not in onet_titles:
+            f.fail("onet_code", f"{onet!r} is not an O*NET-SOC 2019 code", "a code from onet_roles.csv, or empty")
+        if not (role_code or level or onet):
+            f.fail("role_code", "the row corrects nothing", "at least one of role_code, level, onet_code")
+        f.match(day, "date", ISO_DATE, "a date like 2026-03-02")
+        out[key] = Override(key, role_code, level, onet, f.text(reviewer, "reviewer"), day,
+                            f.choice(source, "source", OVERRIDE_SOURCES, OVERRIDE_SOURCES), note, f"{f.name}:{f.line}")
+    return out
 
 
 # -------------------------------------------------------------------------------------------- YAML

@@ -261,12 +261,15 @@ class OccupationIndex:
     roles: tuple[str, ...]  # the role code of the code's generated (non-canon) alias rows
     idf: dict[str, float]
     postings: dict[str, tuple[np.ndarray, np.ndarray]]  # feature -> (code indexes, weights)
+    alias_counts: dict[str, int]  # code -> distinct aliases naming it (a ranker feature: ranker.py)
+    official: dict[str, str]  # code -> its normalised O*NET title when the index holds it (a ranker feature)
 
     @classmethod
     def build(cls, keys: Sequence[str], key_rows: Sequence[Sequence[_Row]]) -> "OccupationIndex":
         docs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         names: dict[str, str] = {}
         roles: dict[str, str] = {}
+        counts: dict[str, int] = defaultdict(int)
         for key, rows in zip(keys, key_rows):
             feats = [f for f, _ in _features(key.split())]
             for r in rows:
@@ -277,6 +280,7 @@ class OccupationIndex:
                 if r.source != "canon" or r.onet_code not in roles:
                     roles[r.onet_code] = r.role_code
             for code in {r.onet_code for r in rows if r.onet_code}:
+                counts[code] += 1
                 for f in feats:
                     docs[code][f] += 1
         codes = tuple(sorted(docs))
@@ -300,6 +304,8 @@ class OccupationIndex:
             roles=tuple(roles[c] for c in codes),
             idf=idf,
             postings={f: (np.asarray(ix, dtype=np.int32), np.asarray(w)) for f, (ix, w) in postings.items()},
+            alias_counts=dict(counts),
+            official={c: normalise_title(names[c]) for c in codes if names[c] != c},
         )
 
     def scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

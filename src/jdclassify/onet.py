@@ -4,6 +4,13 @@ Each code gets a title score (its best alias match, weighted by the alias row's 
 the other aliases that name it, plus its occupation-level match: the title against all its aliases at
 once, matching.OccupationIndex) and, when the posting has a description, a profile score (profiles.py). The combined score is ``(1 - w) * title + w * profile / best profile``; the codes'
 softmax shares are the raw scores that calibration.py turns into confidence.
+
+With a fitted ``ranker.Ranker``, no description and no exact alias match, the hand-combined score becomes
+one feature among several: codes are ordered by the ranker's linear score and its softmax probability is
+the raw score. Exact matches keep the hand score: the ranker is fitted on held-out titles, which never
+match exactly, so it has not learnt what an exact (curated) alias is worth.
+Postings with a description keep the hand-combined score: a ranker fitted on synthetic postings trusted
+the profile too much and lost 14 points on the gold postings (measured; see scripts/fit_ranker.py).
 """
 
 from __future__ import annotations
@@ -11,9 +18,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+import numpy as np
 
-from .matching import OCCUPATION
+from .matching import OCCUPATION, OccupationIndex
 from .profiles import ProfileEvidence, ProfileIndex
+from .ranker import CodeEvidence, Ranker, feature_matrix
 from .records import Candidate
 
 PROFILE_WEIGHT = 0.5  # w: weight of description evidence when the posting has a description
@@ -41,6 +50,7 @@ class CodeScore:
 class OnetDecision:
     ranked: tuple[CodeScore, ...]  # best first; empty when nothing was found
     rule: str
+    has_description: bool = False  # profile evidence took part (calibration has separate curves for it)
 
     @property
     def best(self) -> CodeScore | None:
@@ -67,25 +77,48 @@ def decide_onet(
     profiles: ProfileIndex,
     skill_ids: tuple[str, ...],
     description: str,
+    *,
+    ranker: Ranker | None = None,
+    title: str = "",
+    occupations: OccupationIndex | None = None,
 ) -> OnetDecision:
-    """Rank candidate O*NET codes; with no title candidate, let the description propose codes."""
+    """Rank candidate O*NET codes; with no title candidate, let the description propose codes.
+
+    ``ranker`` (with the normalised ``title`` and the matcher's ``occupations`` index) replaces the
+    hand-combined ordering and shares for title-only postings without an exact alias match; otherwise the
+    hand-combined score decides."""
+    has_description = bool(description.strip()) or bool(skill_ids)
+    if not candidates:
+        return _description_only(profiles, skill_ids, description, has_description)
+    by_code, prof, combined, titles = code_evidence(candidates, profiles, skill_ids, description, has_description)
+    learned = ranker is not None and occupations is not None and not has_description and all(c.method != "exact" for c in candidates)
+    if not learned:
+        shares = _softmax(combined)
+        rule = "title alias match + description profile" if has_description else "title alias match"
+    else:
+        evidence = [_evidence(k, by_code[k], combined[k], prof[k]) for k in by_code]
+        scores = ranker.scores(feature_matrix(title, evidence, occupations))
+        probs = np.exp(scores - scores.max())
+        shares = dict(zip(by_code, (probs / probs.sum()).tolist()))
+        combined = dict(zip(by_code, scores.tolist()))
+        rule = "title alias match, learned ranker"
+    ranked = sorted(by_code, key=lambda k: (-shares[k], -combined[k], k))
+    raw = {k: shares[k] * min(1.0, titles[k]) if not learned else shares[k] for k in ranked}
+    out = tuple(CodeScore(k, titles[k], prof[k], combined[k], shares[k], tuple(by_code[k]), raw[k]) for k in ranked)
+    return OnetDecision(out, rule, has_description)
+
+
+def code_evidence(
+    candidates: tuple[Candidate, ...],
+    profiles: ProfileIndex,
+    skill_ids: tuple[str, ...],
+    description: str,
+    has_description: bool,
+) -> tuple[dict[str, list[Candidate]], dict[str, ProfileEvidence | None], dict[str, float], dict[str, float]]:
+    """Per candidate code: its supporting candidates, best profile evidence, hand-combined and title scores."""
     by_code: dict[str, list[Candidate]] = defaultdict(list)
     for c in candidates:
         by_code[c.onet_code or c.role_code].append(c)
-    has_description = bool(description.strip()) or bool(skill_ids)
-    if not by_code:
-        if not has_description:
-            return OnetDecision((), "no title candidate and no description")
-        proposals = profiles.propose(skill_ids, description, limit=DESCRIPTION_ONLY_PROPOSALS)
-        if not proposals:
-            return OnetDecision((), "no title candidate and the description matches no occupation profile")
-        combined = {p.key: PROFILE_WEIGHT * p.score for p in proposals}
-        shares = _softmax(combined)
-        # a description alone counts only with its weight in a combined score: raw <= PROFILE_WEIGHT
-        ranked = tuple(
-            CodeScore(p.key, 0.0, p, combined[p.key], shares[p.key], (), shares[p.key] * combined[p.key]) for p in proposals
-        )
-        return OnetDecision(ranked, "description only: no title alias matched; best occupation profile fit")
     evidence: dict[str, ProfileEvidence] = {}
     if has_description:
         keys = list(by_code) + [c.role_code for c in candidates if c.source == "canon"]
@@ -96,19 +129,48 @@ def decide_onet(
         prof[code] = max((e for e in options if e is not None), key=lambda e: e.score, default=None)
     # profile fit relative to the best-fitting candidate: a vague title is decided by its description
     best_fit = max((p.score for p in prof.values() if p is not None), default=0.0)
-    combined: dict[str, float] = {}
-    for code, support in by_code.items():
-        t, p = title_score(support), prof[code]
-        combined[code] = (1 - PROFILE_WEIGHT) * t + PROFILE_WEIGHT * (p.score / best_fit if p and best_fit > 0 else 0.0) if best_fit > 0 else t
-    shares = _softmax(combined)
-    ranked = sorted(by_code, key=lambda k: (-combined[k], k))
     titles = {k: title_score(v) for k, v in by_code.items()}
-    out = tuple(
-        CodeScore(k, titles[k], prof[k], combined[k], shares[k], tuple(by_code[k]), shares[k] * min(1.0, titles[k]))
-        for k in ranked
+    combined: dict[str, float] = {}
+    for code in by_code:
+        t, p = titles[code], prof[code]
+        combined[code] = (1 - PROFILE_WEIGHT) * t + PROFILE_WEIGHT * (p.score / best_fit if p and best_fit > 0 else 0.0) if best_fit > 0 else t
+    return by_code, prof, combined, titles
+
+
+def ranker_inputs(
+    candidates: tuple[Candidate, ...],
+    profiles: ProfileIndex,
+    skill_ids: tuple[str, ...],
+    description: str,
+    title: str,
+    occupations: OccupationIndex,
+) -> tuple[list[str], np.ndarray]:
+    """(candidate codes, their feature matrix) exactly as ``decide_onet`` builds them: for fitting the ranker."""
+    has_description = bool(description.strip()) or bool(skill_ids)
+    by_code, prof, combined, _ = code_evidence(candidates, profiles, skill_ids, description, has_description)
+    evidence = [_evidence(k, by_code[k], combined[k], prof[k]) for k in by_code]
+    return list(by_code), feature_matrix(title, evidence, occupations)
+
+
+def _evidence(code: str, support: list[Candidate], combined: float, p: ProfileEvidence | None) -> CodeEvidence:
+    if p is None:
+        return CodeEvidence(code, tuple(support), combined)
+    return CodeEvidence(code, tuple(support), combined, p.score, p.skill_score, p.text_score)
+
+
+def _description_only(profiles: ProfileIndex, skill_ids: tuple[str, ...], description: str, has_description: bool) -> OnetDecision:
+    if not has_description:
+        return OnetDecision((), "no title candidate and no description")
+    proposals = profiles.propose(skill_ids, description, limit=DESCRIPTION_ONLY_PROPOSALS)
+    if not proposals:
+        return OnetDecision((), "no title candidate and the description matches no occupation profile", True)
+    combined = {p.key: PROFILE_WEIGHT * p.score for p in proposals}
+    shares = _softmax(combined)
+    # a description alone counts only with its weight in a combined score: raw <= PROFILE_WEIGHT
+    ranked = tuple(
+        CodeScore(p.key, 0.0, p, combined[p.key], shares[p.key], (), shares[p.key] * combined[p.key]) for p in proposals
     )
-    rule = "title alias match + description profile" if has_description else "title alias match"
-    return OnetDecision(out, rule)
+    return OnetDecision(ranked, "description only: no title alias matched; best occupation profile fit", True)
 
 
 def _softmax(scores: dict[str, float]) -> dict[str, float]:

@@ -16,6 +16,8 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
+from .lexicons import ONET_CODE
+
 _TOKEN = re.compile(r"[a-z][a-z0-9+#]*")
 _STOP = frozenset(
     """a about above across after all also an and any are as at be been being both but by can could do does
@@ -135,7 +137,8 @@ class ProfileIndex:
         if posting_skills:
             skilled = [i for i, s in enumerate(self.skills) if s & posting_skills]
             shortlist = np.unique(np.concatenate([shortlist, np.asarray(skilled, dtype=np.int64)]))
-        ev = [self._evidence(int(i), query, posting_skills) for i in shortlist]
+        # canon roles have profiles too (keyed by role code); only O*NET occupations can be proposed as a code
+        ev = [self._evidence(int(i), query, posting_skills) for i in shortlist if ONET_CODE.fullmatch(self.keys[int(i)])]
         ev = [e for e in ev if e.score > 0]
         return tuple(sorted(ev, key=lambda e: (-e.score, e.key))[:limit])
 

@@ -42,7 +42,7 @@ _OBFUSCATED_EMAIL_RE = re.compile(
 # Cheap tests that let a text skip the slower patterns (a profile URL has ".com/" or the like;
 # a phone number has a run of 7+ digits and separators).
 _URL_HINT_RE = re.compile(r"\.(?:com|net|me|io|app|social)/", re.IGNORECASE)
-_PHONE_HINT_RE = re.compile(r"\d[\d ().\-\u00a0]{5,}\d")
+_PHONE_HINT_RE = re.compile(r"\d[\d ().\-/\u00a0]{5,}\d")
 
 _URL_RE = re.compile(
     r"(?<![\w@.\-/])(?:https?://)?(?:(?:www|[a-z]{2})\.)?(?:"
@@ -65,12 +65,14 @@ _NOT_HANDLES = frozenset({"home", "office", "work", "site", "the", "company", "m
 _SEP = r"[ .\-\u00a0]"
 _PHONE_RE = re.compile(
     # international: +CC or 00CC, then groups with required separators, or a compact +digits run
-    rf"(?<![\w+])(?:\+|00)[1-9]\d{{0,2}}(?: ?\(0\) ?\d{{1,8}})?(?:{_SEP}{{1,2}}\(?\d{{1,8}}\)?){{1,6}}(?![\d])"
+    rf"(?<![\w+])(?:\+|00)[1-9]\d{{0,2}}\)?(?: ?\(0\) ?\d{{1,8}})?(?:{_SEP}{{1,2}}\(?\d{{1,10}}\)?){{1,6}}(?![\d])"
     r"|(?<![\w+])\+[1-9]\d{7,14}(?!\d)"
     # North American 3-3-4, optionally with a leading 1
     rf"|(?<![\w+.\-/])(?:1{_SEP})?(?:\(\d{{3}}\) ?|\d{{3}}{_SEP})\d{{3}}{_SEP}\d{{4}}(?![\d]|[.\-/]\d)"
     # national with a trunk 0
-    rf"|(?<![\w+.\-/])0\d{{1,4}}(?:{_SEP}\d{{2,8}}){{1,4}}(?![\d]|[.\-/]\d)"
+    rf"|(?<![\w+.\-/])0\d{{1,5}}(?:{_SEP}|/)\d{{2,8}}(?:{_SEP}\d{{2,8}}){{0,3}}(?![\d]|[.\-/]\d)"  # 030/1234567 too
+    # an area code in parentheses: (02) 8983 8338, (020) 7946 0958, (11) 91234-5678
+    rf"|(?<![\w+.\-/])\(0?\d{{2,4}}\) ?\d{{2,5}}(?:{_SEP}\d{{2,5}}){{1,3}}(?![\d]|[.\-/]\d)"
     # after a phone word: any 7-15 digit run with separators
     r"|(?<!\w)(?:tel(?:ephone)?|phone|ph|mobile|mob|cell|fax|whatsapp|call(?: me)?(?: at| on)?|text(?: me)?)"
     r"\.? ?[:#]? {0,3}(?P<cued>\+?\(?\d[\d ().\-]{5,22}\d)(?!\d)",
@@ -78,6 +80,14 @@ _PHONE_RE = re.compile(
 )
 _EXTENSION_RE = re.compile(r" {0,3},? {0,3}(?:ext\.?|extension|x) {0,3}\d{1,6}(?!\d)", re.IGNORECASE)
 _DATE_RE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4}")
+_YEAR_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_ZIP4_RE = re.compile(r"\d{5}-\d{4}")  # a US ZIP+4 (New England ones start with 0)
+
+
+def _date_or_zip(text: str) -> bool:
+    """A date with a 4-digit year (2026-03-01, 01.02.2026 14:00) or a ZIP+4; French 06.12.34.56.78 is neither."""
+    date = _DATE_RE.match(text)
+    return bool(_ZIP4_RE.fullmatch(text)) or (date is not None and _YEAR_RE.search(date.group()) is not None)
 
 
 def _phone_ok(match: re.Match) -> bool:
@@ -90,14 +100,14 @@ def _phone_ok(match: re.Match) -> bool:
     if text.startswith("00"):
         return 10 <= digits <= 17
     if text.startswith("0"):
-        return 9 <= digits <= 12 and not _DATE_RE.match(text)
+        return 9 <= digits <= 12 and not _date_or_zip(text)
     return digits in (10, 11)
 
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Sorted, non-overlapping (start, end, placeholder) spans; earlier kinds win overlaps."""
     emails = []
-    for at in _AT_RE.finditer(text):
+    for at in _AT_RE.finditer(text) if "@" in text else ():
         local = _LOCAL_RE.search(text, max(0, at.start() - 64), at.start())
         domain = _DOMAIN_RE.match(text, at.end()) if local else None
         if domain and not (emails and emails[-1][1] > local.start()):

@@ -212,9 +212,10 @@ class DescriptionAnalyzer:
 
     def analyze_many(self, postings: Iterable[Posting]) -> Iterator[DescriptionCues]:
         """Streams cues in input order; tokenises each description once (boilerplate blanked, offsets kept)."""
-        texts = ((text, text) for text in (_blank(p.description, p.boilerplate) for p in postings))
+        texts = ((_break_long_runs(text), text) for text in (_blank(p.description, p.boilerplate) for p in postings))
         for doc, text in self.nlp.pipe(texts, batch_size=self.batch_size, as_tuples=True):
-            yield self._cues(doc, text)  # not doc.text: rebuilding it costs a third of the tokenizer's time
+            # not doc.text: rebuilding it costs a third of the tokenizer's time; a blank text has no cues
+            yield self._cues(doc, text) if text and not text.isspace() else _NO_CUES
 
     def _cues(self, doc: Doc, text: str) -> DescriptionCues:
         layout = TextLayout.of(text)
@@ -227,6 +228,28 @@ class DescriptionAnalyzer:
         )
 
 
+_LONG_RUN = 64
+_LONG_RUN_RE = re.compile(rf"\S{{{_LONG_RUN},}}")
+
+
+def _break_long_runs(text: str) -> str:
+    """Every 64th character of a run of 64+ non-space characters becomes a space; the length is kept, so offsets hold.
+
+    spaCy's tokenizer splits prefixes and suffixes in quadratic time on one token: a 200,000-character run
+    of "<" or "(" would stall the batch for hours. No word or skill is that long.
+    """
+    if not _LONG_RUN_RE.search(text):
+        return text
+
+    def spaced(match: re.Match) -> str:
+        chars = list(match.group(0))
+        chars[_LONG_RUN - 1 :: _LONG_RUN] = " " * len(range(_LONG_RUN - 1, len(chars), _LONG_RUN))
+        return "".join(chars)
+
+    return _LONG_RUN_RE.sub(spaced, text)
+
+
+_NO_CUES = DescriptionCues()
 _BETWEEN_YEARS_AND_SKILL = re.compile(r"[^\S\n]*+(?:[\w-]++[^\S\n]++){0,5}$")
 
 

@@ -223,7 +223,8 @@ _WINDOW = 80  # characters looked at around a numeral or separator (keeps parsin
 _LAST_WORD = re.compile(r"([^\s/,]++)[^\S\n]*+$")
 _FIRST_WORDS = re.compile(r"[^\s/,&]++(?:[^\S\n]++[^\s/,&]++)?")
 _ENDS_PART = re.compile(r"[^\S\n]*+(?:$|[/,(\-–—|&]|or\b|and\b)")
-_TRAILING_NUMERAL = re.compile(r"(?<=\S)[\s-]++(?:[IVX]{1,4}|\d{1,2})$")
+# starts only where a run of separators starts (not inside one), so a long run of "-" is scanned once, not once per dash
+_TRAILING_NUMERAL = re.compile(r"(?<=[^\s-])[\s-]++(?:[IVX]{1,4}|\d{1,2})$")
 _EDGE_PUNCT = " \t-–—|,;:/&+*·•~_.'\"()[]{}"
 
 

@@ -29,8 +29,9 @@ import io
 import json
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 import extruct
@@ -62,7 +63,9 @@ _URL_KEYS = ("url", "joburl", "link", "applyurl")
 _EMPLOYMENT_KEYS = ("employmenttype", "jobtype", "contracttype")
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_EXCERPT_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+_EXCERPT_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]+")
+# a JSON "\ud800" escape decodes to a lone surrogate, which no UTF-8 writer or hash accepts
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 _USABLE_RE = re.compile(r"[^\W_]")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_\-]{1,40})""", re.IGNORECASE)
 _EXCERPT_CHARS = 200
@@ -73,6 +76,19 @@ def read_postings(inputs: Iterable[str | os.PathLike] | str | os.PathLike, setti
 
     Every input record yields exactly one item; a later record whose id was already read in this
     call is quarantined as ``duplicate_id``. Raises InputError before reading if a path is missing.
+    """
+    settings = settings or Settings()
+    ids = IdRegistry()
+    for item in read_raw(inputs, settings):
+        yield ids.admit(finish_record(item, settings), item.raw) if isinstance(item, RawRecord) else item
+
+
+def read_raw(inputs: Iterable[str | os.PathLike] | str | os.PathLike, settings: Settings | None = None) -> Iterator[RawRecord | QuarantineRecord]:
+    """The cheap half of ``read_postings``: records parsed and mapped to fields, not yet cleaned.
+
+    A parallel runner reads with this in one process, runs ``finish_record`` wherever the
+    cleaning is cheapest, and passes the results through one ``IdRegistry`` in input order;
+    that gives exactly what ``read_postings`` gives.
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
@@ -93,7 +109,57 @@ def read_postings(inputs: Iterable[str | os.PathLike] | str | os.PathLike, setti
             yield from _read_file(path, fmt, state)
 
 
-# --- per-run state and the one place a raw record becomes a Posting ---------------------------
+# --- the three steps from a raw record to a Posting ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """A record mapped to Posting fields, not yet cleaned (``posting.id`` may be "" until derived)."""
+
+    posting: Posting
+    raw: str  # the start of the record as read, for quarantine excerpts
+
+
+def finish_record(record: RawRecord, settings: Settings) -> Record:
+    """Clean and redact a raw record; give it a content hash and, when it has none, a derived id."""
+    source, line, raw, record_id = record.posting.source, record.posting.line, record.raw, record.posting.id
+    try:
+        posting, _ = clean_posting(record.posting, settings)
+    except Exception as exc:  # a bug or resource limit in cleaning must not stop the batch
+        return _quarantine(QuarantineReason.PROCESSING_ERROR, f"cleaning failed: {exc!r}", source, line, raw, record_id)
+    if not posting.description and not _USABLE_RE.search(posting.title):
+        return _quarantine(QuarantineReason.NO_CONTENT, "no usable title and no description", source, line, raw, record_id)
+    content = "\x1f".join((posting.title, posting.description, posting.company, posting.location))
+    content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return replace(posting, id=record_id or derived_id(posting), content_hash=content_hash)
+
+
+class IdRegistry:
+    """Ids seen so far in one read: a later record with a known id is quarantined as ``duplicate_id``."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[str, str, int]] = {}  # id -> (content hash, source, line)
+
+    def admit(self, item: Record, raw: str) -> Record:
+        """``item`` itself, or a duplicate_id QuarantineRecord when its id was seen before."""
+        if not isinstance(item, Posting):
+            return item
+        return self.check(item.id, item.content_hash, item.source, item.line, raw) or item
+
+    def check(self, id: str, content_hash: str, source: str, line: int, raw: str) -> QuarantineRecord | None:
+        """Registers ``id``; a QuarantineRecord when it was seen before, else None."""
+        first = self.seen.get(id)
+        if first is None:
+            self.seen[id] = (content_hash, source, line)
+            return None
+        same = "same" if first[0] == content_hash else "different"
+        return _quarantine(QuarantineReason.DUPLICATE_ID, f"id {id!r} was already read at {first[1]}:{first[2]} ({same} content)",
+                           source, line, raw, id)
+
+
+def _quarantine(reason: QuarantineReason, detail: str, source: str, line: int, raw: str = "", id: str = "") -> QuarantineRecord:
+    return QuarantineRecord(reason=reason.value, detail=_SURROGATE_RE.sub("\ufffd", detail), source=source, line=line,
+                            excerpt=excerpt(raw), id=_SURROGATE_RE.sub("\ufffd", id))
 
 
 class _WrongType(ValueError):
@@ -103,13 +169,11 @@ class _WrongType(ValueError):
 @dataclass
 class _State:
     settings: Settings
-    seen: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # id -> (content hash, source, line)
 
-    def quarantine(self, reason: QuarantineReason, detail: str, source: str, line: int, raw: str = "", id: str = "") -> QuarantineRecord:
-        return QuarantineRecord(reason=reason.value, detail=detail, source=source, line=line, excerpt=excerpt(raw), id=id)
+    quarantine = staticmethod(_quarantine)
 
-    def record(self, obj: Any, source: str, line: int, raw: str, size: int, default_id: str = "") -> Record:
-        """A Posting or a QuarantineRecord for one raw record (a mapping of field names to values)."""
+    def record(self, obj: Any, source: str, line: int, raw: str, size: int, default_id: str = "") -> RawRecord | QuarantineRecord:
+        """A RawRecord or a QuarantineRecord for one raw record (a mapping of field names to values)."""
         s = self.settings
         if not isinstance(obj, dict):
             return self.quarantine(QuarantineReason.WRONG_TYPE, f"record is a JSON {_json_type(obj)}, expected an object", source, line, raw)
@@ -121,6 +185,9 @@ class _State:
             known_id = obj.get("id")
             known_id = str(known_id) if isinstance(known_id, (str, int)) else ""
             return self.quarantine(QuarantineReason.WRONG_TYPE, str(exc), source, line, raw, known_id)
+        except RecursionError:
+            return self.quarantine(QuarantineReason.WRONG_TYPE, "a field is nested too deeply to be text", source, line, raw)
+        fields = {name: _SURROGATE_RE.sub("\ufffd", value) for name, value in fields.items()}
         record_id = fields.pop("id") or default_id
         for name, value in fields.items():
             if len(value) > s.max_field_chars:
@@ -128,24 +195,7 @@ class _State:
                     QuarantineReason.OVERSIZED, f"field {name!r} has {len(value)} characters, above max_field_chars={s.max_field_chars}",
                     source, line, raw, record_id,
                 )
-        try:
-            posting, _ = clean_posting(Posting(id=record_id, source=source, line=line, **fields), s)
-        except Exception as exc:  # a bug or resource limit in cleaning must not stop the batch
-            return self.quarantine(QuarantineReason.PROCESSING_ERROR, f"cleaning failed: {exc!r}", source, line, raw, record_id)
-        if not _USABLE_RE.search(posting.title) and not posting.description:
-            return self.quarantine(QuarantineReason.NO_CONTENT, "no usable title and no description", source, line, raw, record_id)
-        content = "\x1f".join((posting.title, posting.description, posting.company, posting.location))
-        content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
-        record_id = record_id or derived_id(posting)
-        if record_id in self.seen:
-            first_hash, first_source, first_line = self.seen[record_id]
-            same = "same" if first_hash == content_hash else "different"
-            return self.quarantine(
-                QuarantineReason.DUPLICATE_ID, f"id {record_id!r} was already read at {first_source}:{first_line} ({same} content)",
-                source, line, raw, record_id,
-            )
-        self.seen[record_id] = (content_hash, source, line)
-        return replace(posting, id=record_id, content_hash=content_hash)
+        return RawRecord(Posting(id=record_id, source=source, line=line, **fields), raw[: _EXCERPT_CHARS * 2])
 
 
 def derived_id(posting: Posting) -> str:
@@ -280,7 +330,7 @@ def _sniff_format(path: str) -> str | None:
     return None
 
 
-def _read_directory(root: str, state: _State) -> Iterator[Record]:
+def _read_directory(root: str, state: _State) -> Iterator[RawRecord | QuarantineRecord]:
     """Every file under ``root`` (hidden files and folders skipped), sorted by relative path."""
     files = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -294,14 +344,19 @@ def _read_directory(root: str, state: _State) -> Iterator[Record]:
             yield from _read_file(path, fmt, state)
 
 
-def _read_file(path: str, fmt: str, state: _State) -> Iterator[Record]:
-    if fmt == "json" and _json_is_lines(path):
-        fmt = "jsonl"
+def _read_file(path: str, fmt: str, state: _State) -> Iterator[RawRecord | QuarantineRecord]:
+    unreadable = (OSError, EOFError, zlib.error)  # a truncated or corrupt .gz, or a read error mid-file
+    try:
+        if fmt == "json" and _json_is_lines(path):
+            fmt = "jsonl"
+    except unreadable as exc:
+        yield state.quarantine(QuarantineReason.UNDECODABLE, f"file could not be read: {exc}", path, 0)
+        return
     reader = {"jsonl": _read_jsonl, "csv": _read_csv, "tsv": _read_csv, "json": _read_json, "html": _read_html}[fmt]
     fh = _open_binary(path)
     try:
         yield from reader(fh, path, state, fmt)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:  # a truncated .gz or a read error mid-file
+    except unreadable as exc:
         yield state.quarantine(QuarantineReason.UNDECODABLE, f"file could not be read to the end: {exc}", path, 0)
     finally:
         fh.close()
@@ -357,7 +412,7 @@ def _lines(fh: IO[bytes], limit: int) -> Iterator[_Line]:
         yield _Line(number, text if text is not None else raw.decode("utf-8", "replace"), text is not None, oversized)
 
 
-def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record]:
+def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[RawRecord | QuarantineRecord]:
     limit = state.settings.max_record_bytes + 2
     for line in _lines(fh, limit):
         if not line.text.strip():
@@ -369,13 +424,13 @@ def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator
         else:
             try:
                 obj = json.loads(line.text)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's recursion limit
                 yield state.quarantine(QuarantineReason.MALFORMED_JSON, f"line does not parse as JSON: {exc}", source, line.number, line.text)
                 continue
             yield state.record(obj, source, line.number, line.text, len(line.text.encode("utf-8")))
 
 
-def _read_csv(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record]:
+def _read_csv(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[RawRecord | QuarantineRecord]:
     s = state.settings
     limit = s.max_record_bytes + 2
     csv.field_size_limit(max(csv.field_size_limit(), limit))
@@ -546,7 +601,7 @@ class _TooBig(Exception):
     pass
 
 
-def _read_json(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record]:
+def _read_json(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[RawRecord | QuarantineRecord]:
     encoding = _json_encoding(source)
     stream = _JsonStream(io.TextIOWrapper(fh, encoding=encoding, errors="strict"), state.settings.max_record_bytes)
     index = 0
@@ -572,7 +627,7 @@ def _read_json(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[
             if not wrapped:
                 raw = json.dumps(obj, ensure_ascii=False)
                 index = 1
-                yield state.record(obj, source, 1, raw[: _EXCERPT_CHARS * 2], len(raw.encode("utf-8")))
+                yield state.record(obj, source, 1, raw[: _EXCERPT_CHARS * 2], len(raw.encode("utf-8", "surrogatepass")))
         elif first:
             obj, raw, size = stream.value()
             yield state.record(obj, source, 1, raw, size)
@@ -584,7 +639,7 @@ def _read_json(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[
             yield state.quarantine(QuarantineReason.MALFORMED_JSON, "content after the end of the JSON document is not read", source, max(index, 1), stream.excerpt())
     except _JsonAbort as abort:
         yield abort.record
-    except (json.JSONDecodeError, _TooBig) as exc:
+    except (json.JSONDecodeError, _TooBig, RecursionError) as exc:
         yield state.quarantine(QuarantineReason.MALFORMED_JSON, f"document does not parse: {exc}", source, max(index, 1), stream.excerpt())
     except UnicodeDecodeError as exc:
         yield state.quarantine(QuarantineReason.UNDECODABLE, f"document is not {encoding} text: {exc}", source, max(index, 1))
@@ -597,7 +652,7 @@ class _JsonAbort(Exception):
         self.record = record
 
 
-def _json_array(stream: _JsonStream, source: str, state: _State, index: int) -> Iterator[Record]:
+def _json_array(stream: _JsonStream, source: str, state: _State, index: int) -> Iterator[RawRecord | QuarantineRecord]:
     """The elements of the array at the stream's position, as records numbered from 1."""
     stream.take("[")
     while stream.peek() != "]":
@@ -606,7 +661,7 @@ def _json_array(stream: _JsonStream, source: str, state: _State, index: int) -> 
         index += 1
         try:
             obj, raw, size = stream.value()
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
             raise _JsonAbort(state.quarantine(
                 QuarantineReason.MALFORMED_JSON, f"element {index} does not parse ({exc}); the rest of the document is skipped",
                 source, index, stream.excerpt(),
@@ -657,7 +712,7 @@ def _job_postings(data: Any, depth: int = 0) -> Iterator[dict]:
                     yield from _job_postings(data[key], depth + 1)
 
 
-def _read_html(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record]:
+def _read_html(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[RawRecord | QuarantineRecord]:
     limit = state.settings.max_record_bytes
     data = fh.read(limit + 1)
     if len(data) > limit:

@@ -177,17 +177,31 @@ class _FileSink:
             raise _output_error(self.path, exc) from exc
 
     def _close(self) -> None:
+        """Flush, fsync and close the temp file once (a later call does nothing)."""
         if self.kind == "parquet":
-            if getattr(self, "_writer", None) is not None:
-                self._writer.close()
-        elif getattr(self, "_fh", None) is not None:
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
+            writer, self._writer = getattr(self, "_writer", None), None
+            if writer is not None:
+                writer.close()
+            return
+        fh, self._fh = getattr(self, "_fh", None), None
+        if fh is not None:
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+            finally:
+                fh.close()
 
-    def commit(self) -> None:
+    def finish(self) -> None:
+        """Make the temp file whole on disk (a full disk shows here); nothing is visible yet."""
         try:
             self._close()
+        except OSError as exc:
+            self.abort()
+            raise _output_error(self.path, exc) from exc
+
+    def commit(self) -> None:
+        self.finish()
+        try:
             os.replace(self.tmp, self.path)
         except OSError as exc:
             self.abort()
@@ -310,8 +324,14 @@ class OutputWriter:
         self._chunk += 1
 
     def commit(self) -> OutputPaths:
-        for sink in self._sinks:
-            sink.commit()
+        try:
+            for sink in self._sinks:  # every temp file whole before any replaces its target: output and quarantine move together
+                sink.finish()
+            for sink in self._sinks:
+                sink.commit()
+        except OutputError:
+            self.abort()
+            raise
         return self.paths
 
     def abort(self) -> None:

@@ -1,0 +1,419 @@
+"""The run report: one self-contained HTML page beside a run's output, for the people who read the labels.
+
+It shows counts (in, labelled, needs review, quarantined), the role, level and O*NET major-group mix,
+a confidence histogram, top skills, quarantine reasons, and the lowest-confidence postings with their
+evidence. Charts are inline SVG drawn with matplotlib (no script, no network needed to view). For a
+dataset (the flows' partitioned Parquet) each run gets ``_reports/<run_id>.html`` plus a small
+``_reports/<run_id>.json`` of its figures, and the report compares the run with the previous one (from
+that JSON, else from the previous run's manifest): volume, review share and role mix.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .errors import InputError
+from .io.writers import atomic_write_bytes, output_kind, output_paths, read_output, write_json
+
+# SOC 2018 major groups (a fixed standard; O*NET-SOC 2019 codes start with one of these two digits).
+SOC_MAJOR_GROUPS = {
+    "11": "Management", "13": "Business and Financial Operations", "15": "Computer and Mathematical",
+    "17": "Architecture and Engineering", "19": "Life, Physical, and Social Science", "21": "Community and Social Service",
+    "23": "Legal", "25": "Educational Instruction and Library", "27": "Arts, Design, Entertainment, Sports, and Media",
+    "29": "Healthcare Practitioners and Technical", "31": "Healthcare Support", "33": "Protective Service",
+    "35": "Food Preparation and Serving Related", "37": "Building and Grounds Cleaning and Maintenance",
+    "39": "Personal Care and Service", "41": "Sales and Related", "43": "Office and Administrative Support",
+    "45": "Farming, Fishing, and Forestry", "47": "Construction and Extraction", "49": "Installation, Maintenance, and Repair",
+    "51": "Production", "53": "Transportation and Material Moving", "55": "Military Specific",
+}
+_LADDER_ORDER = "SPME"
+_COLUMNS = ["id", "title", "role_code", "role_name", "role_confidence", "level", "level_confidence", "onet_code",
+            "onet_title", "onet_confidence", "skills", "needs_review", "evidence", "lexicon_version", "run_id", "run_date"]
+TOP_ROLES, TOP_SKILLS, LOWEST = 15, 20, 15
+BINS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """The figures of one run; also stored as JSON so the next run can compare itself with this one."""
+
+    run_id: str
+    run_date: str
+    counts: dict  # in, labelled, needs_review, quarantined
+    roles: list  # [code, name, n], most common first (all roles)
+    levels: list  # [level, n] in ladder order
+    major_groups: list  # [two digits, title, n], most common first
+    confidence: dict  # label -> BINS counts over [0, 1]
+    skills: list  # [skill id, n], TOP_SKILLS most common
+    quarantine: list  # [reason, n, example detail]
+    lowest: list = field(default_factory=list)  # rows with the lowest confidence, with their evidence
+    lexicon_version: str = ""
+    review_threshold: float | None = None
+    nightly: dict | None = None  # new/changed/unchanged/closed counts of a nightly run
+
+    @property
+    def review_share(self) -> float:
+        return self.counts["needs_review"] / self.counts["labelled"] if self.counts["labelled"] else 0.0
+
+
+# -- where -------------------------------------------------------------------------------------------
+
+
+def report_path(output: str | os.PathLike, run_id: str) -> Path:
+    """``<stem>.report.html`` beside a file output; ``<dir>/_reports/<run_id>.html`` in a dataset."""
+    path = Path(output)
+    if output_kind(path) == "dataset":
+        return path / "_reports" / f"{run_id}.html"
+    return path.with_name(path.stem + ".report.html")
+
+
+# -- collect -----------------------------------------------------------------------------------------
+
+
+def _as_bool(values) -> list[bool]:
+    return [v is True or str(v).strip().lower() in ("true", "1") for v in values]
+
+
+def _skill_list(value) -> list[str]:
+    if isinstance(value, list):
+        return value
+    return [s for s in str(value or "").split("; ") if s]  # CSV output joins lists with "; "
+
+
+def _level_key(level: str) -> tuple[int, str]:
+    return (_LADDER_ORDER.index(level[0]) if level[:1] in _LADDER_ORDER else len(_LADDER_ORDER), level)
+
+
+def _histogram(values: list[float]) -> list[int]:
+    counts = [0] * BINS
+    for v in values:
+        counts[min(BINS - 1, max(0, int(float(v) * BINS)))] += 1
+    return counts
+
+
+def _quarantine_rows(output: Path, run_id: str) -> list[dict]:
+    paths = output_paths(output, run_id)
+    if output_kind(output) == "dataset":
+        files = sorted(paths.quarantine.glob(f"**/part-{run_id}-*.parquet"))
+        return [row for f in files for row in pq.read_table(f).to_pylist()]
+    if not paths.quarantine.is_file():
+        return []
+    return read_output(paths.quarantine).to_pylist()
+
+
+def _manifest(output: Path, run_id: str) -> dict:
+    path = output_paths(output, run_id).manifest
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def latest_run_id(output: str | os.PathLike) -> str:
+    """The newest run in an output (by run_date, then run id)."""
+    table = read_output(output, columns=["run_id", "run_date"])
+    pairs = {(d, r) for d, r in zip(table.column("run_date").to_pylist(), table.column("run_id").to_pylist())}
+    if not pairs:
+        raise InputError(f"{output} holds no labelled postings; run 'jdclassify classify' into it first")
+    return max(pairs)[1]
+
+
+def collect(output: str | os.PathLike, run_id: str | None = None) -> ReportData:
+    """The figures of run ``run_id`` (default: the newest) read back from an output table and its sidecars."""
+    output = Path(output)
+    if not output.exists():
+        raise InputError(f"output not found: {output}; give the --out of a jdclassify classify run")
+    table = read_output(output, columns=_COLUMNS)
+    run_id = run_id or latest_run_id(output)
+    if output_kind(output) == "dataset":
+        table = table.filter(pc.equal(table.column("run_id"), run_id))
+    rows = table.to_pylist()
+    manifest = _manifest(output, run_id)
+    quarantine = _quarantine_rows(output, run_id)
+    review = _as_bool(r["needs_review"] for r in rows)
+    roles = Counter((r["role_code"], r["role_name"] or "") for r in rows)
+    groups = Counter((r["onet_code"] or "")[:2] for r in rows)
+    reasons = Counter(q["reason"] for q in quarantine)
+    example = {}
+    for q in quarantine:
+        example.setdefault(q["reason"], f"{Path(str(q['source'])).name}:{q['line']} {q['detail']}")
+
+    def lowest_key(r: dict) -> tuple:
+        return (min(float(r["role_confidence"]), float(r["level_confidence"]), float(r["onet_confidence"])), str(r["id"]))
+
+    lowest = []
+    for r in sorted(rows, key=lowest_key)[:LOWEST]:
+        try:
+            evidence = json.loads(r["evidence"] or "{}")
+        except ValueError:
+            evidence = {}
+        lowest.append({k: r[k] for k in ("id", "title", "role_code", "role_name", "role_confidence", "level",
+                                         "level_confidence", "onet_code", "onet_title", "onet_confidence")} | {"evidence": evidence})
+    return ReportData(
+        run_id=run_id,
+        run_date=str(rows[0]["run_date"]) if rows else str(manifest.get("run_date", "")),
+        counts={"in": len(rows) + len(quarantine), "labelled": len(rows), "needs_review": sum(review), "quarantined": len(quarantine)},
+        roles=[[code, name, n] for (code, name), n in roles.most_common()],
+        levels=[[lvl, n] for lvl, n in sorted(Counter(r["level"] or "-" for r in rows).items(), key=lambda kv: _level_key(kv[0]))],
+        major_groups=[[g, SOC_MAJOR_GROUPS.get(g, "no O*NET code" if not g else "other"), n] for g, n in groups.most_common()],
+        confidence={name: _histogram([r[f"{name}_confidence"] for r in rows]) for name in ("role", "level", "onet")},
+        skills=[[s, n] for s, n in Counter(s for r in rows for s in _skill_list(r["skills"])).most_common(TOP_SKILLS)],
+        quarantine=[[reason, n, example[reason]] for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))],
+        lowest=lowest,
+        lexicon_version=", ".join(sorted({str(r["lexicon_version"]) for r in rows})) or manifest.get("lexicon_version", ""),
+        review_threshold=(manifest.get("settings") or {}).get("review_threshold"),
+        nightly=manifest.get("nightly"),
+    )
+
+
+# -- previous run ------------------------------------------------------------------------------------
+
+
+def _from_manifest(m: dict) -> dict:
+    counts = m.get("counts", {})
+    return {"run_id": m.get("run_id", ""), "run_date": m.get("run_date", ""), "counts": counts,
+            "roles": [[r["role_code"], r.get("role_name", ""), r["count"]] for r in m.get("top_roles", [])]}
+
+
+def previous_run(output: str | os.PathLike, current: ReportData) -> dict | None:
+    """The run before ``current`` in a dataset: its report JSON, else its manifest (counts and top roles)."""
+    output = Path(output)
+    if output_kind(output) != "dataset":
+        return None
+    found: dict[str, dict] = {}
+    for path in sorted((output / "_manifests").glob("*.json")):
+        try:
+            m = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if "counts" in m and m.get("run_id"):
+            found[m["run_id"]] = _from_manifest(m)
+    for path in sorted((output / "_reports").glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        found[data.get("run_id", path.stem)] = data
+    earlier = [d for d in found.values() if (d["run_date"], d["run_id"]) < (current.run_date, current.run_id)]
+    return max(earlier, key=lambda d: (d["run_date"], d["run_id"])) if earlier else None
+
+
+# -- charts ------------------------------------------------------------------------------------------
+
+_COLOURS = ("#3b6ea5", "#e07b39", "#5a9e6f")
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})  # no timestamp: same run, same page
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _figure(height: float, vertical: bool = False, width: float = 6.0):
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(width, height), dpi=96)
+    ax = fig.subplots()
+    (ax.yaxis if vertical else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def _barh(labels: list[str], values: list[float], xlabel: str, colour: str = _COLOURS[0]) -> str:
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
+        fig, ax = _figure(0.6 + 0.26 * len(labels), width=3.6)  # narrow axes: long labels still fit a half-page column
+        positions = range(len(labels))
+        signed = any(v < 0 for v in values)
+        colours = [colour if v >= 0 else _COLOURS[1] for v in values]
+        ax.barh(list(positions), values, color=colours)
+        ax.margins(x=0.12)  # room for the value labels at the bar ends
+        ax.set_yticks(list(positions), [label if len(label) <= 48 else label[:47] + "…" for label in labels])
+        ax.invert_yaxis()
+        ax.set_xlabel(xlabel)
+        for y, v in zip(positions, values):
+            ax.annotate(f"{v:+.1f}" if signed else f"{v:,.0f}", (v, y),
+                        xytext=(3 if v >= 0 else -3, 0), textcoords="offset points", va="center",
+                        ha="left" if v >= 0 else "right", fontsize=8)
+        return _svg(fig)
+
+
+def _bars(labels: list[str], values: list[int], xlabel: str) -> str:
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
+        fig, ax = _figure(2.6, vertical=True)
+        ax.bar(labels, values, color=_COLOURS[0])
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("postings")
+        for x, v in enumerate(values):
+            ax.annotate(f"{v:,}", (x, v), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=8)
+        return _svg(fig)
+
+
+def _confidence_chart(confidence: dict, threshold: float | None) -> str:
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
+        fig, ax = _figure(2.8, vertical=True)
+        width = 1.0 / BINS / 3.6
+        for i, (name, counts) in enumerate(confidence.items()):
+            lefts = [b / BINS + (i + 0.3) * width for b in range(BINS)]
+            ax.bar(lefts, counts, width=width, align="edge", color=_COLOURS[i], label=name)
+        if threshold is not None:
+            ax.axvline(threshold, color="#b22", linestyle="--", linewidth=1)
+            ax.annotate(f"review below {threshold:.2f}", (threshold, ax.get_ylim()[1]), xytext=(3, -10),
+                        textcoords="offset points", color="#b22", fontsize=8)
+        ax.set_xlim(0, 1)
+        ax.set_xticks([b / BINS for b in range(BINS + 1)])
+        ax.set_xlabel("confidence")
+        ax.set_ylabel("postings")
+        ax.legend(frameon=False)
+        return _svg(fig)
+
+
+# -- HTML --------------------------------------------------------------------------------------------
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+h1{font-size:22px;margin-bottom:2px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.meta{color:#666;font-size:12px}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
+.card{border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:140px}.card b{display:block;font-size:24px}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px 24px}@media(max-width:900px){.grid{grid-template-columns:1fr}}
+figure.chart{margin:0}figure.chart svg{max-width:100%;height:auto}figcaption{font-weight:600;margin:8px 0 4px}
+table{border-collapse:collapse;font-size:13px;width:100%}th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left;vertical-align:top}
+td.n{text-align:right;font-variant-numeric:tabular-nums}details{font-size:12px;color:#444}.up{color:#1a7f37}.down{color:#b42318}
+"""
+
+
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _chart(key: str, caption: str, svg: str) -> str:
+    return f'<figure class="chart" data-chart="{key}"><figcaption>{_e(caption)}</figcaption>{svg}</figure>'
+
+
+def _table(head: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
+    th = "".join(f"<th>{_e(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _change(now: float, before: float, pct: bool = False) -> str:
+    delta = now - before
+    text = f"{delta * 100:+.1f} pp" if pct else f"{delta:+,.0f}"
+    return f'<span class="{"up" if delta > 0 else "down" if delta < 0 else ""}">{text}</span>'
+
+
+def _comparison(data: ReportData, prev: dict) -> str:
+    was, nc = prev.get("counts", {}), data.counts
+    prev_share = was.get("needs_review", 0) / was["labelled"] if was.get("labelled") else 0.0
+    rows = [[_e(label), f"{was.get(key, 0):,}", f"{nc[key]:,}", _change(nc[key], was.get(key, 0))]
+            for key, label in (("in", "records in"), ("labelled", "labelled"), ("needs_review", "needs review"), ("quarantined", "quarantined"))]
+    rows.append(["review share", f"{prev_share:.1%}", f"{data.review_share:.1%}", _change(data.review_share, prev_share, pct=True)])
+    out = [f'<h2>Change since the previous run</h2><p class="meta">previous run {_e(prev["run_id"])} ({_e(prev["run_date"])})</p>',
+           _table(["", "previous", "this run", "change"], rows, {1, 2, 3})]
+    prev_total = sum(n for _, _, n in prev.get("roles", [])) or 1
+    now_total = sum(n for _, _, n in data.roles) or 1
+    before = {code: n / prev_total for code, _, n in prev.get("roles", [])}
+    now = {code: n / now_total for code, _, n in data.roles}
+    names = {code: name for code, name, _ in prev.get("roles", []) + data.roles}
+    codes = sorted(set(before) | set(now), key=lambda c: (-round(abs(now.get(c, 0) - before.get(c, 0)), 9), c))[:TOP_ROLES]
+    if codes:
+        deltas = [100 * (now.get(c, 0) - before.get(c, 0)) for c in codes]
+        out.append(_chart("role_mix_change", "Role mix: change in share (percentage points)",
+                          _barh([f"{c} {names.get(c, '')}".strip() for c in codes], deltas, "share of labelled postings, change in pp")))
+    return "\n".join(out)
+
+
+def _lowest_table(data: ReportData) -> str:
+    rows = []
+    for r in data.lowest:
+        details = "".join(
+            f"<div><b>{_e(name)}</b>: {_e(e.get('rule', ''))}" + "".join(f"<br>&middot; {_e(x)}" for x in e.get("evidence", [])) + "</div>"
+            for name, e in sorted((r.get("evidence") or {}).items())
+        )
+        rows.append([
+            _e(r["id"]), _e(r["title"]),
+            f"{_e(r['role_code'])} {_e(r['role_name'])} <small>({float(r['role_confidence']):.2f})</small>",
+            f"{_e(r['level'])} <small>({float(r['level_confidence']):.2f})</small>",
+            f"{_e(r['onet_code'])} {_e(r['onet_title'])} <small>({float(r['onet_confidence']):.2f})</small>",
+            f"<details><summary>evidence</summary>{details}</details>",
+        ])
+    return _table(["id", "title", "role", "level", "O*NET", "why"], rows)
+
+
+def render_html(data: ReportData, previous: dict | None = None) -> str:
+    """The report page: one HTML string with inline CSS and inline SVG charts, nothing fetched."""
+    c = data.counts
+    cards = "".join(f'<div class="card">{_e(label)}<b>{value}</b></div>' for label, value in (
+        ("records in", f"{c['in']:,}"), ("labelled", f"{c['labelled']:,}"),
+        ("needs review", f"{c['needs_review']:,} ({data.review_share:.0%})"), ("quarantined", f"{c['quarantined']:,}"),
+    ))
+    charts = []
+    if data.roles:
+        top = data.roles[:TOP_ROLES]
+        charts.append(_chart("roles", f"Roles (top {len(top)} of {len(data.roles)})",
+                             _barh([f"{code} {name}".strip() for code, name, _ in top], [n for *_, n in top], "postings")))
+        charts.append(_chart("levels", "Levels", _bars([lvl for lvl, _ in data.levels], [n for _, n in data.levels], "level")))
+        charts.append(_chart("major_groups", "O*NET major groups",
+                             _barh([f"{g}-0000 {title}" if g else title for g, title, _ in data.major_groups],
+                                   [n for *_, n in data.major_groups], "postings")))
+        charts.append(_chart("confidence", "Confidence (role, level, O*NET)", _confidence_chart(data.confidence, data.review_threshold)))
+    if data.skills:
+        charts.append(_chart("skills", f"Top {len(data.skills)} skills",
+                             _barh([s for s, _ in data.skills], [n for _, n in data.skills], "postings mentioning the skill")))
+    if data.quarantine:
+        charts.append(_chart("quarantine", "Quarantine reasons",
+                             _barh([r for r, *_ in data.quarantine], [n for _, n, _ in data.quarantine], "records", colour=_COLOURS[1])))
+    quarantine = (_table(["reason", "records", "example"], [[_e(r), f"{n:,}", _e(ex)] for r, n, ex in data.quarantine], {1})
+                  if data.quarantine else "<p>No record was quarantined.</p>")
+    nightly = ""
+    if data.nightly:
+        order = [k for k in ("read", "new", "changed", "unchanged", "reopened", "closed", "superseded") if k in data.nightly]
+        nightly = "<h2>Tonight's feed</h2>" + _table(order, [[f"{data.nightly[k]:,}" for k in order]], set(range(len(order))))
+    parts = [
+        "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width,initial-scale=1">',
+        f"<title>jdclassify run {_e(data.run_id)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>jdclassify run report</h1><div class=meta>run {_e(data.run_id)} · {_e(data.run_date)} · lexicons {_e(data.lexicon_version or '-')}</div>",
+        f'<div class="cards">{cards}</div>',
+        nightly,
+        _comparison(data, previous) if previous else "",
+        "<h2>Distributions</h2>",
+        f'<div class="grid">{"".join(charts)}</div>' if charts else "<p>No posting was labelled.</p>",
+        "<h2>Quarantine</h2>", quarantine,
+        f"<h2>Lowest-confidence postings ({len(data.lowest)})</h2>",
+        "<p class=meta>Start reviewing here: <code>jdclassify review export OUTPUT --out review.csv</code>.</p>",
+        _lowest_table(data) if data.lowest else "<p>None.</p>",
+        "</body></html>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def write_report(output: str | os.PathLike, run_id: str | None = None, *, out: str | os.PathLike | None = None) -> Path:
+    """Write the report of run ``run_id`` (default: the newest) of ``output``; returns its path.
+
+    In a dataset it also writes ``_reports/<run_id>.json`` (the figures) for the next run to compare with."""
+    data = collect(output, run_id)
+    previous = previous_run(output, data)
+    path = Path(out) if out is not None else report_path(output, data.run_id)
+    atomic_write_bytes(path, render_html(data, previous).encode("utf-8"))
+    if output_kind(output) == "dataset":
+        figures = {k: v for k, v in asdict(data).items() if k != "lowest"}
+        write_json(Path(output) / "_reports" / f"{data.run_id}.json", figures)
+    return path
