@@ -92,9 +92,9 @@ the shipped lexicons (never replaces them) and its hash is appended to lexicon_v
 def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings.load(args.config)
     values = {}
-    for name in ("review_threshold", "keep_raw_description", "overlay_dir", "lexicon_dir"):
+    for name in ("review_threshold", "overlay_dir", "lexicon_dir"):
         value = getattr(args, name, None)
-        if value is not None and value is not False:
+        if value is not None:
             values[name] = value
     return settings.with_values(values, origin="command line") if values else settings
 
@@ -242,7 +242,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="PATH", help="output: .csv, .jsonl, .parquet, or a directory")
     p.add_argument("--workers", type=int, metavar="N", help="processes to classify with (default 1)")
     p.add_argument("--review-threshold", type=float, metavar="X", help="labels below this confidence set needs_review (0-1)")
-    p.add_argument("--keep-raw-description", action="store_true", help="keep each description as read (sets settings.keep_raw_description)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
     p.set_defaults(func=_cmd_classify)
 

@@ -32,7 +32,6 @@ class Settings:
     chunk_size: int = 2_000
     nlp_batch_size: int = 256
     workers: int = 1
-    keep_raw_description: bool = False
     # flows/nightly.py: when the nightly flow runs once served (cron, server time zone)
     nightly_cron: str = "0 2 * * *"
 
