@@ -23,6 +23,7 @@ class Settings:
     # ingest caps: a field or record larger than this is quarantined as ``oversized``
     max_field_chars: int = 200_000
     max_record_bytes: int = 2_000_000
+    max_html_tags: int = 50_000  # an HTML page with more "<" is quarantined: parsing deep nesting is quadratic
     # classification
     review_threshold: float = 0.50  # a label below this confidence sets needs_review
     fuzzy_cutoff: float = 0.50  # blended title-match scores below this are not candidates (calibration was fitted at 0.5)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from jdclassify.errors import InputError
+from jdclassify.errors import InputError, QuarantineReason
 from jdclassify.io.readers import read_postings
 from jdclassify.records import Posting, QuarantineRecord
 from jdclassify.settings import Settings
@@ -236,3 +236,11 @@ def test_real_samples_are_all_postings_with_the_gold_ids():
     if GOLD.exists():
         with GOLD.open(encoding="utf-8") as fh:
             assert set(ids) == {row["id"] for row in csv.DictReader(fh)}
+
+
+def test_html_bomb_is_quarantined_not_parsed(tmp_path):
+    """Deep nesting makes HTML parsing quadratic: a page with too many tags is refused at once."""
+    page = tmp_path / "bomb.html"
+    page.write_text("<html><body>" + "<div>" * 40_000 + "Nurse" + "</div>" * 40_000 + "</body></html>")
+    (out,) = list(read_postings([page]))
+    assert out.reason == QuarantineReason.OVERSIZED.value and "max_html_tags" in out.detail

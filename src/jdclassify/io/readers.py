@@ -724,6 +724,10 @@ def _read_html(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[
         return
     if not page.strip():
         return
+    tags = page.count("<")
+    if tags > state.settings.max_html_tags:  # parsing time grows with the square of nesting depth
+        yield state.quarantine(QuarantineReason.OVERSIZED, f"page has {tags} tags, more than max_html_tags={state.settings.max_html_tags}", source, 1, page[:1000])
+        return
     name = os.path.basename(source)
     if name.lower().endswith(".gz"):
         name = name[:-3]
