@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -79,25 +81,47 @@ def report_path(output: str | os.PathLike, run_id: str) -> Path:
 # -- collect -----------------------------------------------------------------------------------------
 
 
-def _as_bool(values) -> list[bool]:
-    return [v is True or str(v).strip().lower() in ("true", "1") for v in values]
+def _strings(table, name: str) -> pa.Array:
+    """A column as strings, nulls as "" (CSV output reads back with other types)."""
+    column = table.column(name).combine_chunks()
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        column = pc.cast(column, pa.string())
+    return pc.fill_null(column, "")
 
 
-def _skill_list(value) -> list[str]:
-    if isinstance(value, list):
-        return value
-    return [s for s in str(value or "").split("; ") if s]  # CSV output joins lists with "; "
+def _flags(table, name: str) -> np.ndarray:
+    column = table.column(name).combine_chunks()
+    if pa.types.is_boolean(column.type):
+        return np.asarray(pc.fill_null(column, False).to_numpy(zero_copy_only=False), dtype=bool)
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(_strings(table, name)))
+    return np.asarray(pc.is_in(text, value_set=pa.array(["true", "1"])).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _numbers(table, name: str) -> np.ndarray:
+    return np.asarray(pc.fill_null(pc.cast(table.column(name), pa.float64()), 0.0).to_numpy(zero_copy_only=False))
+
+
+def _counts(values: pa.Array) -> list[tuple[str, int]]:
+    """(value, count), most common first, ties by value: deterministic whatever the row order."""
+    counted = pc.value_counts(values)
+    pairs = zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())
+    return sorted(pairs, key=lambda kv: (-kv[1], kv[0]))
+
+
+def _skills(table) -> pa.Array:
+    column = table.column("skills").combine_chunks()
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        return pc.list_flatten(column)
+    return pc.list_flatten(pc.split_pattern(_strings(table, "skills"), "; "))  # CSV output joins lists with "; "
 
 
 def _level_key(level: str) -> tuple[int, str]:
     return (_LADDER_ORDER.index(level[0]) if level[:1] in _LADDER_ORDER else len(_LADDER_ORDER), level)
 
 
-def _histogram(values: list[float]) -> list[int]:
-    counts = [0] * BINS
-    for v in values:
-        counts[min(BINS - 1, max(0, int(float(v) * BINS)))] += 1
-    return counts
+def _histogram(values: np.ndarray) -> list[int]:
+    bins = np.clip((values * BINS).astype(np.int64), 0, BINS - 1)
+    return [int(n) for n in np.bincount(bins, minlength=BINS)]
 
 
 def _quarantine_rows(output: Path, run_id: str) -> list[dict]:
@@ -136,40 +160,44 @@ def collect(output: str | os.PathLike, run_id: str | None = None) -> ReportData:
     run_id = run_id or latest_run_id(output)
     if output_kind(output) == "dataset":
         table = table.filter(pc.equal(table.column("run_id"), run_id))
-    rows = table.to_pylist()
     manifest = _manifest(output, run_id)
     quarantine = _quarantine_rows(output, run_id)
-    review = _as_bool(r["needs_review"] for r in rows)
-    roles = Counter((r["role_code"], r["role_name"] or "") for r in rows)
-    groups = Counter((r["onet_code"] or "")[:2] for r in rows)
+    n = table.num_rows
+    roles = _counts(pc.binary_join_element_wise(_strings(table, "role_code"), _strings(table, "role_name"), "\x1f"))
+    groups = _counts(pc.utf8_slice_codeunits(_strings(table, "onet_code"), 0, 2))
+    levels = _counts(pc.if_else(pc.equal(_strings(table, "level"), ""), "-", _strings(table, "level")))
+    skills = _counts(pc.drop_null(_skills(table)))
     reasons = Counter(q["reason"] for q in quarantine)
     example = {}
     for q in quarantine:
         example.setdefault(q["reason"], f"{Path(str(q['source'])).name}:{q['line']} {q['detail']}")
-
-    def lowest_key(r: dict) -> tuple:
-        return (min(float(r["role_confidence"]), float(r["level_confidence"]), float(r["onet_confidence"])), str(r["id"]))
-
+    confidence = {name: _numbers(table, f"{name}_confidence") for name in ("role", "level", "onet")}
+    weakest = np.minimum(np.minimum(confidence["role"], confidence["level"]), confidence["onet"])
+    ids = np.asarray(_strings(table, "id").to_pylist(), dtype=object) if n else np.array([], dtype=object)
+    order = np.lexsort((ids, weakest))[:LOWEST] if n else []
     lowest = []
-    for r in sorted(rows, key=lowest_key)[:LOWEST]:
+    for r in table.take(pa.array(order, type=pa.int64())).to_pylist():
         try:
             evidence = json.loads(r["evidence"] or "{}")
         except ValueError:
             evidence = {}
         lowest.append({k: r[k] for k in ("id", "title", "role_code", "role_name", "role_confidence", "level",
                                          "level_confidence", "onet_code", "onet_title", "onet_confidence")} | {"evidence": evidence})
+    run_dates = pc.unique(_strings(table, "run_date")).to_pylist() if n else []
     return ReportData(
         run_id=run_id,
-        run_date=str(rows[0]["run_date"]) if rows else str(manifest.get("run_date", "")),
-        counts={"in": len(rows) + len(quarantine), "labelled": len(rows), "needs_review": sum(review), "quarantined": len(quarantine)},
-        roles=[[code, name, n] for (code, name), n in roles.most_common()],
-        levels=[[lvl, n] for lvl, n in sorted(Counter(r["level"] or "-" for r in rows).items(), key=lambda kv: _level_key(kv[0]))],
-        major_groups=[[g, SOC_MAJOR_GROUPS.get(g, "no O*NET code" if not g else "other"), n] for g, n in groups.most_common()],
-        confidence={name: _histogram([r[f"{name}_confidence"] for r in rows]) for name in ("role", "level", "onet")},
-        skills=[[s, n] for s, n in Counter(s for r in rows for s in _skill_list(r["skills"])).most_common(TOP_SKILLS)],
-        quarantine=[[reason, n, example[reason]] for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))],
+        run_date=str(run_dates[0]) if run_dates else str(manifest.get("run_date", "")),
+        counts={"in": n + len(quarantine), "labelled": n, "needs_review": int(_flags(table, "needs_review").sum()),
+                "quarantined": len(quarantine)},
+        roles=[[*key.split("\x1f", 1), count] for key, count in roles],
+        levels=[[lvl, count] for lvl, count in sorted(levels, key=lambda kv: _level_key(kv[0]))],
+        major_groups=[[g, SOC_MAJOR_GROUPS.get(g, "no O*NET code" if not g else "other"), count] for g, count in groups],
+        confidence={name: _histogram(values) for name, values in confidence.items()},
+        skills=[[skill, count] for skill, count in skills if skill][:TOP_SKILLS],
+        quarantine=[[reason, count, example[reason]] for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))],
         lowest=lowest,
-        lexicon_version=", ".join(sorted({str(r["lexicon_version"]) for r in rows})) or manifest.get("lexicon_version", ""),
+        lexicon_version=", ".join(sorted(pc.unique(_strings(table, "lexicon_version")).to_pylist())) if n
+        else manifest.get("lexicon_version", ""),
         review_threshold=(manifest.get("settings") or {}).get("review_threshold"),
         nightly=manifest.get("nightly"),
     )

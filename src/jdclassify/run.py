@@ -19,7 +19,7 @@ from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -357,11 +357,15 @@ def _merged(results: list[ChunkResult]) -> ChunkResult:
                        roles=tally.roles, levels=tally.levels, reasons=tally.reasons, lexicon_versions=frozenset(tally.lexicon_versions))
 
 
-def _pool(settings: Settings, workers: int, classifier) -> ProcessPoolExecutor:
+def _pool(settings: Settings, workers: int, classifier, descriptions: bool) -> ProcessPoolExecutor:
+    """``descriptions``: the input has some, so the skill matchers are compiled once here, before forking."""
     if "fork" in multiprocessing.get_all_start_methods():
         from .classify import Classifier
 
-        _WORKER["settings"], _WORKER["classifier"] = settings, TitleMemo(classifier or Classifier.load(settings))
+        classifier = classifier or Classifier.load(settings)
+        if descriptions:
+            classifier.analyzer.skills.compile()
+        _WORKER["settings"], _WORKER["classifier"] = settings, TitleMemo(classifier)
         gc.collect()
         gc.freeze()  # the garbage collector would touch every inherited object and copy its page into each worker
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
@@ -370,12 +374,15 @@ def _pool(settings: Settings, workers: int, classifier) -> ProcessPoolExecutor:
 
 def _pooled_chunks(inputs: list[Path], settings: Settings, workers: int, run_id: str, run_date: str, classifier) -> Iterator[ChunkResult]:
     """Chunks of about ``settings.chunk_size`` records, classified by ``workers`` processes, in input order."""
-    from .io.readers import IdRegistry, read_raw
+    from .io.readers import IdRegistry, RawRecord, read_raw
 
     ids = IdRegistry()
     task = max(1, min(settings.chunk_size, _TASK_SIZE))
     done: list[ChunkResult] = []
-    with _pool(settings, workers, classifier) as pool:
+    tasks = chunked(read_raw(inputs, settings), task)
+    first = next(tasks, [])
+    descriptions = any(isinstance(x, RawRecord) and x.posting.description for x in first)
+    with _pool(settings, workers, classifier, descriptions) as pool:
         pending: deque = deque()
 
         def collect() -> Iterator[ChunkResult]:
@@ -385,7 +392,7 @@ def _pooled_chunks(inputs: list[Path], settings: Settings, workers: int, run_id:
                 yield _merged(done)
                 done.clear()
 
-        for items in chunked(read_raw(inputs, settings), task):
+        for items in chain([first] if first else [], tasks):
             pending.append((items, pool.submit(_finish_and_classify, items, run_id, run_date)))
             if len(pending) >= 4 * workers:  # bounded look-ahead keeps memory flat
                 yield from collect()

@@ -8,10 +8,11 @@ adding a trailing column is a minor bump, renaming/removing/retyping a column is
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import pyarrow as pa
 
-from .records import Classification, Label, QuarantineRecord
+from .records import Alternative, Classification, Label, QuarantineRecord
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -72,9 +73,20 @@ def _evidence(label: Label) -> dict:
     return {"value": label.value, "rule": label.rule, "evidence": list(label.evidence)}
 
 
+@lru_cache(maxsize=4096)
+def _evidence_json(role: Label, level: Label, onet: Label) -> str:
+    """Cached: copies of one title's labels (titles repeat) share their labels, and encoding is a fifth of a row's cost."""
+    return json.dumps({"role": _evidence(role), "level": _evidence(level), "onet": _evidence(onet)}, ensure_ascii=False, sort_keys=True)
+
+
+@lru_cache(maxsize=4096)
+def _alternatives(alternatives: tuple[Alternative, ...]) -> list[dict]:
+    """Cached like the evidence; the rows share the list, which nothing mutates."""
+    return [{"code": a.code, "title": a.title, "confidence": float(a.confidence)} for a in alternatives]
+
+
 def to_row(c: Classification, *, run_id: str = "", run_date: str = "") -> dict:
     """One output row (plain Python values, keys in COLUMNS order) for a classification."""
-    evidence = {"role": _evidence(c.role), "level": _evidence(c.level), "onet": _evidence(c.onet)}
     return {
         "id": c.id,
         "title": c.title,
@@ -88,15 +100,13 @@ def to_row(c: Classification, *, run_id: str = "", run_date: str = "") -> dict:
         "onet_code": c.onet.value,
         "onet_title": c.onet_title,
         "onet_confidence": float(c.onet.confidence),
-        "onet_alternatives": [
-            {"code": a.code, "title": a.title, "confidence": float(a.confidence)} for a in c.onet_alternatives
-        ],
+        "onet_alternatives": _alternatives(c.onet_alternatives),
         "skills": list(c.skills),
         "years_experience_min": c.years_experience_min,
         "education": c.education,
         "manages_people": bool(c.manages_people),
         "needs_review": bool(c.needs_review),
-        "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True),
+        "evidence": _evidence_json(c.role, c.level, c.onet),
         "lexicon_version": c.lexicon_version,
         "schema_version": SCHEMA_VERSION,
         "source": c.source,

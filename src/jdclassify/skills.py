@@ -99,10 +99,15 @@ def _wanted(skill, phrase: str) -> bool:
 
 
 class SkillMatcher:
-    """PhraseMatchers over the skills lexicon plus the case/context rules. Build once per process."""
+    """PhraseMatchers over the skills lexicon plus the case/context rules. Build once per process.
 
-    def __init__(self, nlp: Language, entries: dict[str, _Entry], lower: PhraseMatcher, orth: PhraseMatcher) -> None:
-        self.nlp, self._entries, self._lower, self._orth = nlp, entries, lower, orth
+    The phrases are chosen at build time but compiled into the PhraseMatchers on the first ``find``
+    (or ``compile``): tokenising ~100k phrases takes seconds, and a run of titles never needs them.
+    """
+
+    def __init__(self, nlp: Language, entries: dict[str, _Entry], grouped: dict[tuple[bool, str], list[str]]) -> None:
+        self.nlp, self._entries, self._grouped = nlp, entries, grouped
+        self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
 
     @classmethod
     def build(cls, nlp: Language, lexicons) -> "SkillMatcher":
@@ -119,7 +124,6 @@ class SkillMatcher:
                 key = (skill.case_sensitive, phrase if skill.case_sensitive else phrase.lower())
                 if key not in best or (prio, skill.id) < best[key][:2]:
                     best[key] = (prio, skill.id, phrase)
-        lower, orth = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH")
         grouped: dict[tuple[bool, str], list[str]] = {}
         entries: dict[str, _Entry] = {}
         for (cased, _key), (prio, skill_id, phrase) in best.items():
@@ -128,14 +132,21 @@ class SkillMatcher:
             label = f"{skill_id}|{int(capitalised)}"
             entries[label] = _Entry(skill_id, skill.row, prio, skill.needs_context, capitalised)
             grouped.setdefault((cased, label), []).append(phrase if cased else phrase.lower())
-        for (cased, label), phrases in grouped.items():
-            docs = list(nlp.tokenizer.pipe(phrases))
-            (orth if cased else lower).add(label, docs)
-        return cls(nlp, entries, lower, orth)
+        return cls(nlp, entries, grouped)
+
+    def compile(self) -> tuple[PhraseMatcher, PhraseMatcher]:
+        """The (LOWER, ORTH) PhraseMatchers, built once; call before forking workers so they share them."""
+        if self._matchers is None:
+            lower, orth = PhraseMatcher(self.nlp.vocab, attr="LOWER"), PhraseMatcher(self.nlp.vocab, attr="ORTH")
+            for (cased, label), phrases in self._grouped.items():
+                (orth if cased else lower).add(label, list(self.nlp.tokenizer.pipe(phrases)))
+            self._matchers = (lower, orth)
+        return self._matchers
 
     def find(self, doc: Doc, layout: TextLayout) -> list[Cue]:
         strings = doc.vocab.strings
-        raw = [(self._entries[strings[mid]], s, e) for mid, s, e in [*self._lower(doc), *self._orth(doc)]]
+        lower, orth = self.compile()
+        raw = [(self._entries[strings[mid]], s, e) for mid, s, e in [*lower(doc), *orth(doc)]]
         raw.sort(key=lambda h: (-(h[2] - h[1]), h[1], h[0].priority))
         taken = bytearray(len(doc))
         kept = []

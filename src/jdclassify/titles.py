@@ -92,9 +92,13 @@ def _singular(word: str) -> str:
 def normalise_title(text: str) -> str:
     """The one title normaliser: casefold, NFKC, no accents, &→and, no punctuation,
     abbreviations expanded, plurals singularised, single spaces. Deterministic and idempotent."""
-    text = _strip_accents(unicodedata.normalize("NFKC", text)).casefold()
-    for pattern, replacement in _SPECIAL_TOKENS:
-        text = pattern.sub(replacement, text)
+    if text.isascii():  # NFKC and accent stripping change no ASCII text; most titles are ASCII
+        text = text.lower()
+    else:
+        text = _strip_accents(unicodedata.normalize("NFKC", text)).casefold()
+    if "+" in text or "#" in text or "." in text:
+        for pattern, replacement in _SPECIAL_TOKENS:
+            text = pattern.sub(replacement, text)
     text = _AMPERSAND.sub(" and ", text)
     tokens = [t for t in _NON_WORD.sub(" ", text).replace("_", " ").split() if t]
     last = len(tokens) - 1
@@ -235,6 +239,7 @@ class _LevelPattern:
     value: str
     row: str
     key: str  # the pattern in lower case, for word-specific rules
+    needle: str = ""  # a literal pattern's first word in lower case: no match is possible without it
 
 
 def _literal_regex(pattern: str) -> str:
@@ -254,6 +259,7 @@ class TitleParser:
             patterns.append(_LevelPattern(
                 regex=re.compile(regex, re.IGNORECASE), kind=cue.kind, value=cue.value,
                 row=cue.lexicon_row, key=cue.pattern if cue.kind == "numeral" else cue.pattern.strip().lower(),
+                needle="" if cue.kind == "grade" else re.split(r"[\s-]+", cue.pattern.strip().lower())[0],
             ))
         self._numerals = {p.key: p for p in patterns if p.kind == "numeral"}  # case-sensitive: "II", not "ii"
         # longest first so "senior vice president" wins over "senior" and "vice president"
@@ -427,7 +433,10 @@ class TitleParser:
         text = visible(a, b)
         masks = {"level": bytearray(len(text)), "employment_type": bytearray(len(text))}
         found = []
+        low = text.lower()
         for p in self._scanned:  # longest first; employment types may overlap level words ("Intern")
+            if p.needle not in low:  # a substring test is ~50x cheaper than running the regex
+                continue
             mask = masks["employment_type" if p.kind == "employment_type" else "level"]
             for m in p.regex.finditer(text):
                 s, e = m.start(), m.end()

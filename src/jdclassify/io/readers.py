@@ -32,12 +32,13 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import IO, Any
 
 import extruct
 from selectolax.lexbor import LexborHTMLParser
 
-from ..clean import clean_posting
+from ..clean import cleaned_fields
 from ..errors import InputError, QuarantineReason
 from ..records import Posting, QuarantineRecord
 from ..redact import redact
@@ -124,14 +125,17 @@ def finish_record(record: RawRecord, settings: Settings) -> Record:
     """Clean and redact a raw record; give it a content hash and, when it has none, a derived id."""
     source, line, raw, record_id = record.posting.source, record.posting.line, record.raw, record.posting.id
     try:
-        posting, _ = clean_posting(record.posting, settings)
+        fields, _ = cleaned_fields(record.posting)
     except Exception as exc:  # a bug or resource limit in cleaning must not stop the batch
         return _quarantine(QuarantineReason.PROCESSING_ERROR, f"cleaning failed: {exc!r}", source, line, raw, record_id)
-    if not posting.description and not _USABLE_RE.search(posting.title):
+    if not fields["description"] and not _USABLE_RE.search(fields["title"]):
         return _quarantine(QuarantineReason.NO_CONTENT, "no usable title and no description", source, line, raw, record_id)
-    content = "\x1f".join((posting.title, posting.description, posting.company, posting.location))
-    content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
-    return replace(posting, id=record_id or derived_id(posting), content_hash=content_hash)
+    content = "\x1f".join((fields["title"], fields["description"], fields["company"], fields["location"]))
+    fields["content_hash"] = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    if record_id:
+        return replace(record.posting, id=record_id, **fields)
+    posting = replace(record.posting, **fields)
+    return replace(posting, id=derived_id(posting))
 
 
 class IdRegistry:
@@ -217,6 +221,7 @@ def _json_type(value: Any) -> str:
 # --- field mapping -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # feeds repeat their field names on every record
 def _key(name: str) -> str:
     return name if name.startswith("@") else re.sub(r"[^a-z0-9]", "", name.lower())
 
