@@ -31,11 +31,24 @@ HANDLE = "[HANDLE]"
 # An e-mail is found from its "@": the local part before it, the domain after it.
 _AT_RE = re.compile(r"(?<=[\w.%+\-])@(?=[A-Za-z0-9])")
 _LOCAL_RE = re.compile(r"(?<![\w.%+\-])[\w.%+\-]{1,64}\Z")
+_GIT_PATH_RE = re.compile(r":[\w.\-]{1,100}/")
 _DOMAIN_RE = re.compile(r"(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![\w\-]|\.[A-Za-z0-9])")
-# obfuscated: "jordan [at] example [dot] com", "jordan (at) example (dot) com"
-_OBFUSCATED_HINT_RE = re.compile(r"[\[(] ?at ?[\])]", re.IGNORECASE)
+# obfuscated: "jordan [at] example [dot] com", "jordan (at) example.com", "jane dot doe at example dot com",
+# "careers{at}example{dot}org", "m.mueller (at) beispiel (punkt) de". A bare " at " counts only when a spelled-out
+# dot follows ("jobs at example dot com"); "at" in brackets is enough on its own.
+# "at" and "dot" as written in English, German, French, Spanish/Portuguese, Italian, Polish, Dutch, Swedish,
+# Hungarian, Czech and Russian
+_AT_NAMES = r"(?:at|ät|arobase|arroba|chiocciola|ma[łl]pa|apenstaartje|snabel-a|kukac|zavin[áa][čc]|собака)"
+_DOT_NAMES = r"(?:dot|punkt|point|punto|ponto|kropka|punt|pont|te[čc]ka|точка)"
+_DOT_WORD = rf"(?: ?[\[({{<] ?{_DOT_NAMES} ?[\])}}>] ?| {_DOT_NAMES} )"
+_OBFUSCATED_HINTS = ("at]", "at)", "at}", "at>", "at ]", "at )", "ät", "arobase", "arroba", "chiocciola", "małpa", "malpa",
+                     "apenstaartje", "snabel-a", "kukac", "zavin", "собака", " dot ", " punkt ", " point ", " punto ",
+                     " ponto ", " kropka ", " punt ", " pont ", " tečka ", " точка ")
+_LABEL = r"[\w\-]{1,63}"
 _OBFUSCATED_EMAIL_RE = re.compile(
-    r"(?<![\w.%+\-])[\w.%+\-]{1,64} ?[\[(] ?at ?[\])] ?[A-Za-z0-9\-]{1,63}(?: ?[\[(] ?dot ?[\])] ?[A-Za-z0-9\-]{1,63}){1,5}",
+    rf"(?<![\w.%+\-])[\w%+\-]{{1,64}}(?:(?:\.|{_DOT_WORD})[\w%+\-]{{1,64}}){{0,3}}"
+    rf"(?: ?[\[({{<] ?{_AT_NAMES} ?[\])}}>] ?{_LABEL}(?:(?:\.|{_DOT_WORD}){_LABEL}){{1,5}}"
+    rf"| {_AT_NAMES} {_LABEL}(?:\.{_LABEL}){{0,4}}{_DOT_WORD}{_LABEL}(?:(?:\.|{_DOT_WORD}){_LABEL}){{0,4}})",
     re.IGNORECASE,
 )
 
@@ -52,33 +65,89 @@ _URL_RE = re.compile(
     r"|(?:twitter|x|instagram|facebook|fb|tiktok|threads)\.(?:com|net)/@?[A-Za-z0-9_.]{1,50}"
     r"|medium\.com/@[A-Za-z0-9_.\-]{1,50}"
     r"|(?:t|wa)\.me/\+?[A-Za-z0-9_]{3,32}"
-    r"|(?:keybase\.io|bsky\.app/profile|mastodon\.social/@?|behance\.net|dribbble\.com)/?[A-Za-z0-9_.\-]{1,60}"
+    r"|(?:keybase\.io|bsky\.app/profile|mastodon\.social/@?|behance\.net|dribbble\.com|calendly\.com)/?[A-Za-z0-9_.\-]{1,60}"
     r"|stackoverflow\.com/users/\d{1,12}(?:/[A-Za-z0-9\-]{1,100})?"
     r")(?:/[^\s<>\"')\]]{0,200})?",
     re.IGNORECASE,
 )
 
-# @name, not an e-mail (no word character before the @) and not "@ the office".
-_HANDLE_RE = re.compile(r"(?<![\w@.\-/])@[A-Za-z_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){1,29}(?![\w@])")
-_NOT_HANDLES = frozenset({"home", "office", "work", "site", "the", "company", "media", "import", "param", "return"})
+# @name, not an e-mail (no word character before the @) and not "@ the office". Code is full of @names too:
+# decorators and annotations (@dataclass(…), @app.get, @Override), npm scopes (@angular/core), CSS at-rules
+# (@media), chat mentions (@here). So a name followed by "(", "." + word or "/" is code, and a capitalised
+# or dotted name (Java/Kotlin/Swift annotations, "@pytest.fixture") is a handle only beside a social-network or
+# contact word.
+_HANDLE_RE = re.compile(r"(?<![\w@.\-/])@[A-Za-z_](?:[A-Za-z0-9_]|\.(?=[A-Za-z0-9_])){1,29}(?![\w@\-]|\(|\.\w|/)")
+_NOT_HANDLES = frozenset({
+    "home", "office", "work", "site", "the", "company", "media", "import", "param", "return", "here", "channel",
+    "everyone", "all", "keyframes", "font", "supports", "page", "layer", "container", "charset", "namespace",
+    "property", "staticmethod", "classmethod", "abstractmethod", "dataclass", "cache", "cached_property",
+    "lru_cache", "wraps", "contextmanager", "given", "example", "settings", "fixture", "override", "deprecated",
+    "throws", "see", "since", "author", "version", "todo", "types", "use", "forward", "mixin", "include", "extend",
+    "tailwind", "apply", "model", "foreach", "if", "else", "for", "each", "while", "section", "using", "inject",
+    "function", "content", "debug", "warn", "error",
+})
+_SOCIAL_CUE_RE = re.compile(
+    r"\b(?:twitter|x|telegram|tg|instagram|insta|ig|tiktok|threads|mastodon|bluesky|bsky|signal|follow|dm|handle|"
+    r"reach|contact|message|ping|tweet)\b", re.IGNORECASE)
+# messaging ids named as such: "Skype: live:jane.doe_1987", "WeChat: li_hr_2024", "(KakaoTalk ID: hr_jihyun)"
+# (found from each colon: scanning every position for the names costs more than the rest of redaction)
+_MESSENGER_NAME_RE = re.compile(
+    r"(?<![^\W\d_])(?:skype|wechat|weixin|微信|line|kakao(?:talk)?|카카오톡|discord|telegram|signal|viber|icq|qq)(?: ?id)?\s{0,2}\Z",
+    re.IGNORECASE,
+)
+_MESSENGER_ID_RE = re.compile(r"[:：]\s{0,3}(?P<id>(?:live:|@)?[A-Za-z0-9_][A-Za-z0-9_.\-]{2,40}(?:#\d{4})?)(?![\w@])")
+_COLON_RE = re.compile(r"[:：]")
 
 _SEP = r"[ .\-\u00a0]"
+_SPACED = r"(?: ?[/\-] ?)"  # "020 - 123 45 67", "07621 / 12 34 56"
 _PHONE_RE = re.compile(
     # international: +CC or 00CC, then groups with required separators, or a compact +digits run
-    rf"(?<![\w+])(?:\+|00)[1-9]\d{{0,2}}\)?(?: ?\(0\) ?\d{{1,8}})?(?:{_SEP}{{1,2}}\(?\d{{1,10}}\)?){{1,6}}(?![\d])"
+    rf"(?<![\w+])(?<!\d )(?:\+|00)[1-9]\d{{0,2}}\)?(?: ?\(0\) ?\d{{1,8}})?(?:(?:{_SEP}|/){{1,2}}\(?\d{{1,10}}\)?| ?- ?\d{{1,10}}){{1,6}}(?![\d])"
     r"|(?<![\w+])\+[1-9]\d{7,14}(?!\d)"
     # North American 3-3-4, optionally with a leading 1
     rf"|(?<![\w+.\-/])(?:1{_SEP})?(?:\(\d{{3}}\) ?|\d{{3}}{_SEP})\d{{3}}{_SEP}\d{{4}}(?![\d]|[.\-/]\d)"
     # national with a trunk 0
-    rf"|(?<![\w+.\-/])0\d{{1,5}}(?:{_SEP}|/)\d{{2,8}}(?:{_SEP}\d{{2,8}}){{0,3}}(?![\d]|[.\-/]\d)"  # 030/1234567 too
+    rf"|(?<![\w+.\-/])0\d{{1,5}}(?:{_SEP}|/|{_SPACED})\d{{2,8}}(?:{_SEP}\d{{2,8}}){{0,3}}(?![\d]|[.\-/]\d)"  # 030/1234567 too
     # an area code in parentheses: (02) 8983 8338, (020) 7946 0958, (11) 91234-5678
-    rf"|(?<![\w+.\-/])\(0?\d{{2,4}}\) ?\d{{2,5}}(?:{_SEP}\d{{2,5}}){{1,3}}(?![\d]|[.\-/]\d)"
-    # after a phone word: any 7-15 digit run with separators
-    r"|(?<!\w)(?:tel(?:ephone)?|phone|ph|mobile|mob|cell|fax|whatsapp|call(?: me)?(?: at| on)?|text(?: me)?)"
-    r"\.? ?[:#]? {0,3}(?P<cued>\+?\(?\d[\d ().\-]{5,22}\d)(?!\d)",
+    rf"|(?<![\w+.\-/])\(0?\d{{2,4}}\) ?\d{{2,5}}(?:{_SEP}\d{{2,5}}){{1,3}}(?![\d]|[.\-/]\d)",
     re.IGNORECASE,
 )
-_EXTENSION_RE = re.compile(r" {0,3},? {0,3}(?:ext\.?|extension|x) {0,3}\d{1,6}(?!\d)", re.IGNORECASE)
+# Numbers named as phone numbers. Without a country code or trunk prefix a phone number is only digits
+# ("912 345 678", "2123 4567", "555-0143"), so these count after a word that says "phone" in one of many
+# languages (up to 40 characters before, on the same line), or right after another phone number
+# ("Tel: 22 12 34 56 / 912 34 567"); one-letter labels need a colon ("T: …", "M: …").
+_PHONE_CUE_RE = re.compile(
+    r"(?<![^\W\d_])(?:tel(?! ?aviv)|t[ée]l[ée]?f?o?n\w*|tlf|tfn|telf|fon|phone|ph|mobile?|mob|mobil|m[óo]vil|cel|cell|celular|handy|"
+    r"portable|gsm|fax|whats ?app|wa|sms|text|call\w*|ring|ll[aá]m\w*|appel\w*|chiam\w*|ligue|liga|kontakt\w*|contact\w*|"
+    r"hotline|helpline|toll[- ]?free|freephone|free ?call|num[ée]ro vert|office|oficina|escrit[óo]rio|b[üu]ro|bureau|"
+    r"kantoor|kom|kom[óo]rka|telem[óo]vel|direct|switchboard|landline|unified|hp|comun[ií]c\w*|bel|bellen|s[ií]ma|s[ií]mi|"
+    r"telepon|hubungi|zalo|τηλ|κιν|утас|"
+    r"(?<!\.)[tmpfowcd](?=\s?:))(?![^\W\d_])"
+    # scripts written without spaces between words: no word boundaries
+    r"|電話|电话|致電|致电|手机|手機|携帯|聯絡|联系|연락처|전화|휴대폰|대표전화|телефон|тел|линия|звоните|هاتف|جوال|الاتصال|اتصل"
+    r"|للاستفسار|تواصل|تماس|تلفن|موبایل|मोबाइल|फ़ोन|फोन|संपर्क|โทร",
+    re.IGNORECASE,
+)
+_CUED_NUMBER_RE = re.compile(r"[^\d\n]{0,40}?(?<![A-Za-z\d+_])(\+?\(?\d[\d ()./\-\u00a0]{4,28}\d)(?!\d)")
+_CHAIN_RE = re.compile(
+    r"\s{0,3}(?:/|,|;|\||or|o|ou|oder|eller|of|или|或|및|y|e|and|&)\s{0,3}(?P<label>[A-Za-z]{2,12}\.?:? {0,2})?"
+    r"(?P<number>\+?\(?\d[\d ()./\-\u00a0]{4,28}\d)(?!\d)", re.IGNORECASE)
+# A number named as an id stays, phone-shaped or not: company, tax and bank numbers, drug codes, licences.
+_ID_WORD_RE = re.compile(
+    r"(?<![^\W\d_])(?:vat|btw|tva|ust|abn|acn|siret|siren|nip|regon|krs|cif|nif|duns|ein|ndc|iban|swift|bic|cas|sku|"
+    r"licen[cs]e|ref\w*|req\w*|order|invoice|entreprise|ondernemingsnummer|company|registration|reg|part|iva|fiscale|"
+    r"codice|rea|lgs|box|vacancy|posting|account|사업자등록번호|инн|огрн|kvk|handelsregister|hrb|nr|no)(?![^\W\d_])|ח\.פ",
+    re.IGNORECASE,
+)
+_MONEY_RE = re.compile(r"[$€£¥₹₽₩]|\b(?:usd|eur|gbp|inr|cop|mxn|brl|aud|nzd|sgd|hkd|rub|k|lpa|per|p\.?a)\b", re.IGNORECASE)
+_TIME_RE = re.compile(r"\d{1,2}[:h.]\d{2}\s*[-–]\s*\d{1,2}[:h.]\d{2}")
+_YEARS_RE = re.compile(r"(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)?\d{2}")
+# toll-free words: "1-877-JOBS-NOW" (a leading literal keeps the scan fast; the "1-" is taken after)
+_VANITY_RE = re.compile(r"8(?<![\w]8)(?:00|33|44|55|66|77|88)[ .\-](?=[A-Z0-9\-]{0,9}[A-Z])[A-Z0-9]{2,4}-?[A-Z0-9]{2,4}(?![\w-])")
+_VANITY_LEAD_RE = re.compile(r"(?<![\w-])1[ .\-]\Z")
+_EXTENSION_RE = re.compile(
+    r" {0,3}[,;]? {0,3}\(?(?:ext\.?|extn\.?|extension|x|poste|durchwahl|dw\.?|interno|int\.|ramal|loc\.|#|分機|分机|내선|доб\.?)"
+    r" {0,3}\d{1,6}(?!\d)\)?", re.IGNORECASE)
 _DATE_RE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4}")
 _YEAR_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _ZIP4_RE = re.compile(r"\d{5}-\d{4}")  # a US ZIP+4 (New England ones start with 0)
@@ -91,17 +160,27 @@ def _date_or_zip(text: str) -> bool:
 
 
 def _phone_ok(match: re.Match) -> bool:
-    text = match.group("cued") or match.group(0)
+    text = match.group(0)
     digits = sum(ch.isdigit() for ch in text)
-    if match.group("cued"):
-        return 7 <= digits <= 15
     if text.startswith("+"):
         return 8 <= digits <= 15
     if text.startswith("00"):
         return 10 <= digits <= 17
-    if text.startswith("0"):
+    if text.startswith(("0", "(0")):
         return 9 <= digits <= 12 and not _date_or_zip(text)
     return digits in (10, 11)
+
+
+def _handle(text: str, m: re.Match) -> bool:
+    name = m.group()[1:]
+    if name.lower() in _NOT_HANDLES:
+        return False
+    if not name[:1].isupper() and "." not in name:  # "@functools.cache", "@pytest.fixture": code unless named a handle
+        return True
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", m.end())
+    near = text[max(line_start, m.start() - 40): min(line_end if line_end >= 0 else len(text), m.end() + 25)]
+    return bool(_SOCIAL_CUE_RE.search(near))
 
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
@@ -110,25 +189,101 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     for at in _AT_RE.finditer(text) if "@" in text else ():
         local = _LOCAL_RE.search(text, max(0, at.start() - 64), at.start())
         domain = _DOMAIN_RE.match(text, at.end()) if local else None
+        if domain and _GIT_PATH_RE.match(text, domain.end()):
+            continue  # "git@github.com:org/repo.git" is a repository, not a mailbox
         if domain and not (emails and emails[-1][1] > local.start()):
             emails.append((local.start(), domain.end(), EMAIL))
-    if _OBFUSCATED_HINT_RE.search(text):
+    low = text.lower()
+    if any(hint in low for hint in _OBFUSCATED_HINTS):  # substring tests: far cheaper than the pattern on every text
         emails = _merge(emails, [(m.start(), m.end(), EMAIL) for m in _OBFUSCATED_EMAIL_RE.finditer(text)])
     urls = [(m.start(), m.end(), URL) for m in _URL_RE.finditer(text)] if _URL_HINT_RE.search(text) else []
-    handles = [
-        (m.start(), m.end(), HANDLE) for m in _HANDLE_RE.finditer(text) if m.group(0)[1:].lower() not in _NOT_HANDLES
-    ] if "@" in text else []
-    phones = []
+    handles = [(m.start(), m.end(), HANDLE) for m in _HANDLE_RE.finditer(text) if _handle(text, m)] if "@" in text else []
+    handles = _merge(handles, _messenger_ids(text))
+    phones: list[tuple[int, int, str]] = []
+    cued: list[tuple[int, int, str]] = []
     for window_start, window_end in _phone_windows(text):
         for m in _PHONE_RE.finditer(text, window_start, window_end):
-            start = m.start("cued") if m.group("cued") else m.start()
-            if _phone_ok(m) and not (phones and phones[-1][1] > start):
-                ext = _EXTENSION_RE.match(text, m.end())
-                phones.append((start, ext.end() if ext else m.end(), PHONE))
+            if _phone_ok(m) and not (phones and phones[-1][1] > m.start()) and (m.group().startswith("+") or not _named_id(text, m.start())):
+                phones.append((m.start(), _with_extension(text, m.end()), PHONE))
+        for cue in _PHONE_CUE_RE.finditer(text, window_start, window_end):
+            m = _CUED_NUMBER_RE.match(text, cue.end())
+            if m and not _ID_WORD_RE.search(text, cue.end(), m.start(1)):
+                cued.extend(_numbers(text, m.start(1), m.end(1)))
+    phones = _chained(text, _merge(phones, sorted(set(cued))))
+    vanity = [(m.start() - (2 if _VANITY_LEAD_RE.search(text, max(0, m.start() - 2), m.start()) else 0), m.end(), PHONE)
+              for m in _VANITY_RE.finditer(text)]
+    phones = _merge(phones, vanity)
     spans = emails
     for kind in (urls, handles, phones):
         spans = _merge(spans, kind)
     return spans
+
+
+def _messenger_ids(text: str) -> list[tuple[int, int, str]]:
+    """Ids after "Skype:", "WeChat:", "LINE ID:" and the like."""
+    out = []
+    for colon in _COLON_RE.finditer(text):
+        if _MESSENGER_NAME_RE.search(text, max(0, colon.start() - 16), colon.start()):
+            m = _MESSENGER_ID_RE.match(text, colon.start())
+            if m and not (out and out[-1][1] > m.start("id")):
+                out.append((m.start("id"), m.end("id"), HANDLE))
+    return out
+
+
+def _with_extension(text: str, end: int) -> int:
+    ext = _EXTENSION_RE.match(text, end)
+    return ext.end() if ext else end
+
+
+def _named_id(text: str, start: int) -> bool:
+    """An id word ("VAT", "NDC", "IBAN", "Ref.") in the 30 characters before, with no phone word after it."""
+    before = text[max(0, start - 30):start]
+    ids = list(_ID_WORD_RE.finditer(before))
+    return bool(ids) and not _PHONE_CUE_RE.search(before, ids[-1].end())
+
+
+def _numbers(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Phone spans in a digit run found after a phone word; "080-4123 4567 / 9876543210" holds two."""
+    run = text[start:end]
+    if sum(ch.isdigit() for ch in run) > 15:
+        pieces = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^/,;]+", run)]
+    else:
+        pieces = [(start, end)]
+    out = []
+    for a, b in pieces:
+        while a < b and not (text[a].isdigit() or text[a] in "+("):
+            a += 1
+        while b > a and not text[b - 1].isdigit():
+            b -= 1
+        if _plain_phone(text, a, b):
+            out.append((a, _with_extension(text, b), PHONE))
+    return out
+
+
+def _plain_phone(text: str, start: int, end: int) -> bool:
+    """7-15 digits that are not a date, time, year range, IP address or amount of money."""
+    run = text[start:end]
+    digits = sum(ch.isdigit() for ch in run)
+    if not 7 <= digits <= 15 or _date_or_zip(run) or _TIME_RE.search(run) or _YEARS_RE.fullmatch(run):
+        return False
+    if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", run):
+        return False
+    return not (_MONEY_RE.search(text, max(0, start - 4), start) or _MONEY_RE.match(text[end:end + 6].lstrip()))
+
+
+def _chained(text: str, phones: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Numbers joined to a phone number by "/", ",", "or" and the like are phone numbers too."""
+    out: list[tuple[int, int, str]] = []
+    for span in phones:
+        if out and out[-1][1] > span[0]:
+            continue
+        out.append(span)
+        while (m := _CHAIN_RE.match(text, out[-1][1])) and _plain_phone(text, m.start("number"), m.end("number")) \
+                and not (m.group("label") and _ID_WORD_RE.match(m.group("label"))):
+            if any(a < m.end("number") and m.start("number") < b for a, b, _ in phones if (a, b) != out[-1][:2]):
+                break
+            out.append((m.start("number"), _with_extension(text, m.end("number")), PHONE))
+    return out
 
 
 def _phone_windows(text: str) -> list[tuple[int, int]]:
@@ -162,6 +317,12 @@ def _merge(kept: list[tuple[int, int, str]], new: list[tuple[int, int, str]]) ->
     return out
 
 
+# Digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, Thai) and the Unicode hyphens and dashes,
+# as ASCII: the patterns run on this copy, whose offsets are the text's (one character for one).
+_ASCII_DIGITS = {ord(d) + i: ord("0") + i for d in "\u0660\u06f0\u0966\u09e6\u0e50" for i in range(10)}
+_ASCII_DIGITS.update({c: ord("-") for c in (0x2010, 0x2011, 0x2012, 0x2013, 0x2212, 0xFE63)})
+
+
 def redact(text: str) -> tuple[str, Counter]:
     """``text`` with contact data replaced by placeholders, and counts per kind (email, phone, url, handle)."""
     counts: Counter = Counter()
@@ -169,7 +330,7 @@ def redact(text: str) -> tuple[str, Counter]:
         return text, counts
     out: list[str] = []
     pos = 0
-    for start, end, placeholder in _spans(text):
+    for start, end, placeholder in _spans(text if text.isascii() else text.translate(_ASCII_DIGITS)):
         out.append(text[pos:start])
         out.append(placeholder)
         counts[placeholder.strip("[]").lower()] += 1

@@ -65,7 +65,9 @@ def child_env(tmp: Path) -> dict:
 
 def start(args: list[str], tmp: Path, log: str) -> subprocess.Popen:
     with open(tmp / log, "ab") as fh:
-        return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=child_env(tmp), stdout=fh, stderr=subprocess.STDOUT)
+        # its own process group: the kill takes the flow's ephemeral Prefect server with it, as a scheduler's would
+        return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=child_env(tmp), stdout=fh, stderr=subprocess.STDOUT,
+                                start_new_session=True)
 
 
 def finish(proc: subprocess.Popen, tmp: Path, log: str) -> None:
@@ -84,7 +86,10 @@ def kill(proc: subprocess.Popen, out: Path, delay: float, after_output: bool) ->
             time.sleep(0.05)
     time.sleep(delay)
     alive = proc.poll() is None
-    proc.send_signal(signal.SIGKILL)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:  # the group is gone already
+        pass
     proc.wait()
     return alive
 
