@@ -26,13 +26,15 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from .experience import TextLayout, read_experience, years_minimum
-from .nlp import build_nlp
 from .records import Cue, DescriptionCues, Posting
+
+if TYPE_CHECKING:  # spaCy is imported when the first description is tokenised: a run of titles never needs it
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
 _PRIORITY = {"canon": 0, "onet": 1, "esco": 2}
 # Generic labels that survive the ESCO rules but name no skill a posting asks for.
@@ -101,16 +103,17 @@ def _wanted(skill, phrase: str) -> bool:
 class SkillMatcher:
     """PhraseMatchers over the skills lexicon plus the case/context rules. Build once per process.
 
-    The phrases are chosen at build time but compiled into the PhraseMatchers on the first ``find``
-    (or ``compile``): tokenising ~100k phrases takes seconds, and a run of titles never needs them.
+    The phrases are chosen at build time but compiled into PhraseMatchers by ``compile`` (which
+    ``DescriptionAnalyzer`` calls before the first description): tokenising ~100k phrases takes seconds,
+    and a run of titles never needs them.
     """
 
-    def __init__(self, nlp: Language, entries: dict[str, _Entry], grouped: dict[tuple[bool, str], list[str]]) -> None:
-        self.nlp, self._entries, self._grouped = nlp, entries, grouped
+    def __init__(self, entries: dict[str, _Entry], grouped: dict[tuple[bool, str], list[str]]) -> None:
+        self._entries, self._grouped = entries, grouped
         self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
 
     @classmethod
-    def build(cls, nlp: Language, lexicons) -> "SkillMatcher":
+    def build(cls, lexicons) -> "SkillMatcher":
         skills = lexicons.skills.values() if hasattr(lexicons.skills, "values") else lexicons.skills
         best: dict[tuple[bool, str], tuple[int, str, str]] = {}  # (cased, key) -> (priority, skill id, phrase)
         by_id = {}
@@ -132,20 +135,23 @@ class SkillMatcher:
             label = f"{skill_id}|{int(capitalised)}"
             entries[label] = _Entry(skill_id, skill.row, prio, skill.needs_context, capitalised)
             grouped.setdefault((cased, label), []).append(phrase if cased else phrase.lower())
-        return cls(nlp, entries, grouped)
+        return cls(entries, grouped)
 
-    def compile(self) -> tuple[PhraseMatcher, PhraseMatcher]:
-        """The (LOWER, ORTH) PhraseMatchers, built once; call before forking workers so they share them."""
+    def compile(self, nlp: Language) -> None:
+        """Build the (LOWER, ORTH) PhraseMatchers over ``nlp``'s vocabulary, once."""
+        from spacy.matcher import PhraseMatcher
+
         if self._matchers is None:
-            lower, orth = PhraseMatcher(self.nlp.vocab, attr="LOWER"), PhraseMatcher(self.nlp.vocab, attr="ORTH")
+            lower, orth = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH")
             for (cased, label), phrases in self._grouped.items():
-                (orth if cased else lower).add(label, list(self.nlp.tokenizer.pipe(phrases)))
+                (orth if cased else lower).add(label, list(nlp.tokenizer.pipe(phrases)))
             self._matchers = (lower, orth)
-        return self._matchers
 
     def find(self, doc: Doc, layout: TextLayout) -> list[Cue]:
         strings = doc.vocab.strings
-        lower, orth = self.compile()
+        if self._matchers is None:
+            raise RuntimeError("SkillMatcher.compile(nlp) must run before find()")
+        lower, orth = self._matchers
         raw = [(self._entries[strings[mid]], s, e) for mid, s, e in [*lower(doc), *orth(doc)]]
         raw.sort(key=lambda h: (-(h[2] - h[1]), h[1], h[0].priority))
         taken = bytearray(len(doc))
@@ -205,18 +211,31 @@ class SkillMatcher:
         return len(around) >= 2 and all(t.is_upper for t in around)
 
 
-@dataclass(frozen=True, slots=True)
 class DescriptionAnalyzer:
-    """Description cues for postings: skills (tokens + PhraseMatcher) and experience (regexes)."""
+    """Description cues for postings: skills (tokens + PhraseMatcher) and experience (regexes).
 
-    nlp: Language
-    skills: SkillMatcher
-    batch_size: int
+    The spaCy pipeline and the skill PhraseMatchers are built by ``prepare``, which the first posting
+    with a description calls: a titles-only run starts without importing spaCy.
+    """
+
+    __slots__ = ("skills", "batch_size", "_nlp")
+
+    def __init__(self, skills: SkillMatcher, batch_size: int) -> None:
+        self.skills, self.batch_size, self._nlp = skills, batch_size, None
 
     @classmethod
     def build(cls, lexicons, settings) -> "DescriptionAnalyzer":
-        nlp = build_nlp()
-        return cls(nlp=nlp, skills=SkillMatcher.build(nlp, lexicons), batch_size=settings.nlp_batch_size)
+        return cls(skills=SkillMatcher.build(lexicons), batch_size=settings.nlp_batch_size)
+
+    def prepare(self) -> Language:
+        """The tokenizer pipeline, with the skill matchers compiled; call before forking workers so they share it."""
+        if self._nlp is None:
+            from .nlp import build_nlp
+
+            nlp = build_nlp()
+            self.skills.compile(nlp)
+            self._nlp = nlp
+        return self._nlp
 
     def analyze(self, posting: Posting) -> DescriptionCues:
         return next(self.analyze_many([posting]))
@@ -224,9 +243,25 @@ class DescriptionAnalyzer:
     def analyze_many(self, postings: Iterable[Posting]) -> Iterator[DescriptionCues]:
         """Streams cues in input order; tokenises each description once (boilerplate blanked, offsets kept)."""
         texts = ((_break_long_runs(text), text) for text in (_blank(p.description, p.boilerplate) for p in postings))
-        for doc, text in self.nlp.pipe(texts, batch_size=self.batch_size, as_tuples=True):
+        for doc, text in self._pipe(texts):
             # not doc.text: rebuilding it costs a third of the tokenizer's time; a blank text has no cues
-            yield self._cues(doc, text) if text and not text.isspace() else _NO_CUES
+            yield self._cues(doc, text) if doc is not None else _NO_CUES
+
+    def _pipe(self, texts: Iterator[tuple[str, str]]) -> Iterator[tuple[Doc | None, str]]:
+        """(doc, text) per text; blank texts are not tokenised (doc None), so a batch of titles never builds spaCy."""
+        pending: list[tuple[str, str]] = []
+        for pair in texts:
+            if pair[1] and not pair[1].isspace():
+                pending.append(pair)
+                continue
+            yield from self._tokenised(pending)
+            pending = []
+            yield None, pair[1]
+        yield from self._tokenised(pending)
+
+    def _tokenised(self, pairs: list[tuple[str, str]]) -> Iterator[tuple[Doc, str]]:
+        if pairs:
+            yield from self.prepare().pipe(pairs, batch_size=self.batch_size, as_tuples=True)
 
     def _cues(self, doc: Doc, text: str) -> DescriptionCues:
         layout = TextLayout.of(text)

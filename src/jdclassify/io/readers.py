@@ -35,7 +35,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import IO, Any
 
-import extruct
 from selectolax.lexbor import LexborHTMLParser
 
 from ..clean import cleaned_fields
@@ -736,6 +735,8 @@ def _read_html(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[
     name = os.path.basename(source)
     if name.lower().endswith(".gz"):
         name = name[:-3]
+    import extruct  # a third of a second to import: only HTML pages need it
+
     tree = LexborHTMLParser(page)
     try:
         extracted = extruct.extract(page, syntaxes=["json-ld", "microdata"], uniform=True, errors="ignore")

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Literal
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ..errors import OutputError
@@ -261,7 +260,7 @@ def remove_run_files(out_dir: str | os.PathLike, run_id: str) -> int:
     return len(files)
 
 
-_READ_PARTITIONING = ds.partitioning(pa.schema([("run_date", pa.string()), ("source", pa.string())]), flavor="hive")
+_PARTITION_SCHEMA = pa.schema([("run_date", pa.string()), ("source", pa.string())])
 
 
 def read_output(path: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
@@ -271,7 +270,10 @@ def read_output(path: str | os.PathLike, columns: list[str] | None = None) -> pa
     if kind == "dataset":
         if not any(path.glob("run_date=*")):
             return OUTPUT_SCHEMA.empty_table().select(columns or list(COLUMNS))
-        table = ds.dataset(path, format="parquet", partitioning=_READ_PARTITIONING).to_table(columns=columns)
+        import pyarrow.dataset as ds  # half a second to import (it brings pandas): only datasets need it
+
+        partitioning = ds.partitioning(_PARTITION_SCHEMA, flavor="hive")
+        table = ds.dataset(path, format="parquet", partitioning=partitioning).to_table(columns=columns)
         return table.select(columns or list(COLUMNS))
     if kind == "parquet":
         return pq.read_table(path, columns=columns)
