@@ -40,6 +40,7 @@ SOC_MAJOR_GROUPS = {
 _LADDER_ORDER = "SPME"
 _COLUMNS = ["id", "title", "role_code", "role_name", "role_confidence", "level", "level_confidence", "onet_code",
             "onet_title", "onet_confidence", "skills", "needs_review", "evidence", "lexicon_version", "run_id", "run_date"]
+_LONG_COLUMNS = ("title", "onet_title", "evidence")
 TOP_ROLES, TOP_SKILLS, LOWEST = 15, 20, 15
 BINS = 10
 
@@ -119,6 +120,10 @@ def _level_key(level: str) -> tuple[int, str]:
     return (_LADDER_ORDER.index(level[0]) if level[:1] in _LADDER_ORDER else len(_LADDER_ORDER), level)
 
 
+def _and(a, b):
+    return a if b is None else a & b
+
+
 def _histogram(values: np.ndarray) -> list[int]:
     bins = np.clip((values * BINS).astype(np.int64), 0, BINS - 1)
     return [int(n) for n in np.bincount(bins, minlength=BINS)]
@@ -156,10 +161,10 @@ def collect(output: str | os.PathLike, run_id: str | None = None) -> ReportData:
     output = Path(output)
     if not output.exists():
         raise InputError(f"output not found: {output}; give the --out of a jdclassify classify run")
-    table = read_output(output, columns=_COLUMNS)
     run_id = run_id or latest_run_id(output)
-    if output_kind(output) == "dataset":
-        table = table.filter(pc.equal(table.column("run_id"), run_id))
+    this_run = pc.field("run_id") == run_id if output_kind(output) == "dataset" else None
+    # the long text columns are read only for the few lowest rows: a million rows of evidence is gigabytes
+    table = read_output(output, columns=[c for c in _COLUMNS if c not in _LONG_COLUMNS], where=this_run)
     manifest = _manifest(output, run_id)
     quarantine = _quarantine_rows(output, run_id)
     n = table.num_rows
@@ -173,10 +178,13 @@ def collect(output: str | os.PathLike, run_id: str | None = None) -> ReportData:
         example.setdefault(q["reason"], f"{Path(str(q['source'])).name}:{q['line']} {q['detail']}")
     confidence = {name: _numbers(table, f"{name}_confidence") for name in ("role", "level", "onet")}
     weakest = np.minimum(np.minimum(confidence["role"], confidence["level"]), confidence["onet"])
-    ids = np.asarray(_strings(table, "id").to_pylist(), dtype=object) if n else np.array([], dtype=object)
-    order = np.lexsort((ids, weakest))[:LOWEST] if n else []
+    order = pc.sort_indices(pa.table({"weakest": weakest, "id": _strings(table, "id")}),
+                            sort_keys=[("weakest", "ascending"), ("id", "ascending")])[:LOWEST]
+    lowest_ids = table.column("id").take(order).to_pylist()
+    found = {r["id"]: r for r in read_output(output, columns=_COLUMNS, where=_and(pc.field("id").isin(lowest_ids), this_run))
+             .to_pylist()}
     lowest = []
-    for r in table.take(pa.array(order, type=pa.int64())).to_pylist():
+    for r in (found[i] for i in lowest_ids if i in found):
         try:
             evidence = json.loads(r["evidence"] or "{}")
         except ValueError:

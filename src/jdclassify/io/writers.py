@@ -263,27 +263,34 @@ def remove_run_files(out_dir: str | os.PathLike, run_id: str) -> int:
 _PARTITION_SCHEMA = pa.schema([("run_date", pa.string()), ("source", pa.string())])
 
 
-def read_output(path: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
-    """Read back what ``open_output`` wrote (any format) as an Arrow table; the inverse of the writers."""
+def read_output(path: str | os.PathLike, columns: list[str] | None = None, where=None) -> pa.Table:
+    """Read back what ``open_output`` wrote (any format) as an Arrow table; the inverse of the writers.
+
+    ``where`` (a ``pyarrow.compute`` expression) keeps matching rows; Parquet is filtered while it is
+    scanned, so a few rows of a large output cost little memory.
+    """
     path = Path(path)
     kind = output_kind(path)
-    if kind == "dataset":
-        if not any(path.glob("run_date=*")):
+    if kind in ("dataset", "parquet"):
+        if kind == "dataset" and not any(path.glob("run_date=*")):
             return OUTPUT_SCHEMA.empty_table().select(columns or list(COLUMNS))
-        import pyarrow.dataset as ds  # half a second to import (it brings pandas): only datasets need it
+        if kind == "parquet" and where is None:
+            return pq.read_table(path, columns=columns)
+        import pyarrow.dataset as ds  # half a second to import (it brings pandas): only filtered reads need it
 
-        partitioning = ds.partitioning(_PARTITION_SCHEMA, flavor="hive")
-        table = ds.dataset(path, format="parquet", partitioning=partitioning).to_table(columns=columns)
-        return table.select(columns or list(COLUMNS))
-    if kind == "parquet":
-        return pq.read_table(path, columns=columns)
+        partitioning = ds.partitioning(_PARTITION_SCHEMA, flavor="hive") if kind == "dataset" else None
+        table = ds.dataset(path, format="parquet", partitioning=partitioning).to_table(columns=columns, filter=where)
+        return table.select(columns or list(COLUMNS)) if kind == "dataset" else table
     if kind == "jsonl":
         with open(path, encoding="utf-8") as fh:
             rows = [json.loads(line) for line in fh if line.strip()]
-        return pa.Table.from_pylist(rows).select(columns) if columns else pa.Table.from_pylist(rows)
-    import pyarrow.csv as pacsv
+        table = pa.Table.from_pylist(rows)
+    else:
+        import pyarrow.csv as pacsv
 
-    table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=False))
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=False))
+    if where is not None:
+        table = table.filter(where)
     return table.select(columns) if columns else table
 
 
