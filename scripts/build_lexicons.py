@@ -5,7 +5,7 @@ the committed files can be checked against a rebuild. Usage:
 
     python scripts/build_lexicons.py [--shared PATH/TO/shared/data] [--lexicons lexicons/] [--out lexicons/]
 
-``--lexicons`` is where the hand-written canon_roles.yaml and levels.yaml are read from; ``--out`` is where
+``--lexicons`` is where the hand-written canon_roles.yaml, levels.yaml and title_words.csv are read from; ``--out`` is where
 the generated files and manifest.yaml are written (the same folder by default).
 """
 
@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from jdclassify.lexicons import (  # noqa: E402
-    ALIAS_COLUMNS, LEXICON_FILES, OCCUPATION_SKILL_COLUMNS, OCCUPATION_TASK_COLUMNS, ONET_ROLE_COLUMNS,
+    ALIAS_COLUMNS, HAND_FILES, LEXICON_FILES, OCCUPATION_SKILL_COLUMNS, OCCUPATION_TASK_COLUMNS, ONET_ROLE_COLUMNS,
     SKILL_COLUMNS, content_version, onet_role_code, read_canon_roles, read_levels,
 )
 from jdclassify.records import band_of  # noqa: E402
@@ -42,7 +42,6 @@ PRIORS = {
     "onet_short": 0.70,  # O*NET Short Title (an abbreviation such as "AI Engineer"), source onet_alternate
 }
 MIN_PRIOR = 0.05
-HAND_FILES = ("canon_roles.yaml", "levels.yaml")
 SOURCE_ORDER = ("canon", "onet_title", "onet_reported", "onet_alternate", "soc_direct_match")
 
 # Names that are also ordinary words: a match needs a technical neighbour (skills.py decides how).
@@ -441,6 +440,11 @@ def _manifest(shared: Path, hand_dir: Path, out: Path) -> None:
             "licence": "project-internal",
             "attribution": "Skills map: SkillsFuture Skills Framework for Infocomm Technology; roles: Workera "
                            "\"AI Career Pathways\" and AiPathly role pages.",
+        },
+        {
+            "name": "Job-title words of other languages (hand-written into title_words.csv)",
+            "release": "v1: Spanish, Portuguese, French, German, Italian, Dutch",
+            "licence": "project-internal",
         },
     ]
     paths = [(hand_dir if name in HAND_FILES else out) / name for name in LEXICON_FILES]

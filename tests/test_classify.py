@@ -32,6 +32,19 @@ def test_engineer_is_decided_by_its_description(clf):
     assert civil.onet.value[:2] == "17"
 
 
+def test_a_comma_specialisation_that_names_a_role_is_that_role(clf):
+    inverted = clf.classify({"id": "1", "title": "Software Engineer, Machine Learning"})
+    assert (inverted.role.value, inverted.onet.value) == ("SWEML.GEN", "15-2051.00")
+    plain = clf.classify({"id": "2", "title": "Software Engineer, Payments"})  # no such role: the core decides
+    assert plain.role.value == "SWENG.GEN"
+
+
+@pytest.mark.parametrize(("title", "role"), [("Ingeniero de Datos", "DATENG.GEN"), ("Ingénieur Logiciel", "SWENG.GEN"),
+                                           ("Softwareentwickler (m/w/d)", "SWENG.GEN"), ("Científica de Datos", "DATSCI.GEN")])
+def test_title_words_of_other_languages_are_understood(clf, title, role):
+    assert clf.classify({"id": "1", "title": title}).role.value == role
+
+
 def test_a_posting_with_nothing_to_go_on_is_unknown_not_guessed(clf):
     c = clf.classify({"id": "u1", "title": "xqzv blorp", "description": ""})
     assert c.role.value == "UNKNOWN" and c.onet.value == "" and c.onet.confidence == 0.0

@@ -33,7 +33,7 @@ roles:
 """
 POSTINGS = [
     {"id": "a-1", "title": "Model Wrangler", "description": "Train and ship models in Python."},
-    {"id": "a-2", "title": "Ingeniero de Datos", "description": ""},
+    {"id": "a-2", "title": "Data Ninja", "description": ""},
     {"id": "a-3", "title": "=HYPERLINK(\"http://x\")", "description": ""},
     {"id": "a-4", "title": "Senior Software Engineer", "description": "Java, 6+ years."},
 ]
@@ -96,15 +96,15 @@ def test_review_round_trip_export_edit_import_rerun(tmp_path, classifier, overla
     assert list(rows[0]) == list(REVIEW_COLUMNS) and rows[0]["corrected_role_code"] == "" and rows[0]["evidence_summary"]
     target = next(r for r in rows if r["id"] == "a-2")
     assert _rows(first)["a-2"]["role_code"] != "ACMEML.GEN"
-    target.update(corrected_role_code="ACMEML.GEN", corrected_level="p3", reviewer="Ana Ruiz", note="=spanish title")
+    target.update(corrected_role_code="ACMEML.GEN", corrected_level="p3", reviewer="Ana Ruiz", note="=vague title")
     _write_sheet(sheet, rows)
 
     org = _overlay(tmp_path / "acme")  # the organisation's overlay folder receives the overrides
     assert main(["review", "import", str(sheet), "--overrides", str(org), "--overlay-dir", str(org), "--date", "2026-03-05"]) == 0
     assert "imported 1 new" in capsys.readouterr().out
     stored = _sheet(org / "overrides.csv")
-    assert stored == [{"alias": "ingeniero de dato", "role_code": "ACMEML.GEN", "level": "P3", "onet_code": "",
-                       "reviewer": "Ana Ruiz", "date": "2026-03-05", "source": "review", "note": "=spanish title"}]
+    assert stored == [{"alias": "data ninja", "role_code": "ACMEML.GEN", "level": "P3", "onet_code": "",
+                       "reviewer": "Ana Ruiz", "date": "2026-03-05", "source": "review", "note": "=vague title"}]
 
     lexicons = load_lexicons(LEXICONS, org)
     rerun = dataclasses.replace(classifier, lexicons=lexicons)  # same indexes; the overrides live in the lexicons
@@ -117,7 +117,7 @@ def test_review_round_trip_export_edit_import_rerun(tmp_path, classifier, overla
     assert json.loads(row["evidence"])["role"]["rule"] == rule
     assert row["lexicon_version"] != _rows(first)["a-2"]["lexicon_version"]
     assert _rows(second)["a-4"]["role_code"] == _rows(first)["a-4"]["role_code"]  # other titles untouched
-    assert rule in rerun.explain("Ingeniero de Datos")
+    assert rule in rerun.explain("Data Ninja")
 
 
 def test_export_is_spreadsheet_safe(tmp_path, classifier, postings):

@@ -62,6 +62,7 @@ class TitleMatcher:
     cutoff: float  # fuzzy scores below this (in [0, 1]) are dropped
     top_candidates: int
     occupations: "OccupationIndex"
+    translations: dict[str, str]  # a word of another language -> English (lexicons.read_title_words)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _token_fix: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -108,6 +109,7 @@ class TitleMatcher:
             cutoff=settings.fuzzy_cutoff,
             top_candidates=settings.top_candidates,
             occupations=OccupationIndex.build(keys, key_rows),
+            translations=dict(getattr(lexicons, "title_words", {})),
         )
 
     def match(self, title_cues: TitleCues, *, limit: int | None = None, exhaustive: bool = False) -> tuple[Candidate, ...]:
@@ -115,7 +117,7 @@ class TitleMatcher:
 
         ``exhaustive=True`` scores every alias instead of the shortlist: for evaluation only."""
         limit = self.top_candidates if limit is None else limit
-        texts = [title_cues.normalised] + [normalise_title(p) for p in title_cues.parts]
+        texts = [self._translated(t) for t in [self._specialised(title_cues)] + [normalise_title(p) for p in title_cues.parts]]
         texts = list(dict.fromkeys(t for t in texts if t))
         if not texts:
             return ()
@@ -127,6 +129,24 @@ class TitleMatcher:
                 if c.alias_id not in best or c.score > best[c.alias_id].score:
                     best[c.alias_id] = c
         return tuple(sorted(best.values(), key=_rank))
+
+    def _translated(self, text: str) -> str:
+        """Words the index does not know, put into English when the lexicon has them ("ingeniero" → "engineer")."""
+        words = text.split()
+        if not any(w in self.translations and w not in self.postings for w in words):
+            return text
+        return " ".join(t for t in (w if w in self.postings else self.translations.get(w, w) for w in words) if t)
+
+    def _specialised(self, title_cues: TitleCues) -> str:
+        """The core with its comma specialisation in front when that is a known alias: "Software Engineer,
+        Machine Learning" is "Machine Learning Software Engineer", a role of its own; else the core."""
+        for cue in title_cues.of_kind("specialisation"):
+            if cue.lexicon_row != "titles.py:specialisation:comma":
+                continue  # a bracketed segment is more often the title restated ("Lab Tech (Laboratory Technician)")
+            joined = f"{cue.value} {title_cues.normalised}".strip()
+            if joined in self.exact:
+                return joined
+        return title_cues.normalised
 
     def match_normalised(self, text: str, *, limit: int | None = None, exhaustive: bool = False) -> tuple[Candidate, ...]:
         """Candidates for an already normalised title (cached unless exhaustive).

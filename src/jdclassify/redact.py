@@ -11,7 +11,12 @@ salaries, requisition ids, versions, dates, zip codes and IP addresses stay:
 * international: ``+`` or ``00`` and a country code, then digit groups (8-15 digits in all);
 * North American: ``(555) 123-4567``, ``555.123.4567``, ``1-800-555-0199`` (3-3-4 groups);
 * national with a trunk ``0``: ``07700 900123``, ``020 7946 0958``, ``01 23 45 67 89`` (9-12 digits);
-* anything of 7-15 digits right after a word like "tel", "phone", "mobile", "call".
+* anything of 7-15 digits after a word that says "phone" (in ~30 languages and scripts: "tel", "Handy",
+  "móvil", "電話", "телефон", "T:" …), and numbers chained to a phone number by "/", "or", "o", "eller" …;
+* but never a number named as an id ("VAT", "NIP", "IBAN", "NDC", "Ref.", "P.O. Box" …).
+
+Digits of other scripts (Arabic-Indic, Devanagari, …) and Unicode hyphens are matched as their ASCII forms.
+Measured on a generated set and two hand-written ones (tests/test_redact_measure.py, test_redact_handmade.py).
 
 Every pattern is linear-time on hostile input: quantifiers are bounded, groups are separated
 by required delimiters (one way to parse a digit run), and look-behinds stop matches from
