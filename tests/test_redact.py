@@ -24,6 +24,12 @@ CONTACTS = [
     ("+44 (0)20 7946 0958", "[PHONE]", "phone"),
     ("1-800-555-0199", "[PHONE]", "phone"),
     ("Tel: 555-0199", "Tel: [PHONE]", "phone"),
+    ("Tel. No. 020 7946 0958", "Tel. No. [PHONE]", "phone"),
+    ("Contact No: 98765 43210", "Contact No: [PHONE]", "phone"),
+    ("Llámanos al 91 234 56 78", "Llámanos al [PHONE]", "phone"),
+    ("電話：03-1234-5678", "電話：[PHONE]", "phone"),
+    ("jane dot doe at example dot com", "[EMAIL]", "email"),
+    ("WeChat: li_hr_2024", "WeChat: [HANDLE]", "handle"),
     ("https://www.linkedin.com/in/jordan-example-42/", "[URL]", "url"),
     ("linkedin.com/in/jordanexample", "[URL]", "url"),
     ("github.com/jordan-example", "[URL]", "url"),
@@ -49,6 +55,8 @@ ORDINARY = [
     "Our code is at github.com/acme/widgets",
     "Contact sales@ for quotes",
     "ISO 27001 and SOC 2 Type II",
+    "VAT No. 0123.456.789 and Order No. 0815-4711-20",
+    "Use @dataclass(frozen=True), @property and @pytest.fixture; import from @angular/core",
 ]
 
 

@@ -127,7 +127,7 @@ _PHONE_CUE_RE = re.compile(
     r"hotline|helpline|toll[- ]?free|freephone|free ?call|num[ée]ro vert|office|oficina|escrit[óo]rio|b[üu]ro|bureau|"
     r"kantoor|kom|kom[óo]rka|telem[óo]vel|direct|switchboard|landline|unified|hp|comun[ií]c\w*|bel|bellen|s[ií]ma|s[ií]mi|"
     r"telepon|hubungi|zalo|τηλ|κιν|утас|"
-    r"(?<!\.)[tmpfowcd](?=\s?:))(?![^\W\d_])"
+    r"(?<!\.)[tmpfowcd](?=\s?:))(?![^\W\d_])(?:\.?\s?(?:(?:no|nr|num(?:ber)?)(?![^\W\d_])|#)\.?)?"  # "Tel. No.:"
     # scripts written without spaces between words: no word boundaries
     r"|電話|电话|致電|致电|手机|手機|携帯|聯絡|联系|연락처|전화|휴대폰|대표전화|телефон|тел|линия|звоните|هاتف|جوال|الاتصال|اتصل"
     r"|للاستفسار|تواصل|تماس|تلفن|موبایل|मोबाइल|फ़ोन|फोन|संपर्क|โทร",
@@ -241,10 +241,11 @@ def _with_extension(text: str, end: int) -> int:
 
 
 def _named_id(text: str, start: int) -> bool:
-    """An id word ("VAT", "NDC", "IBAN", "Ref.") in the 30 characters before, with no phone word after it."""
+    """An id word ("VAT", "NDC", "IBAN", "Ref.") in the 30 characters before, with no phone word after it
+    (or around it: the "No." of "Phone No." belongs to the phone word)."""
     before = text[max(0, start - 30):start]
     ids = list(_ID_WORD_RE.finditer(before))
-    return bool(ids) and not _PHONE_CUE_RE.search(before, ids[-1].end())
+    return bool(ids) and not any(cue.end() >= ids[-1].end() for cue in _PHONE_CUE_RE.finditer(before))
 
 
 def _numbers(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
