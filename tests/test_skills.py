@@ -101,6 +101,19 @@ def test_analyze_many_keeps_order_and_matches_analyze(analyzer):
     assert many[3].education.level == "bachelor"
 
 
+def test_analyze_many_streams_a_long_feed(analyzer):
+    pulled = []
+
+    def feed():
+        for i in range(3 * analyzer.batch_size):
+            pulled.append(i)
+            yield Posting(id=str(i), title="", description="Python and SQL, 3+ years")
+
+    first = next(analyzer.analyze_many(feed()))
+    assert [c.value for c in first.skills] == ["canon:python", "canon:sql"]
+    assert len(pulled) <= analyzer.batch_size + 1
+
+
 def test_main_skills_of_sample_postings(analyzer):
     pytest.importorskip("extruct")
     from jdclassify.io.readers import read_postings

@@ -253,6 +253,9 @@ class DescriptionAnalyzer:
         for pair in texts:
             if pair[1] and not pair[1].isspace():
                 pending.append(pair)
+                if len(pending) >= self.batch_size:  # bounded: the stream stays a stream
+                    yield from self._tokenised(pending)
+                    pending = []
                 continue
             yield from self._tokenised(pending)
             pending = []
