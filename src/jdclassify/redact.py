@@ -146,6 +146,8 @@ _ID_WORD_RE = re.compile(
 )
 _MONEY_RE = re.compile(r"[$€£¥₹₽₩]|\b(?:usd|eur|gbp|inr|cop|mxn|brl|aud|nzd|sgd|hkd|rub|k|lpa|per|p\.?a)\b", re.IGNORECASE)
 _TIME_RE = re.compile(r"\d{1,2}[:h.]\d{2}\s*[-–]\s*\d{1,2}[:h.]\d{2}")
+_PIECE_RE = re.compile(r"[^/,;]+")  # the numbers of a run like "080-4123 4567 / 9876543210"
+_IPV4_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _YEARS_RE = re.compile(r"(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)?\d{2}")
 # toll-free words: "1-877-JOBS-NOW" (a leading literal keeps the scan fast; the "1-" is taken after)
 _VANITY_RE = re.compile(r"8(?<![\w]8)(?:00|33|44|55|66|77|88)[ .\-](?=[A-Z0-9\-]{0,9}[A-Z])[A-Z0-9]{2,4}-?[A-Z0-9]{2,4}(?![\w-])")
@@ -252,7 +254,7 @@ def _numbers(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Phone spans in a digit run found after a phone word; "080-4123 4567 / 9876543210" holds two."""
     run = text[start:end]
     if sum(ch.isdigit() for ch in run) > 15:
-        pieces = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^/,;]+", run)]
+        pieces = [(start + m.start(), start + m.end()) for m in _PIECE_RE.finditer(run)]
     else:
         pieces = [(start, end)]
     out = []
@@ -272,7 +274,7 @@ def _plain_phone(text: str, start: int, end: int) -> bool:
     digits = sum(ch.isdigit() for ch in run)
     if not 7 <= digits <= 15 or _date_or_zip(run) or _TIME_RE.search(run) or _YEARS_RE.fullmatch(run):
         return False
-    if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", run):
+    if _IPV4_RE.fullmatch(run):
         return False
     return not (_MONEY_RE.search(text, max(0, start - 4), start) or _MONEY_RE.match(text[end:end + 6].lstrip()))
 
