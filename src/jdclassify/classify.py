@@ -44,6 +44,7 @@ class Classifier:
         """Load lexicons (unless given) and build the parser, matcher, profiles and analyzer once.
 
         ``matcher`` replaces the default one (evaluation passes a matcher with held-out titles removed)."""
+        from .index_cache import load_matcher
         from .lexicons import load_lexicons
         from .skills import DescriptionAnalyzer
         from .titles import TitleParser
@@ -55,7 +56,7 @@ class Classifier:
             settings=settings,
             lexicons=lexicons,
             parser=TitleParser.build(lexicons),
-            matcher=matcher or TitleMatcher.build(lexicons, settings),
+            matcher=matcher or load_matcher(lexicons, settings),
             profiles=ProfileIndex.build(lexicons),
             analyzer=DescriptionAnalyzer.build(lexicons, settings),
             calibration=Calibration.load(settings.lexicon_dir),

@@ -21,6 +21,7 @@ from typing import Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .lexicons import AliasRow
 from .records import Candidate, TitleCues
 from .titles import normalise_title
 
@@ -34,24 +35,10 @@ _CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True, slots=True)
-class _Row:
-    """The parts of an alias row a candidate needs (lexicon rows stay in the lexicon)."""
-
-    alias: str
-    alias_id: str
-    role_code: str
-    onet_code: str
-    source: str
-    band: str
-    prior: float
-    level: str
-
-
-@dataclass(frozen=True, slots=True)
 class TitleMatcher:
     keys: tuple[str, ...]  # unique normalised aliases
     key_array: np.ndarray  # the same, as an object array (fast gathering of shortlists)
-    key_rows: tuple[tuple[_Row, ...], ...]  # alias rows per key, best prior first
+    key_rows: tuple[tuple[AliasRow, ...], ...]  # the lexicon's alias rows per key, best prior first
     exact: dict[str, int]  # normalised alias -> key index
     postings: dict[str, np.ndarray]  # token -> key indexes containing it
     idf: dict[str, float]
@@ -76,18 +63,16 @@ class TitleMatcher:
     ) -> "TitleMatcher":
         """Index every alias row except those from ``exclude_sources`` or whose normalised alias is in
         ``exclude_aliases`` (normalised with ``normalise_title``; used to hold titles out for evaluation)."""
-        grouped: dict[str, list[_Row]] = defaultdict(list)
+        grouped: dict[str, list[AliasRow]] = defaultdict(list)
         for a in lexicons.aliases:
             if a.source in exclude_sources:
                 continue
             key = normalise_title(a.alias)
             if not key or key in exclude_aliases:
                 continue
-            grouped[key].append(
-                _Row(a.alias, a.id, a.role_code, a.onet_code, a.source, a.band, float(a.confidence), a.level or "")
-            )
+            grouped[key].append(a)
         keys = tuple(sorted(grouped))
-        key_rows = tuple(tuple(sorted(grouped[k], key=lambda r: (-r.prior, r.alias_id))) for k in keys)
+        key_rows = tuple(tuple(sorted(grouped[k], key=lambda r: (-r.confidence, r.id))) for k in keys)
         token_keys: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
             for tok in set(key.split()):
@@ -109,6 +94,51 @@ class TitleMatcher:
             cutoff=settings.fuzzy_cutoff,
             top_candidates=settings.top_candidates,
             occupations=OccupationIndex.build(keys, key_rows),
+            translations=dict(getattr(lexicons, "title_words", {})),
+        )
+
+    def to_arrays(self, lexicons) -> dict[str, np.ndarray]:
+        """The index as flat arrays (strings packed, lists as offsets), for ``index_cache``: no pickle.
+
+        Alias rows are stored as their position in ``lexicons.aliases``, the lexicon this was built from."""
+        position = {a.id: i for i, a in enumerate(lexicons.aliases)}
+        tokens = list(self.postings)
+        token_index = {t: i for i, t in enumerate(tokens)}
+        near = list(self.near)
+        return {
+            "keys": _pack(self.keys),
+            **_ragged("rows", [[position[r.id] for r in rows] for rows in self.key_rows]),
+            "tokens": _pack(tokens),
+            **_ragged("postings", [self.postings[t] for t in tokens]),
+            "idf": np.array([self.idf[t] for t in tokens]),
+            "key_norm": self.key_norm,
+            "near": _pack(near),
+            **_ragged("near", [[token_index[t] for t in self.near[v]] for v in near]),
+            **{f"occupations.{k}": v for k, v in self.occupations.to_arrays().items()},
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays, lexicons, settings) -> "TitleMatcher":
+        """The index ``to_arrays`` stored, with ``lexicons`` (the same version) and this run's settings."""
+        keys = tuple(_unpack(arrays["keys"]))
+        aliases = lexicons.aliases
+        tokens = _unpack(arrays["tokens"])
+        key_rows = _unragged(arrays, "rows", tuple(aliases[i] for i in arrays["rows.values"].tolist()))
+        near = _unragged(arrays, "near", tuple(tokens[i] for i in arrays["near.values"].tolist()))
+        return cls(
+            keys=keys,
+            key_array=np.asarray(keys, dtype=object),
+            key_rows=tuple(key_rows),
+            exact={k: i for i, k in enumerate(keys)},
+            postings=dict(zip(tokens, _unragged(arrays, "postings"))),
+            idf=dict(zip(tokens, arrays["idf"].tolist())),
+            key_norm=arrays["key_norm"],
+            near=dict(zip(_unpack(arrays["near"]), near)),
+            stems=_prefix_index(tokens),
+            shortlist_size=settings.shortlist_size,
+            cutoff=settings.fuzzy_cutoff,
+            top_candidates=settings.top_candidates,
+            occupations=OccupationIndex.from_arrays({k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("occupations.")}),
             translations=dict(getattr(lexicons, "title_words", {})),
         )
 
@@ -170,7 +200,7 @@ class TitleMatcher:
             for r in self.key_rows[key_index]:
                 codes.add(r.onet_code)
                 out.append(
-                    Candidate(r.role_code, r.onet_code, r.alias, r.alias_id, r.source, r.band, r.prior, score, method, r.level)
+                    Candidate(r.role_code, r.onet_code, r.alias, r.id, r.source, r.band, r.confidence, score, method, r.level)
                 )
         out.extend(self.occupations.candidates([self._known_token(t) or t for t in text.split()], codes))
         result = tuple(sorted(out, key=_rank))
@@ -285,7 +315,7 @@ class OccupationIndex:
     official: dict[str, str]  # code -> its normalised O*NET title when the index holds it (a ranker feature)
 
     @classmethod
-    def build(cls, keys: Sequence[str], key_rows: Sequence[Sequence[_Row]]) -> "OccupationIndex":
+    def build(cls, keys: Sequence[str], key_rows: Sequence[Sequence[AliasRow]]) -> "OccupationIndex":
         docs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         names: dict[str, str] = {}
         roles: dict[str, str] = {}
@@ -328,6 +358,35 @@ class OccupationIndex:
             official={c: normalise_title(names[c]) for c in codes if names[c] != c},
         )
 
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        features = list(self.idf)
+        return {
+            "codes": _pack(self.codes),
+            "names": _pack(self.names),
+            "roles": _pack(self.roles),
+            "alias_counts": np.array([self.alias_counts[c] for c in self.codes], dtype=np.int64),
+            "features": _pack(features),
+            "idf": np.array([self.idf[f] for f in features]),
+            **_ragged("postings", [self.postings[f][0] for f in features]),
+            "weights": np.concatenate([self.postings[f][1] for f in features]) if features else np.empty(0),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays) -> "OccupationIndex":
+        codes, names = tuple(_unpack(arrays["codes"])), tuple(_unpack(arrays["names"]))
+        features = _unpack(arrays["features"])
+        ids, weights = _unragged(arrays, "postings"), _unragged(arrays, "postings", arrays["weights"])
+        return cls(
+            codes=codes,
+            code_index={c: i for i, c in enumerate(codes)},
+            names=names,
+            roles=tuple(_unpack(arrays["roles"])),
+            idf=dict(zip(features, arrays["idf"].tolist())),
+            postings=dict(zip(features, zip(ids, weights))),
+            alias_counts=dict(zip(codes, arrays["alias_counts"].tolist())),
+            official={c: normalise_title(n) for c, n in zip(codes, names) if n != c},
+        )
+
     def scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(code indexes, cosine) for every code sharing a feature with the title's tokens."""
         query = [(f, self.idf[f] * w) for f, w in _features(tokens) if f in self.idf]
@@ -359,6 +418,35 @@ class OccupationIndex:
             for i, score in sorted(chosen.items())
             if score > 0
         ]
+
+
+_SEPARATOR = "\n"  # no normalised title, feature or O*NET title holds one
+
+
+def _pack(strings: Sequence[str]) -> np.ndarray:
+    """Strings as one UTF-8 byte array: a fixed-width numpy string array would be 4 bytes a character, padded."""
+    if any(_SEPARATOR in s for s in strings):
+        raise ValueError("a string to pack holds a line break")
+    return np.frombuffer(_SEPARATOR.join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def _unpack(packed: np.ndarray) -> list[str]:
+    return packed.tobytes().decode("utf-8").split(_SEPARATOR) if packed.size else []
+
+
+def _ragged(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
+    """A list of int lists as (offsets, values) arrays."""
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(x) for x in lists])
+    values = np.concatenate([np.asarray(x, dtype=np.int32) for x in lists]) if lists else np.empty(0, dtype=np.int32)
+    return {f"{name}.offsets": offsets, f"{name}.values": values}
+
+
+def _unragged(arrays, name: str, values=None) -> list:
+    """The lists ``_ragged`` stored, as array slices (or slices of ``values``, the stored values mapped)."""
+    values = arrays[f"{name}.values"] if values is None else values
+    offsets = arrays[f"{name}.offsets"].tolist()
+    return [values[a:b] for a, b in zip(offsets, offsets[1:])]
 
 
 def _features(tokens: Sequence[str]) -> list[tuple[str, float]]:

@@ -1,0 +1,93 @@
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from jdclassify import index_cache
+from jdclassify.matching import TitleMatcher
+from jdclassify.records import TitleCues
+from jdclassify.settings import Settings
+from jdclassify.titles import normalise_title
+
+
+def _row(i, alias, code, source="onet_alternate", confidence=0.8):
+    return SimpleNamespace(id=f"title_aliases.csv:{i}", alias=alias, role_code="SOC" + code.replace("-", ""), onet_code=code,
+                           type="common", band="high", level="", confidence=confidence, source=source)
+
+
+ALIASES = (
+    _row(2, "Software Developers", "15-1252.00", "onet_title", 0.9),
+    _row(3, "Backend Developer", "15-1252.00"),
+    _row(4, "Civil Engineers", "17-2051.00", "onet_title", 0.9),
+    _row(5, "Structural Engineer", "17-2051.00"),
+    _row(6, "Registered Nurses", "29-1141.00", "onet_title", 0.9),
+    _row(7, "Staff Nurse", "29-1141.00", "onet_reported"),
+    _row(8, "Ingénieur Logiciel", "15-1252.00"),
+)
+TITLES = ("Software Developer", "Backend Developr", "Civil Structural Engineer", "Staff Nurses", "Nurse", "Chef")
+
+
+def lexicons(version="v1", aliases=ALIASES):
+    return SimpleNamespace(aliases=aliases, version=version, title_words={"enfermera": "nurse"})
+
+
+def candidates(matcher):
+    return [matcher.match(TitleCues(raw=t, core=t, normalised=normalise_title(t))) for t in TITLES + ("Enfermera",)]
+
+
+def test_a_cached_index_matches_exactly_like_a_fresh_build(tmp_path):
+    settings = Settings(cache_dir=tmp_path)
+    first = index_cache.load_matcher(lexicons(), settings)
+    assert index_cache.cache_path(lexicons(), settings).is_file()
+    cached = index_cache.load_matcher(lexicons(), settings)
+    fresh = TitleMatcher.build(lexicons(), settings)
+    assert candidates(cached) == candidates(fresh) == candidates(first)
+    assert cached.near == fresh.near and cached.key_rows == fresh.key_rows
+    assert any(c for c in candidates(cached))
+
+
+def test_a_new_lexicon_version_never_reads_the_old_index(tmp_path):
+    settings = Settings(cache_dir=tmp_path)
+    index_cache.load_matcher(lexicons("v1"), settings)
+    fewer = lexicons("v2", ALIASES[:2])
+    matcher = index_cache.load_matcher(fewer, settings)
+    assert matcher.keys == TitleMatcher.build(fewer, settings).keys
+    assert len(list(tmp_path.glob("title-index-*.npz"))) == 2
+
+
+def test_settings_of_this_run_apply_to_a_cached_index(tmp_path):
+    index_cache.load_matcher(lexicons(), Settings(cache_dir=tmp_path))
+    matcher = index_cache.load_matcher(lexicons(), Settings(cache_dir=tmp_path, shortlist_size=7, fuzzy_cutoff=0.9))
+    assert (matcher.shortlist_size, matcher.cutoff) == (7, 0.9)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a zip file", b"PK\x03\x04 truncated"])
+def test_a_corrupt_cache_file_is_rebuilt_not_fatal(tmp_path, damage, caplog):
+    settings = Settings(cache_dir=tmp_path)
+    path = index_cache.cache_path(lexicons(), settings)
+    path.write_bytes(damage)
+    matcher = index_cache.load_matcher(lexicons(), settings)
+    assert candidates(matcher) == candidates(TitleMatcher.build(lexicons(), settings))
+    assert "unreadable" in caplog.text
+    assert index_cache.load_matcher(lexicons(), settings).keys == matcher.keys  # the rebuilt file is good
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_an_unwritable_cache_directory_only_costs_the_build(tmp_path, caplog):
+    tmp_path.chmod(0o500)
+    try:
+        matcher = index_cache.load_matcher(lexicons(), Settings(cache_dir=tmp_path / "sub"))
+    finally:
+        tmp_path.chmod(0o700)
+    assert matcher.keys and "cannot be written" in caplog.text
+
+
+def test_a_cache_directory_that_is_a_file_only_costs_the_build(tmp_path, caplog):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache directory should be")
+    matcher = index_cache.load_matcher(lexicons(), Settings(cache_dir=blocker))
+    assert matcher.keys and "cannot be written" in caplog.text
+
+
+def test_the_key_changes_with_the_lexicon_version():
+    assert index_cache.cache_key("v1") != index_cache.cache_key("v2")
