@@ -91,3 +91,34 @@ def test_classify_many_conserves_records_and_keeps_confidences_in_unit_interval(
             for label in (result.role, result.onet, result.level):
                 assert 0.0 <= label.confidence <= 1.0
             assert all(0.0 <= a.confidence <= 1.0 for a in result.onet_alternatives)
+
+
+def test_a_repeated_title_gets_its_occupation_once_and_its_level_from_its_own_words(clf):
+    plain, senior = clf.classify_many([Posting(id="1", title="Accountant"), Posting(id="2", title="Senior Accountant")])
+    again = clf.classify(Posting(id="3", title="Accountant"))
+    assert plain.onet == senior.onet == again.onet and plain.role == senior.role
+    assert plain.level != senior.level and senior.level.value == "P4"
+    assert plain.candidates is again.candidates  # decided once, shared
+
+
+_LABELS_SCRIPT = """
+import json, sys
+from jdclassify import Classifier
+clf = Classifier.load()
+titles = ["Head of Buyer - Level 3", "Sr Data Engnr", "Registered Nurse, ICU", "Head of Economist", "Ingeniero de Datos"]
+for c in clf.classify_many([{"id": str(i), "title": t} for i, t in enumerate(titles)]):
+    print(repr((c.role, c.level, c.onet, c.onet_alternatives)))
+"""
+
+
+def test_labels_and_confidences_are_identical_across_processes(tmp_path):
+    """A rerun must reproduce its output exactly: no float summed in a hash-seeded set order."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "JDCLASSIFY_CACHE_DIR": str(tmp_path / seed)}
+        outputs.add(subprocess.run([sys.executable, "-c", _LABELS_SCRIPT], env=env, capture_output=True, text=True, check=True).stdout)
+    assert len(outputs) == 1 and "13-1022" in outputs.pop()

@@ -9,7 +9,7 @@ A posting with no candidate at all is labelled ``UNKNOWN`` with the reason, neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Iterable, Iterator, Mapping
 
@@ -25,6 +25,7 @@ from .settings import Settings
 UNKNOWN = "UNKNOWN"
 _POSTING_FIELDS = ("id", "title", "description", "company", "location", "posted_date", "url", "employment_type", "source", "line")
 _ALTERNATIVES = 2
+_TITLE_ONLY_LIMIT = 100_000  # title-only decisions kept (see Classifier._occupation); a few hundred bytes each
 _EXPLAIN_CANDIDATES = 12
 
 
@@ -38,6 +39,7 @@ class Classifier:
     analyzer: object  # skills.DescriptionAnalyzer
     calibration: Calibration
     ranker: Ranker | None = None  # learned re-ranker (lexicons/ranker.json); None: hand-combined score
+    _title_only: dict = field(default_factory=dict, compare=False, repr=False)  # see _occupation
 
     @classmethod
     def load(cls, settings: Settings | None = None, lexicons=None, *, matcher: TitleMatcher | None = None) -> "Classifier":
@@ -187,20 +189,8 @@ class Classifier:
 
         title_cues = self.parser.parse(posting.title)
         description = _without_boilerplate(posting)
-        candidates, decision = self.decide(title_cues, desc, description)
+        candidates, decision, role, role_name, onet, onet_title, alternatives = self._occupation(title_cues, desc, description)
         best = decision.best
-        if best is None:
-            role = Label(UNKNOWN, 0.0, f"unknown: {decision.rule}")
-            onet = Label("", 0.0, f"unknown: {decision.rule}")
-            role_name, onet_title, alternatives = "", "", ()
-        else:
-            role, role_name = self._role(best, decision)
-            onet = self._onet_label(best, decision)
-            onet_title = self.lexicons.onet_titles.get(onet.value, "")
-            alternatives = tuple(
-                Alternative(a.onet_code, self.lexicons.onet_titles.get(a.onet_code, ""), self.calibration.apply(self.calibration.kind("onet", decision.has_description), a.raw))
-                for a in decision.ranked[1 : 1 + _ALTERNATIVES]
-            )
         occupation = self.lexicons.roles.get(self.lexicons.role_for_onet(onet.value)) if onet.value else None
         level, employment_type = decide_level(
             title_cues, desc, self.lexicons, role.value,
@@ -237,6 +227,39 @@ class Classifier:
         overrides = getattr(self.lexicons, "overrides", None)  # reviewed corrections (review.py) decide over the rules
         override = overrides.get(normalise_title(posting.title)) if overrides else None
         return apply_override(result, override, self.lexicons, threshold) if override is not None else result
+
+    def _occupation(self, title_cues: TitleCues, desc: DescriptionCues, description: str) -> tuple:
+        """(candidates, O*NET decision, role label, role name, O*NET label, O*NET title, alternatives).
+
+        Without a description these depend only on the texts the matcher looks up (and the normalised
+        title the ranker reads), so they are computed once per such key: feeds repeat a title with other
+        decorations ("Senior …", "… (m/w/d)"), whose level still comes from its own cues."""
+        key = None
+        if not desc.skills and not description.strip():
+            key = (title_cues.normalised, self.matcher.lookup_texts(title_cues))
+            hit = self._title_only.get(key)
+            if hit is not None:
+                return hit
+        candidates, decision = self.decide(title_cues, desc, description)
+        best = decision.best
+        if best is None:
+            role = Label(UNKNOWN, 0.0, f"unknown: {decision.rule}")
+            onet = Label("", 0.0, f"unknown: {decision.rule}")
+            role_name, onet_title, alternatives = "", "", ()
+        else:
+            role, role_name = self._role(best, decision)
+            onet = self._onet_label(best, decision)
+            onet_title = self.lexicons.onet_titles.get(onet.value, "")
+            alternatives = tuple(
+                Alternative(a.onet_code, self.lexicons.onet_titles.get(a.onet_code, ""), self.calibration.apply(self.calibration.kind("onet", decision.has_description), a.raw))
+                for a in decision.ranked[1 : 1 + _ALTERNATIVES]
+            )
+        result = (candidates, decision, role, role_name, onet, onet_title, alternatives)
+        if key is not None:
+            if len(self._title_only) >= _TITLE_ONLY_LIMIT:
+                self._title_only.clear()
+            self._title_only[key] = result
+        return result
 
     def _role(self, best: CodeScore, decision: OnetDecision) -> tuple[Label, str]:
         canon = [c for c in best.support if c.source == "canon"]

@@ -242,7 +242,7 @@ def boilerplate_spans(description: str, company: str = "") -> tuple[tuple[int, i
 
 
 def _one_line(value: str) -> str:
-    return " ".join(normalise_text(value).split())
+    return " ".join(normalise_text(value).split()) if value else ""
 
 
 def clean_title(title: str) -> str:
@@ -260,9 +260,14 @@ def cleaned_fields(posting: Posting) -> tuple[dict[str, object], Counter]:
     """The cleaned and redacted values of a posting's text fields (for ``dataclasses.replace``), and the redaction counts.
 
     Other text fields are normalised to one line. ``boilerplate`` holds spans over the final description.
+    The counts may be a cached title's own Counter: read them, never mutate them.
     """
     title, title_counts = _redacted_title(posting.title)
-    description, desc_counts = redact(html_to_text(posting.description)) if posting.description else ("", Counter())
+    if not posting.description:  # a titles-only record: the cached title's counts, shared (not copied)
+        description, counts = "", title_counts
+    else:
+        description, desc_counts = redact(html_to_text(posting.description))
+        counts = title_counts + desc_counts
     company = _one_line(posting.company)
     fields = dict(
         title=title,
@@ -274,7 +279,7 @@ def cleaned_fields(posting: Posting) -> tuple[dict[str, object], Counter]:
         employment_type=_one_line(posting.employment_type),
         boilerplate=boilerplate_spans(description, company) if description else (),
     )
-    return fields, title_counts + desc_counts
+    return fields, counts
 
 
 def clean_posting(posting: Posting, settings: Settings | None = None) -> tuple[Posting, Counter]:

@@ -79,7 +79,7 @@ class TitleMatcher:
                 token_keys[tok].append(i)
         n = max(len(keys), 1)
         idf = {tok: math.log((n + 1) / (len(ids) + 0.5)) for tok, ids in token_keys.items()}
-        key_norm = np.array([math.sqrt(sum(idf[t] ** 2 for t in set(k.split()))) or 1.0 for k in keys])
+        key_norm = np.array([math.sqrt(sum(idf[t] ** 2 for t in dict.fromkeys(k.split()))) or 1.0 for k in keys])
         return cls(
             keys=keys,
             key_array=np.asarray(keys, dtype=object),
@@ -147,8 +147,7 @@ class TitleMatcher:
 
         ``exhaustive=True`` scores every alias instead of the shortlist: for evaluation only."""
         limit = self.top_candidates if limit is None else limit
-        texts = [self._translated(t) for t in [self._specialised(title_cues)] + [normalise_title(p) for p in title_cues.parts]]
-        texts = list(dict.fromkeys(t for t in texts if t))
+        texts = self.lookup_texts(title_cues)
         if not texts:
             return ()
         if len(texts) == 1:
@@ -159,6 +158,11 @@ class TitleMatcher:
                 if c.alias_id not in best or c.score > best[c.alias_id].score:
                     best[c.alias_id] = c
         return tuple(sorted(best.values(), key=_rank))
+
+    def lookup_texts(self, title_cues: TitleCues) -> tuple[str, ...]:
+        """What ``match`` looks up for a title: its core (specialised, translated) and each of its parts, normalised."""
+        texts = [self._translated(t) for t in [self._specialised(title_cues)] + [normalise_title(p) for p in title_cues.parts]]
+        return tuple(dict.fromkeys(t for t in texts if t))
 
     def _translated(self, text: str) -> str:
         """Words the index does not know, put into English when the lexicon has them ("ingeniero" → "engineer")."""
@@ -212,7 +216,7 @@ class TitleMatcher:
 
     def _query(self, text: str) -> tuple[list[str], float]:
         tokens = [t for t in (self._known_token(t) for t in dict.fromkeys(text.split())) if t]
-        return tokens, math.sqrt(sum(self.idf[t] ** 2 for t in set(tokens))) or 1.0
+        return tokens, math.sqrt(sum(self.idf[t] ** 2 for t in dict.fromkeys(tokens))) or 1.0
 
     def _overlap(self, tokens: list[str], norm: float) -> tuple[np.ndarray, np.ndarray]:
         """(key indexes, IDF-weighted cosine of token sets) for every key sharing a token."""

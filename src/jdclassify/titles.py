@@ -301,7 +301,7 @@ class TitleParser:
         cues: list[Cue] = []
 
         def free(a: int, b: int) -> bool:
-            return not any(taken[a:b])
+            return taken.find(1, a, b) < 0
 
         def claim(a: int, b: int) -> None:
             taken[a:b] = b"\x01" * (b - a)
@@ -313,6 +313,8 @@ class TitleParser:
                 claim(a, b)
 
         def visible(a: int, b: int) -> str:
+            if taken.find(1, a, b) < 0:  # the common case, without a loop over characters
+                return raw[a:b]
             return "".join(" " if taken[i] else raw[i] for i in range(a, b))
 
         # 1. noise anywhere

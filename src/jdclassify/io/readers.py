@@ -131,10 +131,8 @@ def finish_record(record: RawRecord, settings: Settings) -> Record:
         return _quarantine(QuarantineReason.NO_CONTENT, "no usable title and no description", source, line, raw, record_id)
     content = "\x1f".join((fields["title"], fields["description"], fields["company"], fields["location"]))
     fields["content_hash"] = hashlib.sha256(content.encode("utf-8")).hexdigest()
-    if record_id:
-        return replace(record.posting, id=record_id, **fields)
-    posting = replace(record.posting, **fields)
-    return replace(posting, id=derived_id(posting))
+    posting = Posting(id=record_id, source=source, line=line, **fields)
+    return posting if record_id else replace(posting, id=derived_id(posting))
 
 
 class IdRegistry:
@@ -190,7 +188,7 @@ class _State:
             return self.quarantine(QuarantineReason.WRONG_TYPE, str(exc), source, line, raw, known_id)
         except RecursionError:
             return self.quarantine(QuarantineReason.WRONG_TYPE, "a field is nested too deeply to be text", source, line, raw)
-        fields = {name: _SURROGATE_RE.sub("\ufffd", value) for name, value in fields.items()}
+        fields = {name: value if value.isascii() else _SURROGATE_RE.sub("\ufffd", value) for name, value in fields.items()}
         record_id = fields.pop("id") or default_id
         for name, value in fields.items():
             if len(value) > s.max_field_chars:
@@ -225,11 +223,27 @@ def _key(name: str) -> str:
     return name if name.startswith("@") else re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _pick(by_key: dict[str, tuple[str, Any]], keys: tuple[str, ...]) -> tuple[str, Any]:
-    """The first present, non-empty value among ``keys`` (with the key as spelled), or ("", None)."""
-    for k in keys:
-        if k in by_key and by_key[k][1] not in (None, "", [], {}):
-            return by_key[k]
+_FIELD_KEYS = (_TITLE_KEYS, _DESCRIPTION_KEYS, _ID_KEYS, _LOCATION_KEYS, _COMPANY_KEYS, _POSTED_KEYS, _URL_KEYS, _EMPLOYMENT_KEYS)
+
+
+@lru_cache(maxsize=4096)
+def _layout(names: tuple) -> tuple[tuple[Any, ...], ...]:
+    """Per posting field (``_FIELD_KEYS`` order), the record's own keys that may hold it, best first.
+
+    Cached by the record's key names: a feed repeats one layout. When two keys spell one name
+    ("Title", "title"), the first is the one read."""
+    by_key: dict[str, Any] = {}
+    for name in names:
+        by_key.setdefault(_key(str(name)), name)
+    return tuple(tuple(by_key[k] for k in keys if k in by_key) for keys in _FIELD_KEYS)
+
+
+def _pick(obj: dict, names: tuple[Any, ...]) -> tuple[str, Any]:
+    """The first present, non-empty value under ``names`` (with the key as spelled), or ("", None)."""
+    for name in names:
+        value = obj[name]
+        if value not in (None, "", [], {}):
+            return str(name), value
     return "", None
 
 
@@ -272,27 +286,25 @@ def _location(value: Any) -> str:
 
 def _fields(obj: dict) -> dict[str, str]:
     """Posting fields (raw text) from a record, whatever the feed calls them."""
-    by_key: dict[str, tuple[str, Any]] = {}
-    for name, value in obj.items():
-        by_key.setdefault(_key(str(name)), (str(name), value))
-    title_key, title = _pick(by_key, _TITLE_KEYS)
-    desc_key, description = _pick(by_key, _DESCRIPTION_KEYS)
-    id_key, raw_id = _pick(by_key, _ID_KEYS)
+    title_keys, desc_keys, id_keys, location_keys, company_keys, posted_keys, url_keys, employment_keys = _layout(tuple(obj))
+    title_key, title = _pick(obj, title_keys)
+    desc_key, description = _pick(obj, desc_keys)
+    id_key, raw_id = _pick(obj, id_keys)
     if isinstance(raw_id, dict):
         raw_id = raw_id.get("value", raw_id.get("@value", raw_id.get("name")))
     record_id = _text(raw_id, id_key or "id", numbers=True).strip()
-    location = _location(_pick(by_key, _LOCATION_KEYS)[1])
+    location = _location(_pick(obj, location_keys)[1])
     if not location and str(obj.get("jobLocationType", "")).upper() == "TELECOMMUTE":
         location = "Remote"
     return {
         "id": record_id,
         "title": _text(title, title_key or "title"),
         "description": _text(description, desc_key or "description"),
-        "company": _loose(_pick(by_key, _COMPANY_KEYS)[1]),
+        "company": _loose(_pick(obj, company_keys)[1]),
         "location": location,
-        "posted_date": _loose(_pick(by_key, _POSTED_KEYS)[1]),
-        "url": _loose(_pick(by_key, _URL_KEYS)[1]),
-        "employment_type": _loose(_pick(by_key, _EMPLOYMENT_KEYS)[1]),
+        "posted_date": _loose(_pick(obj, posted_keys)[1]),
+        "url": _loose(_pick(obj, url_keys)[1]),
+        "employment_type": _loose(_pick(obj, employment_keys)[1]),
     }
 
 
