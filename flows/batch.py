@@ -30,7 +30,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from jdclassify.errors import InputError  # noqa: E402
 from jdclassify.io.writers import output_paths, read_output, remove_run_files, write_dataset_chunk, write_json  # noqa: E402
 from jdclassify.run import (  # noqa: E402
-    ChunkResult, RunSummary, Tally, chunked, classify_chunk, input_digests, make_run_id, manifest, quarantine_chunk,
+    ChunkResult, RunSummary, Tally, TitleMemo, chunked, classify_chunk, input_digests, make_run_id, manifest, quarantine_chunk,
 )
 from jdclassify.settings import Settings  # noqa: E402
 
@@ -48,13 +48,13 @@ def lexicon_version(settings: Settings) -> str:
 
 
 def cached_classifier(settings: Settings, version: str):
-    """This process's Classifier for ``version``, loaded on first use."""
+    """This process's Classifier for ``version`` (with its title memo: run.TitleMemo), loaded on first use."""
     with _LOADING:
         if version not in _CLASSIFIERS:
             from jdclassify.classify import Classifier
 
             _CLASSIFIERS.clear()  # a new lexicon version replaces the old one; keep one in memory
-            _CLASSIFIERS[version] = Classifier.load(settings)
+            _CLASSIFIERS[version] = TitleMemo(Classifier.load(settings))
         return _CLASSIFIERS[version]
 
 

@@ -41,28 +41,3 @@ def test_read_raw_then_finish_gives_what_read_postings_gives(tmp_path):
     assert two_step == list(read_postings([path], settings))
     assert sum(isinstance(x, Posting) for x in two_step) == 40
     assert [x.reason for x in two_step if not isinstance(x, Posting)] == ["duplicate_id", "malformed_json"]
-
-
-class _CountingClassifier:
-    """Labels a posting with its own title as the role; counts what it was asked to label."""
-
-    def __init__(self, make_classification):
-        self.make, self.seen = make_classification, []
-
-    def classify_many(self, items):
-        for item in items:
-            self.seen.append(item.id)
-            yield self.make(id=item.id, title=item.title, source=item.source, content_hash=item.content_hash)
-
-
-def test_title_memo_labels_each_titles_only_posting_once_with_the_same_output(make_classification):
-    from jdclassify.run import TitleMemo
-
-    items = [Posting("1", "Nurse", source="a"), Posting("2", "Nurse", source="b"), Posting("3", "Nurse", description="ICU"),
-             Posting("4", "Welder"), Posting("5", "Nurse", employment_type="part_time")]
-    plain = list(_CountingClassifier(make_classification).classify_many(items))
-    inner = _CountingClassifier(make_classification)
-    memo = TitleMemo(inner)
-    assert list(memo.classify_many(items)) == plain
-    assert inner.seen == ["1", "3", "4", "5"]  # "2" reused "1": same title and employment type, no description
-    assert [r.id for r in memo.classify_many([Posting("6", "Welder", source="c")])] == ["6"] and inner.seen[-1] == "5"

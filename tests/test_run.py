@@ -6,7 +6,7 @@ import pytest
 from jdclassify.errors import InputError
 from jdclassify.io.writers import read_output
 from jdclassify.records import Posting, QuarantineRecord
-from jdclassify.run import chunked, classify_chunk, make_run_id, quarantine_chunk, run_batch
+from jdclassify.run import TitleMemo, chunked, classify_chunk, make_run_id, quarantine_chunk, run_batch
 from jdclassify.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +26,8 @@ class FakeClassifier:
             elif "FAIL" in item.title:
                 yield QuarantineRecord("processing_error", "boom", item.source, item.line, item.title, item.id)
             else:
-                yield self.make(id=item.id, title=item.title, source=item.source, needs_review=item.id.endswith("r"))
+                yield self.make(id=item.id, title=item.title, source=item.source, content_hash=item.content_hash,
+                                needs_review=item.id.endswith("r"))
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,31 @@ def test_classify_chunk_refuses_to_drop_records(make_classification):
 
     with pytest.raises(RuntimeError, match="every record must be labelled or quarantined"):
         classify_chunk(Dropping(make_classification), [Posting("a", "x"), Posting("b", "y")], run_id="r", run_date="d")
+
+
+class _Counting(FakeClassifier):
+    def __init__(self, make):
+        super().__init__(make)
+        self.seen = []
+
+    def classify_many(self, items):
+        self.seen += [item.id for item in items]
+        yield from super().classify_many(items)
+
+
+def test_title_memo_labels_each_titles_only_posting_once_with_the_same_rows(make_classification):
+    items = [Posting("1", "Nurse", source="a", content_hash="h1"), Posting("2", "Nurse", source="b", content_hash="h2"),
+             Posting("3", "Nurse", description="ICU"), Posting("4", "Welder"), Posting("5", "Nurse", employment_type="part_time"),
+             Posting("6", "FAIL"), Posting("7", "FAIL")]
+    plain = classify_chunk(FakeClassifier(make_classification), items, run_id="r", run_date="d")
+    inner = _Counting(make_classification)
+    memo = TitleMemo(inner)
+    again = classify_chunk(memo, items, run_id="r", run_date="d")
+    assert again.rows == plain.rows and again.quarantine == plain.quarantine
+    assert [r["source"] for r in again.rows[:2]] == ["a", "b"]
+    assert inner.seen == ["1", "3", "4", "5", "6", "7"]  # "2" reused "1"; "7" is tried on its own since "6" failed
+    later = classify_chunk(memo, [Posting("8", "Welder", source="c")], run_id="r2", run_date="d2")
+    assert [(r["id"], r["source"], r["run_id"]) for r in later.rows] == [("8", "c", "r2")] and inner.seen[-1] == "7"
 
 
 def test_a_failed_chunk_is_quarantined_whole_with_the_error():

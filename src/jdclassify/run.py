@@ -17,7 +17,7 @@ import sys
 import time
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import chain, islice
 from pathlib import Path
@@ -47,21 +47,20 @@ class ChunkResult:
 
 
 def classify_chunk(classifier, items: Sequence, *, run_id: str, run_date: str) -> ChunkResult:
-    """Classify one chunk; every item comes back as an output row or a quarantine row."""
+    """Classify one chunk; every item comes back as an output row or a quarantine row.
+
+    ``classifier`` is a Classifier or a TitleMemo (which keeps its title memo from chunk to chunk)."""
+    memo = classifier if isinstance(classifier, TitleMemo) else TitleMemo(classifier)
     rows, quarantine = [], []
     roles, levels, reasons = Counter(), Counter(), Counter()
-    for result in classifier.classify_many(items):
-        if isinstance(result, Classification):
-            row = to_row(result, run_id=run_id, run_date=run_date)
+    for is_label, row in memo.rows(items, run_id=run_id, run_date=run_date):
+        if is_label:
             rows.append(row)
             roles[(row["role_code"], row["role_name"])] += 1
             levels[row["level"]] += 1
-        elif isinstance(result, QuarantineRecord):
-            row = quarantine_row(result, run_id=run_id)
+        else:
             quarantine.append(row)
             reasons[row["reason"]] += 1
-        else:
-            raise TypeError(f"classify_many yielded {type(result).__name__}; expected Classification or QuarantineRecord")
     if len(rows) + len(quarantine) != len(items):
         raise RuntimeError(
             f"chunk of {len(items)} records gave {len(rows)} labelled + {len(quarantine)} quarantined; "
@@ -248,11 +247,11 @@ def manifest(summary: RunSummary, digests: list[dict], settings: Settings, *, st
 
 
 class TitleMemo:
-    """A classifier wrapper that labels description-less postings once per (title, employment type).
+    """Output rows from a Classifier, labelling description-less postings once per (title, employment type).
 
     Such a posting's labels depend on nothing else, and titles repeat heavily in real feeds, so a
-    titles-only run does the matching and labelling once per distinct title; the output is the
-    same as without it (only id, source and content hash differ between the copies).
+    titles-only run does the matching, labelling and row encoding once per distinct title; a copy's
+    row is the first one's with its own id, source and content hash, exactly what labelling it would give.
     """
 
     def __init__(self, classifier, size: int = 100_000) -> None:
@@ -262,7 +261,8 @@ class TitleMemo:
     def _key(item) -> tuple[str, str] | None:
         return (item.title, item.employment_type) if isinstance(item, Posting) and not item.description else None
 
-    def classify_many(self, items: Iterable) -> Iterator:
+    def rows(self, items: Iterable, *, run_id: str, run_date: str) -> Iterator[tuple[bool, dict]]:
+        """Per item, in order: (True, output row) or (False, quarantine row)."""
         items = list(items)
         keys = [self._key(x) for x in items]
         first: set = set()
@@ -272,25 +272,38 @@ class TitleMemo:
                 fresh.append(item)
                 if key is not None:
                     first.add(key)
-        results = iter(list(self.classifier.classify_many(fresh)))
+        results = list(self.classifier.classify_many(fresh))
+        if len(results) != len(fresh):
+            raise RuntimeError(f"classify_many gave {len(results)} results for {len(fresh)} records; "
+                               "every record must be labelled or quarantined (this is a bug in classify_many)")
+        results = iter(results)
         for item, key in zip(items, keys):
             if key is None:
-                yield next(results)
+                yield _row(next(results), run_id, run_date)
                 continue
             if key in first:
                 first.discard(key)
-                result = next(results)
-                if isinstance(result, Classification):
+                is_label, row = _row(next(results), run_id, run_date)
+                if is_label:
                     if len(self.cache) >= self.size:
                         self.cache.clear()
-                    self.cache[key] = result
-                yield result
+                    self.cache[key] = row
+                yield is_label, row
                 continue
             cached = self.cache.get(key)
             if cached is None:  # its first copy failed; try this one on its own
-                yield from self.classifier.classify_many([item])
+                yield from (_row(r, run_id, run_date) for r in self.classifier.classify_many([item]))
             else:
-                yield replace(cached, id=item.id, source=item.source, content_hash=item.content_hash)
+                yield True, {**cached, "id": item.id, "source": item.source, "content_hash": item.content_hash,
+                             "run_id": run_id, "run_date": run_date}
+
+
+def _row(result, run_id: str, run_date: str) -> tuple[bool, dict]:
+    if isinstance(result, Classification):
+        return True, to_row(result, run_id=run_id, run_date=run_date)
+    if isinstance(result, QuarantineRecord):
+        return False, quarantine_row(result, run_id=run_id)
+    raise TypeError(f"classify_many yielded {type(result).__name__}; expected Classification or QuarantineRecord")
 
 
 # --- process pool: one Classifier per worker process ----------------------------------------
@@ -317,12 +330,9 @@ def _finish_and_classify(items: list, run_id: str, run_date: str) -> list[tuple]
     settings = _WORKER["settings"]
     finished = [finish_record(x, settings) if isinstance(x, RawRecord) else x for x in items]
     out = []
-    for item, result in zip(finished, _WORKER["classifier"].classify_many(finished), strict=True):
+    for item, (is_label, row) in zip(finished, _WORKER["classifier"].rows(finished, run_id=run_id, run_date=run_date), strict=True):
         key = (item.id, item.content_hash, item.source, item.line) if not isinstance(item, QuarantineRecord) else None
-        if isinstance(result, Classification):
-            out.append((key, True, to_row(result, run_id=run_id, run_date=run_date)))
-        else:
-            out.append((key, False, quarantine_row(result, run_id=run_id)))
+        out.append((key, is_label, row))
     return out
 
 
