@@ -35,15 +35,15 @@ class Classifier:
     lexicons: object
     parser: object  # titles.TitleParser
     matcher: TitleMatcher
-    profiles: ProfileIndex
     analyzer: object  # skills.DescriptionAnalyzer
     calibration: Calibration
     ranker: Ranker | None = None  # learned re-ranker (lexicons/ranker.json); None: hand-combined score
     _title_only: dict = field(default_factory=dict, compare=False, repr=False)  # see _occupation
+    _built: dict = field(default_factory=dict, compare=False, repr=False)  # see profiles
 
     @classmethod
     def load(cls, settings: Settings | None = None, lexicons=None, *, matcher: TitleMatcher | None = None) -> "Classifier":
-        """Load lexicons (unless given) and build the parser, matcher, profiles and analyzer once.
+        """Load lexicons (unless given) and build the parser, matcher and analyzer once (profiles on first need).
 
         ``matcher`` replaces the default one (evaluation passes a matcher with held-out titles removed)."""
         from .index_cache import load_matcher
@@ -59,11 +59,23 @@ class Classifier:
             lexicons=lexicons,
             parser=TitleParser.build(lexicons),
             matcher=matcher or load_matcher(lexicons, settings),
-            profiles=ProfileIndex.build(lexicons),
             analyzer=DescriptionAnalyzer.build(lexicons, settings),
             calibration=Calibration.load(settings.lexicon_dir),
             ranker=Ranker.load(settings.lexicon_dir),
         )
+
+    @property
+    def profiles(self) -> ProfileIndex:
+        """The occupation profiles, built on first use: only postings with a description read them."""
+        index = self._built.get("profiles")
+        if index is None:
+            index = self._built["profiles"] = ProfileIndex.build(self.lexicons)
+        return index
+
+    def prepare(self) -> None:
+        """Build what descriptions need now (spaCy, skill matchers, profiles): before forking workers, so they share it."""
+        self.analyzer.prepare()
+        self.profiles  # built here, not once per worker
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -151,7 +163,7 @@ class Classifier:
         candidates = self.matcher.match(title_cues)
         skill_ids = tuple(dict.fromkeys(s.value for s in desc.skills))
         return candidates, decide_onet(
-            candidates, self.profiles, skill_ids, description,
+            candidates, self.profiles if skill_ids or description.strip() else None, skill_ids, description,
             ranker=self.ranker, title=title_cues.normalised, occupations=self.matcher.occupations,
         )
 

@@ -374,7 +374,7 @@ def _pool(settings: Settings, workers: int, classifier, descriptions: bool) -> P
 
         classifier = classifier or Classifier.load(settings)
         if descriptions:
-            classifier.analyzer.prepare()
+            classifier.prepare()
         _WORKER["settings"], _WORKER["classifier"] = settings, TitleMemo(classifier)
         gc.collect()
         gc.freeze()  # the garbage collector would touch every inherited object and copy its page into each worker

@@ -218,23 +218,26 @@ class DescriptionAnalyzer:
     with a description calls: a titles-only run starts without importing spaCy.
     """
 
-    __slots__ = ("skills", "batch_size", "_nlp")
+    __slots__ = ("lexicons", "skills", "batch_size", "_nlp")
 
-    def __init__(self, skills: SkillMatcher, batch_size: int) -> None:
-        self.skills, self.batch_size, self._nlp = skills, batch_size, None
+    def __init__(self, lexicons, batch_size: int) -> None:
+        self.lexicons, self.batch_size = lexicons, batch_size
+        self.skills: SkillMatcher | None = None
+        self._nlp: Language | None = None
 
     @classmethod
     def build(cls, lexicons, settings) -> "DescriptionAnalyzer":
-        return cls(skills=SkillMatcher.build(lexicons), batch_size=settings.nlp_batch_size)
+        return cls(lexicons, batch_size=settings.nlp_batch_size)
 
     def prepare(self) -> Language:
-        """The tokenizer pipeline, with the skill matchers compiled; call before forking workers so they share it."""
+        """The tokenizer pipeline, with the skill matchers built and compiled; call before forking workers so they share it."""
         if self._nlp is None:
             from .nlp import build_nlp
 
             nlp = build_nlp()
-            self.skills.compile(nlp)
-            self._nlp = nlp
+            skills = SkillMatcher.build(self.lexicons)
+            skills.compile(nlp)
+            self.skills, self._nlp = skills, nlp
         return self._nlp
 
     def analyze(self, posting: Posting) -> DescriptionCues:
