@@ -1,4 +1,6 @@
+import importlib.util
 import json
+import math
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -7,11 +9,23 @@ import pytest
 
 from jdclassify.onet import decide_onet, ranker_inputs
 from jdclassify.profiles import ProfileIndex
-from jdclassify.ranker import FEATURES, Ranker, fit_softmax
+from jdclassify.ranker import FEATURES, Ranker
 from jdclassify.records import Candidate
 
-LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
-OCCUPATIONS = SimpleNamespace(alias_counts={"29-1221.00": 40, "29-1141.00": 40}, official={})
+ROOT = Path(__file__).resolve().parents[1]
+LEXICONS = ROOT / "lexicons"
+CODES = ("29-1141.00", "29-1221.00")
+# occupation documents: "nurse" and the head "nurse" are in the nurse code's aliases only, "pediatric" in both
+OCCUPATIONS = SimpleNamespace(
+    alias_counts={c: 40 for c in CODES},
+    official={},
+    codes=CODES,
+    postings={
+        "pediatric": (np.array([0, 1]), np.array([0.2, 0.4])),
+        "nurse": (np.array([0]), np.array([0.5])),
+        "head:nurse": (np.array([0]), np.array([0.6])),
+    },
+)
 PROFILES = ProfileIndex.build(SimpleNamespace(onet_titles={}, occupation_tasks={}, occupation_skills={}, roles={}))
 
 
@@ -19,22 +33,17 @@ def _cand(code, alias, score, i):
     return Candidate("SOC" + code.replace("-", ""), code, alias, f"title_aliases.csv:{i}", "onet_alternate", "", 0.5, score, "fuzzy")
 
 
-# "pediatric nurse": the nearest alias is a doctor's, but only the nurse alias shares the head noun
+# "pediatric nurse": the nearest alias is a doctor's, but only the nurse code's aliases use the head noun
 CANDIDATES = (_cand("29-1221.00", "Pediatric Doctor", 0.8, 1), _cand("29-1141.00", "Nurse", 0.7, 2))
 
 
-def _fitted_on_head_nouns() -> Ranker:
-    """A ranker fitted on groups where the right code is the one whose alias ends in the title's head noun."""
-    rng = np.random.default_rng(0)
-    head = FEATURES.index("head_match")
-    groups = []
-    for _ in range(200):
-        x = rng.random((3, len(FEATURES)))
-        x[:, head] = 0.0
-        right = int(rng.integers(3))
-        x[right, head] = 1.0
-        groups.append((x, right))
-    return Ranker(fit_softmax(groups, steps=200), "test groups", "v-test")
+def _stump(feature: str, threshold: float, below: float, above: float) -> dict:
+    return {"split_feature": [feature], "threshold": [threshold], "left": [-1], "right": [-2], "leaf_value": [below, above]}
+
+
+def _head_noun_ranker() -> Ranker:
+    """Trees that prefer the code whose best alias ends in the title's head noun, and whose aliases use every title word."""
+    return Ranker.from_trees([_stump("head_match", 0.5, -1.0, 1.0), _stump("word_weight_min", 0.0, -0.5, 0.5)], "test trees", "v-test")
 
 
 def test_without_a_ranker_file_the_hand_combined_score_decides(tmp_path):
@@ -43,32 +52,69 @@ def test_without_a_ranker_file_the_hand_combined_score_decides(tmp_path):
     assert d.best.onet_code == "29-1221.00" and "learned" not in d.rule
 
 
-def test_a_fitted_ranker_file_loads_and_prefers_the_code_the_features_justify(tmp_path):
-    (tmp_path / "ranker.json").write_text(_fitted_on_head_nouns().to_json())
+def test_a_ranker_file_loads_and_prefers_the_code_the_features_justify(tmp_path):
+    (tmp_path / "ranker.json").write_text(_head_noun_ranker().to_json())
     ranker = Ranker.load(tmp_path)
-    assert ranker is not None and ranker.fitted_on == "test groups" and ranker.lexicon_version == "v-test"
+    assert ranker is not None and ranker.fitted_on == "test trees" and ranker.lexicon_version == "v-test"
     d = decide_onet(CANDIDATES, PROFILES, (), "", ranker=ranker, title="pediatric nurse", occupations=OCCUPATIONS)
     assert d.best.onet_code == "29-1141.00" and "learned ranker" in d.rule
     assert sum(c.share for c in d.ranked) == pytest.approx(1.0)
     assert all(0.0 <= c.raw <= 1.0 for c in d.ranked)
+
+
+def test_tree_scores_are_the_sum_of_the_leaves_each_row_reaches():
+    # a depth-2 tree: hand_score <= 1 ? (prior <= 0.5 ? 1 : 2) : 3, plus a one-leaf tree worth 0.25
+    deep = {"split_feature": ["hand_score", "prior"], "threshold": [1.0, 0.5], "left": [1, -1], "right": [-3, -2], "leaf_value": [1.0, 2.0, 3.0]}
+    ranker = Ranker.from_trees([deep, {"split_feature": [], "threshold": [], "left": [], "right": [], "leaf_value": [0.25]}])
+    x = np.zeros((3, len(FEATURES)))
+    x[:, FEATURES.index("hand_score")] = [0.5, 1.0, 1.5]
+    x[:, FEATURES.index("prior")] = [0.2, 0.9, 0.2]
+    assert ranker.scores(x).tolist() == [1.25, 2.25, 3.25]
+    assert ranker.scores(np.zeros((0, len(FEATURES)))).shape == (0,)
+
+
+def test_the_title_words_a_code_never_uses_are_features():
     codes, x = ranker_inputs(CANDIDATES, PROFILES, (), "", "pediatric nurse", OCCUPATIONS)
-    assert x.shape == (2, len(FEATURES)) and x[codes.index("29-1141.00"), FEATURES.index("head_match")] == 1.0
+    nurse, doctor = codes.index("29-1141.00"), codes.index("29-1221.00")
+    col = {f: x[:, FEATURES.index(f)] for f in ("head_match", "word_weight_min", "word_coverage", "word_posterior", "head_weight")}
+    assert x.shape == (2, len(FEATURES)) and col["head_match"][nurse] == 1.0
+    assert col["word_weight_min"][nurse] == pytest.approx(0.2) and col["word_weight_min"][doctor] == 0.0
+    assert col["word_coverage"].tolist() == [0.5, 1.0] if codes[0] == "29-1221.00" else [1.0, 0.5]
+    assert col["word_posterior"][nurse] > 0.9 and col["word_posterior"].sum() == pytest.approx(1.0)
+    assert col["head_weight"][nurse] == pytest.approx(0.6) and col["head_weight"][doctor] == 0.0
 
 
 def test_postings_with_a_description_keep_the_hand_combined_score():
-    d = decide_onet(CANDIDATES, PROFILES, (), "Care for children in a hospital ward.", ranker=_fitted_on_head_nouns(),
+    d = decide_onet(CANDIDATES, PROFILES, (), "Care for children in a hospital ward.", ranker=_head_noun_ranker(),
                     title="pediatric nurse", occupations=OCCUPATIONS)
     assert d.has_description and "learned" not in d.rule
+
+
+def test_an_exact_alias_match_keeps_the_hand_combined_score():
+    exact = (Candidate("SOC291221", "29-1221.00", "Pediatric Nurse", "title_aliases.csv:3", "canon", "", 0.9, 1.0, "exact"),) + CANDIDATES
+    d = decide_onet(exact, PROFILES, (), "", ranker=_head_noun_ranker(), title="pediatric nurse", occupations=OCCUPATIONS)
+    assert d.best.onet_code == "29-1221.00" and "learned" not in d.rule
+
+
+def _file(trees, features=FEATURES) -> str:
+    return json.dumps({"features": list(features), "trees": trees})
+
+
+GOOD = _stump("prior", 0.5, 0.0, 1.0)
 
 
 @pytest.mark.parametrize(
     "content, message",
     [
         ("{not json", "not valid JSON"),
-        (json.dumps({"weights": [1, 2]}), "'weights' object"),
-        (json.dumps({"weights": {f: 0.0 for f in FEATURES[1:]}}), "missing \\['hand_score'\\]"),
-        (json.dumps({"weights": {**{f: 0.0 for f in FEATURES}, "shoe_size": 1.0}}), "unknown \\['shoe_size'\\]"),
-        (json.dumps({"weights": {**{f: 0.0 for f in FEATURES}, "prior": "high"}}), "finite numbers.*prior"),
+        (json.dumps({"features": list(FEATURES), "trees": {"a": 1}}), "'trees' list"),
+        (_file([GOOD], FEATURES[1:]), "missing \\['hand_score'\\]"),
+        (_file([GOOD], FEATURES + ("shoe_size",)), "unknown \\['shoe_size'\\]"),
+        (_file([_stump("shoe_size", 0.5, 0.0, 1.0)]), "unknown feature names \\['shoe_size'\\]"),
+        (_file([{**GOOD, "leaf_value": [1.0]}]), "n \\+ 1 leaves"),
+        (_file([{**GOOD, "right": [-1]}]), "child exactly once"),
+        (_file([_stump("prior", math.inf, 0.0, 1.0)]), "finite numbers"),
+        (_file([]), "no trees"),
     ],
 )
 def test_a_malformed_ranker_file_is_rejected_with_what_to_do(tmp_path, content, message):
@@ -78,20 +124,26 @@ def test_a_malformed_ranker_file_is_rejected_with_what_to_do(tmp_path, content, 
     assert "fit_ranker.py" in str(err.value)
 
 
-def test_the_shipped_ranker_names_every_feature_and_what_it_was_fitted_on():
+def test_a_lightgbm_tree_dump_exports_to_the_same_trees():
+    spec = importlib.util.spec_from_file_location("fit_ranker", ROOT / "scripts" / "fit_ranker.py")
+    fit_ranker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fit_ranker)
+    prior, hand = FEATURES.index("prior"), FEATURES.index("hand_score")
+    dump = {"split_feature": hand, "threshold": 1.0, "decision_type": "<=",
+            "left_child": {"split_feature": prior, "threshold": 0.5, "decision_type": "<=",
+                           "left_child": {"leaf_value": 1.0}, "right_child": {"leaf_value": 2.0}},
+            "right_child": {"leaf_value": 3.0}}
+    ranker = Ranker.from_trees([fit_ranker._tree(dump)])
+    x = np.zeros((3, len(FEATURES)))
+    x[:, hand], x[:, prior] = [0.5, 1.0, 1.5], [0.2, 0.9, 0.2]
+    assert ranker.scores(x).tolist() == [1.0, 2.0, 3.0]
+
+
+def test_the_shipped_ranker_names_every_feature_and_beat_the_hand_score_on_titles_it_was_not_fitted_on():
     ranker = Ranker.load(LEXICONS)
     if ranker is None:
         pytest.skip("no lexicons/ranker.json shipped")
-    assert ranker.weights.shape == (len(FEATURES),) and np.isfinite(ranker.weights).all()
     assert "ranker-train" in ranker.fitted_on and ranker.lexicon_version
-
-
-def test_fit_softmax_needs_a_group_with_the_right_code_among_several():
-    with pytest.raises(ValueError, match="nothing to fit"):
-        fit_softmax([(np.ones((1, len(FEATURES))), 0), (np.ones((3, len(FEATURES))), -1)])
-
-
-def test_an_exact_alias_match_keeps_the_hand_combined_score():
-    exact = (Candidate("SOC291221", "29-1221.00", "Pediatric Nurse", "title_aliases.csv:3", "canon", "", 0.9, 1.0, "exact"),) + CANDIDATES
-    d = decide_onet(exact, PROFILES, (), "", ranker=_fitted_on_head_nouns(), title="pediatric nurse", occupations=OCCUPATIONS)
-    assert d.best.onet_code == "29-1221.00" and "learned" not in d.rule
+    check = ranker.metrics["check titles"]
+    assert check["top1_ranker"] >= check["top1_hand"] + 0.015
+    assert np.isfinite(ranker.scores(np.ones((2, len(FEATURES))))).all()

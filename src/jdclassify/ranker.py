@@ -3,10 +3,11 @@
 The hand-combined score (onet.py) picks the right code first for fewer titles than have it in their
 top two. Each candidate code gets a small feature vector built only from what matching and profiles
 already computed (alias and occupation scores, agreement, token coverage, source, prior, profile fit,
-rank), and a linear softmax model over a title's codes, fitted offline by ``scripts/fit_ranker.py`` on
-held-out titles (and synthetic postings) of the calibration fold, scores them. Weights live in
-``lexicons/ranker.json`` with their feature names and what they were fitted on; without that file
-onet.py keeps the hand-combined score.
+rank, and how strongly the code's own aliases use each of the title's words), and small regression trees,
+boosted offline by ``scripts/fit_ranker.py`` (LightGBM, lambdarank) on held-out titles of the calibration
+fold, score them; a code's score is the sum of its leaf values, softmax over a title's codes. The trees live
+in ``lexicons/ranker.json`` as plain lists with their feature names and what they were fitted on, and are
+evaluated here with numpy (no runtime dependency); without that file onet.py keeps the hand-combined score.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from .records import Candidate
 from .titles import normalise_title
 
 FILE_NAME = "ranker.json"
+MODEL = "gradient-boosted regression trees (LightGBM lambdarank); score = sum of leaf values; go left when feature <= threshold"
 _SOURCES = ("canon", "onet_title", "onet_reported", "onet_alternate", "soc_direct_match")
+_WORD_FLOOR = 0.01  # log(weight + floor): a word none of the code's aliases use costs log(0.01), not -inf
 FEATURES = (
     "hand_score",  # onet.py's hand-combined score (title score, and profile fit when a description exists)
     "best_alias",  # best alias match score for the code (0 when only the occupation match names it)
@@ -54,6 +57,14 @@ FEATURES = (
     "profile_top",  # the code has the best profile fit
     "profile_skills",  # share of the posting's skills the occupation lists
     "profile_text",  # description vs task statements cosine
+    # per title word, its TF-IDF weight in the code's occupation document (matching.OccupationIndex):
+    # a code whose aliases never use one of the title's words is rarely right, however close its best alias
+    # (words no alias uses are left out; onet.py keeps the hand score when they are most of the title)
+    "word_weight_min",  # the smallest weight among the title's words (0: some word is in none of its aliases)
+    "word_weight_logsum",  # sum over the title's words of log(weight + 0.01)
+    "word_coverage",  # share of the title's words used by some alias of the code
+    "word_posterior",  # softmax of word_weight_logsum over the title's codes
+    "head_weight",  # weight of the title's head-noun feature in the code's document
 )
 
 
@@ -76,10 +87,13 @@ class CodeEvidence:
 
 def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) -> np.ndarray:
     """One row of ``FEATURES`` per candidate code; ``title`` is the normalised title, ``occupations`` the
-    matcher's ``OccupationIndex`` (alias counts and O*NET titles per code, without held-out titles)."""
+    matcher's ``OccupationIndex`` (alias counts, O*NET titles and TF-IDF documents per code, without held-out titles)."""
     title_words = title.split()
     title_set = set(title_words)
     head = title_words[-1] if title_words else ""
+    # words no alias uses (a typo, a foreign word the matcher translated) say nothing about which code it is
+    word_weights = [_weights(occupations, w) for w in dict.fromkeys(title_words) if w in occupations.postings]
+    head_weights = _weights(occupations, f"head:{head}")
     rows = []
     best_fit = max((e.profile_fit for e in evidence), default=0.0)
     for e in evidence:
@@ -94,6 +108,7 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
         words = _words(best.alias) if best else ()
         shared = len(title_set.intersection(words))
         official = occupations.official.get(e.onet_code, "").split()
+        uses = [w.get(e.onet_code, 0.0) for w in word_weights]
         rows.append([
             e.hand_score,
             best.score if best else 0.0,
@@ -122,6 +137,11 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
             float(best_fit > 0 and e.profile_fit >= best_fit),
             e.profile_skills,
             e.profile_text,
+            min(uses, default=0.0),
+            sum(math.log(u + _WORD_FLOOR) for u in uses),
+            sum(u > 0 for u in uses) / len(uses) if uses else 0.0,
+            0.0,  # word_posterior: set below
+            head_weights.get(e.onet_code, 0.0),
         ])
     x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
     if len(rows):
@@ -130,24 +150,90 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
             x[:, _INDEX[name]] = (col >= col.max()) & (col > 0)
         if len(rows) > 1:
             x[np.argsort(-x[:, _INDEX["hand_score"]], kind="stable")[1], _INDEX["hand_second"]] = 1.0
+        logsum = x[:, _INDEX["word_weight_logsum"]]
+        p = np.exp(logsum - logsum.max())
+        x[:, _INDEX["word_posterior"]] = p / p.sum()
     return x
 
 
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 
 
+def _weights(occupations, feature: str) -> dict[str, float]:
+    """Code -> weight of ``feature`` in the code's occupation document (absent: the code's aliases lack it)."""
+    hit = occupations.postings.get(feature)
+    if hit is None:
+        return {}
+    indexes, weights = hit
+    return {occupations.codes[i]: float(w) for i, w in zip(indexes, weights)}
+
+
 @dataclass(frozen=True, slots=True)
 class Ranker:
-    """Linear weights per feature; a code's score is ``features @ weights``, softmax over a title's codes."""
+    """Boosted regression trees over ``FEATURES``; a code's score is the sum of its leaves, softmax over a
+    title's codes. Trees are padded into (tree, node) arrays: nodes ``0..k-1`` split, the rest are leaves
+    that point to themselves, so ``depth`` steps of "left if x[feature] <= threshold" reach every leaf."""
 
-    weights: np.ndarray  # aligned with FEATURES
+    feature: np.ndarray  # (trees, nodes) index into FEATURES of each split (0 at leaves)
+    threshold: np.ndarray  # (trees, nodes) go left when the feature <= threshold (+inf at leaves)
+    left: np.ndarray  # (trees, nodes) next node
+    right: np.ndarray
+    value: np.ndarray  # (trees, nodes) leaf values (0 at splits)
+    depth: int
     fitted_on: str = ""
     lexicon_version: str = ""
     fitted_at: str = ""
     metrics: Mapping[str, object] | None = None  # what fit_ranker measured (top-1 per data set)
+    trees: tuple[Mapping[str, list], ...] = ()  # the trees as read (what to_json writes back)
 
     def scores(self, x: np.ndarray) -> np.ndarray:
-        return x @ self.weights
+        """One score per row of ``x`` (rows of FEATURES): the sum over trees of the leaf each row reaches."""
+        if not len(x):
+            return np.zeros(0)
+        t = np.arange(len(self.feature))[:, None]
+        node = np.zeros((len(self.feature), len(x)), dtype=int)
+        rows = np.arange(len(x))[None, :]
+        for _ in range(self.depth):
+            go_left = x[rows, self.feature[t, node]] <= self.threshold[t, node]
+            node = np.where(go_left, self.left[t, node], self.right[t, node])
+        return self.value[t, node].sum(0)
+
+    @classmethod
+    def from_trees(cls, trees: Sequence[Mapping[str, list]], fitted_on: str = "", lexicon_version: str = "",
+                   fitted_at: str = "", metrics: Mapping[str, object] | None = None) -> "Ranker":
+        """Trees as in ranker.json: ``split_feature`` (names), ``threshold``, ``left``/``right`` (a child >= 0
+        is a split, -1-i is leaf i) and ``leaf_value`` per tree; node 0 is the root (the only leaf if no split).
+        Raises ValueError on a malformed tree."""
+        if not trees:
+            raise ValueError("no trees")
+        width = max(len(tr["split_feature"]) + len(tr["leaf_value"]) for tr in trees)
+        shape = (len(trees), width)
+        feature, left, right = np.zeros(shape, int), np.zeros(shape, int), np.zeros(shape, int)
+        threshold, value = np.full(shape, np.inf), np.zeros(shape)
+        depth = 0
+        for i, tr in enumerate(trees):
+            names, leaves = list(tr["split_feature"]), [float(v) for v in tr["leaf_value"]]
+            k = len(names)
+            if len(leaves) != k + 1 or not (len(tr["threshold"]) == len(tr["left"]) == len(tr["right"]) == k):
+                raise ValueError(f"tree {i}: a tree with n splits has n thresholds, lefts, rights and n + 1 leaves")
+            unknown = sorted(set(names) - set(FEATURES))
+            if unknown:
+                raise ValueError(f"tree {i}: unknown feature names {unknown}")
+            children = list(tr["left"]) + list(tr["right"])
+            if k and sorted(children) != sorted(list(range(1, k)) + [-1 - j for j in range(k + 1)]):
+                raise ValueError(f"tree {i}: every split but the root and every leaf must be some split's child exactly once")
+            node_of = lambda c: int(c) if c >= 0 else k - 1 - int(c)  # noqa: E731  leaf j is padded node k + j
+            feature[i, :k] = [_INDEX[n] for n in names]
+            threshold[i, :k] = [float(v) for v in tr["threshold"]]
+            if not (np.isfinite(threshold[i, :k]).all() and all(math.isfinite(v) for v in leaves)):
+                raise ValueError(f"tree {i}: thresholds and leaf values must be finite numbers")
+            left[i, :k] = [node_of(c) for c in tr["left"]]
+            right[i, :k] = [node_of(c) for c in tr["right"]]
+            left[i, k:], right[i, k:] = np.arange(k, width), np.arange(k, width)
+            value[i, k : k + k + 1] = leaves
+            depth = max(depth, _depth(tr["left"], tr["right"]))
+        return cls(feature, threshold, left, right, value, depth, fitted_on, lexicon_version, fitted_at, metrics,
+                   tuple({k: list(v) for k, v in tr.items()} for tr in trees))
 
     @classmethod
     def load(cls, path: str | Path) -> "Ranker | None":
@@ -162,64 +248,46 @@ class Ranker:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}: not valid JSON ({exc}); {fix}") from exc
-        weights = data.get("weights") if isinstance(data, dict) else None
-        if not isinstance(weights, dict):
-            raise ValueError(f"{path}: expected an object with a 'weights' object (feature name -> number); {fix}")
-        missing = [f for f in FEATURES if f not in weights]
-        unknown = sorted(set(weights) - set(FEATURES))
-        if missing or unknown:
+        trees = data.get("trees") if isinstance(data, dict) else None
+        if not isinstance(trees, list) or not all(isinstance(t, dict) for t in trees):
+            raise ValueError(f"{path}: expected an object with a 'trees' list of tree objects; {fix}")
+        features = data.get("features")
+        if features != list(FEATURES):
+            missing = [f for f in FEATURES if f not in (features or [])]
+            unknown = sorted(set(features or []) - set(FEATURES))
             raise ValueError(f"{path}: feature names differ from ranker.FEATURES (missing {missing}, unknown {unknown}); {fix}")
-        bad = [f for f in FEATURES if isinstance(weights[f], bool) or not isinstance(weights[f], (int, float)) or not math.isfinite(weights[f])]
-        if bad:
-            raise ValueError(f"{path}: weights must be finite numbers, not for {bad}; {fix}")
-        return cls(
-            np.asarray([float(weights[f]) for f in FEATURES]),
-            str(data.get("fitted_on", "")),
-            str(data.get("lexicon_version", "")),
-            str(data.get("fitted_at", "")),
-            data.get("metrics") or None,
-        )
+        try:
+            return cls.from_trees(trees, str(data.get("fitted_on", "")), str(data.get("lexicon_version", "")),
+                                  str(data.get("fitted_at", "")), data.get("metrics") or None)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: malformed trees ({exc}); {fix}") from exc
 
     def to_json(self) -> str:
-        return json.dumps(
+        """The metadata indented, one line per tree (a refit shows as a readable diff)."""
+        head = json.dumps(
             {
                 "fitted_on": self.fitted_on,
                 "lexicon_version": self.lexicon_version,
                 "fitted_at": self.fitted_at,
-                "model": "linear softmax over a title's candidate codes (conditional logit), L2; score = sum(weight * feature)",
+                "model": MODEL,
                 "metrics": dict(self.metrics or {}),
-                "weights": {f: round(float(w), 6) for f, w in zip(FEATURES, self.weights)},
+                "features": list(FEATURES),
             },
             indent=1,
         )
+        trees = ",\n  ".join(json.dumps(t) for t in self.trees)
+        return f'{head[:-2]},\n "trees": [\n  {trees}\n ]\n}}'
 
 
-def fit_softmax(groups: Sequence[tuple[np.ndarray, int]], *, l2: float = 1e-3, steps: int = 400, lr: float = 0.05) -> np.ndarray:
-    """Weights maximising the mean log-probability of the right code per group (x, index of the right
-    row), with L2, by full-batch Adam on standardised features; returned in raw feature units."""
-    groups = [(x, y) for x, y in groups if len(x) > 1 and 0 <= y < len(x)]
-    if not groups:
-        raise ValueError("no group with the right code among several candidates: nothing to fit")
-    width = max(len(x) for x, _ in groups)
-    n, f = len(groups), groups[0][0].shape[1]
-    big = np.zeros((n, width, f))
-    mask = np.zeros((n, width), dtype=bool)
-    y = np.zeros(n, dtype=int)
-    for i, (x, label) in enumerate(groups):
-        big[i, : len(x)], mask[i, : len(x)], y[i] = x, True, label
-    rows = big[mask]
-    mean, std = rows.mean(0), rows.std(0)
-    std[std < 1e-9] = 1.0
-    z = np.where(mask[..., None], (big - mean) / std, 0.0)
-    w = np.zeros(f)
-    m1, m2 = np.zeros(f), np.zeros(f)
-    for t in range(1, steps + 1):
-        s = np.where(mask, z @ w, -np.inf)
-        p = np.exp(s - s.max(1, keepdims=True))
-        p /= p.sum(1, keepdims=True)
-        p[np.arange(n), y] -= 1.0  # d(-log p_y)/ds
-        grad = np.einsum("nm,nmf->f", p, z) / n + l2 * w
-        m1 = 0.9 * m1 + 0.1 * grad
-        m2 = 0.999 * m2 + 0.001 * grad * grad
-        w -= lr * (m1 / (1 - 0.9**t)) / (np.sqrt(m2 / (1 - 0.999**t)) + 1e-8)
-    return w / std
+
+def _depth(left: Sequence[int], right: Sequence[int]) -> int:
+    """Longest root-to-leaf path, in splits."""
+    if not left:
+        return 0
+    todo, deepest = [(0, 1)], 0
+    while todo:
+        node, d = todo.pop()
+        deepest = max(deepest, d)
+        todo += [(c, d + 1) for c in (left[node], right[node]) if c >= 0]
+    return deepest
+
