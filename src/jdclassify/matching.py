@@ -98,7 +98,7 @@ class TitleMatcher:
         )
 
     def to_arrays(self, lexicons) -> dict[str, np.ndarray]:
-        """The index as flat arrays (strings packed, lists as offsets), for ``index_cache``: no pickle.
+        """The index as flat arrays (strings packed, lists as offsets), for ``index_cache``: plain data, no objects.
 
         Alias rows are stored as their position in ``lexicons.aliases``, the lexicon this was built from."""
         position = {a.id: i for i, a in enumerate(lexicons.aliases)}
