@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -32,14 +33,15 @@ _STOP = frozenset(
 
 def tokens(text: str) -> list[str]:
     """Lower-case content words, crude plural folding (tasks and postings must tokenise alike)."""
-    out = []
-    for tok in _TOKEN.findall(text.lower()):
-        if tok in _STOP or len(tok) < 2:
-            continue
-        if len(tok) > 4 and tok.endswith("s") and not tok.endswith("ss"):
-            tok = tok[:-1]
-        out.append(tok)
-    return out
+    return [t for t in map(_folded, _TOKEN.findall(text.lower())) if t]
+
+
+@lru_cache(maxsize=200_000)  # a description's words are mostly ones seen before: a cache hit beats the tests
+def _folded(tok: str) -> str:
+    """The word as a profile term ("tasks" → "task"), or "" for a stop word."""
+    if tok in _STOP or len(tok) < 2:
+        return ""
+    return tok[:-1] if len(tok) > 4 and tok.endswith("s") and not tok.endswith("ss") else tok
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +146,13 @@ class ProfileIndex:
 
     def _evidence(self, i: int, query: Mapping[str, float], posting_skills: set[str]) -> ProfileEvidence:
         vec = self.vectors[i]
-        contrib = {t: w * vec[t] for t, w in query.items() if t in vec}
+        # the intersection runs in C; sorted, so sums and ties do not follow hash-seeded set order
+        contrib = {t: query[t] * vec[t] for t in sorted(query.keys() & vec.keys())}
         text_score = min(1.0, sum(contrib.values()))
         shared = sorted(posting_skills & self.skills[i])
         skill_score = 0.0
         if posting_skills:
-            total = sum(self.skill_idf[s] for s in posting_skills)
+            total = sum(self.skill_idf[s] for s in sorted(posting_skills))  # sorted: a set's order is hash-seeded
             skill_score = sum(self.skill_idf[s] for s in shared) / total if total else 0.0
         parts = [p for p, present in ((skill_score, bool(posting_skills)), (text_score, bool(query))) if present]
         score = sum(parts) / len(parts) if parts else 0.0

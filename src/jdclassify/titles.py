@@ -89,6 +89,7 @@ def _singular(word: str) -> str:
     return word[:-1]
 
 
+@lru_cache(maxsize=65_536)  # titles and their parts repeat; a hit costs a tenth of a normalisation
 def normalise_title(text: str) -> str:
     """The one title normaliser: casefold, NFKC, no accents, &→and, no punctuation,
     abbreviations expanded, plurals singularised, single spaces. Deterministic and idempotent."""
