@@ -234,8 +234,9 @@ _EDUCATION_PATTERNS: tuple[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ..
 )
 # Every position where an education match can start: one overlapping scan of the key (casefolded
 # words) and one of the text (the case-sensitive abbreviations), instead of a full scan per pattern.
+# Every caseless pattern starts at a word boundary: testing the alternatives only there halves the scan.
 _EDUCATION_STARTS = re.compile(
-    r"(?=no|degree|ph|doctor|d\.?n|j\.?d|master|mba|m\.|m ?(?:sc|eng)|graduate|advanced|bachelor|b\.|b ?(?:sc|eng|tech)"
+    r"\b(?=no|degree|ph|doctor|d\.?n|j\.?d|master|mba|m\.|m ?(?:sc|eng)|graduate|advanced|bachelor|b\.|b ?(?:sc|eng|tech)"
     r"|undergraduate|(?:4|four)[- ]year|college|university|a +degree|the +degree|associate|a\.a\.|(?:2|two)[- ]year"
     r"|vocational|trade|technical|post|high|secondary|hs|ged|g\.e\.d)"
 )
