@@ -35,11 +35,34 @@ def _open(key: str, text: str, words: tuple[str, ...], cased: tuple[str, ...] = 
     """True when a pattern gated on ``words`` (in ``key``) or ``cased`` words (in ``text``) may match."""
     return any(w in key for w in words) or any(w in text for w in cased)
 
+
+def _gated(rx: re.Pattern, text: str, key: str, words: tuple[str, ...], reach: int):
+    """``rx.finditer(text)`` for a pattern whose matches start at most ``reach`` characters before one of
+    ``words`` (in ``key``): tried only at the word starts that close to where the words occur."""
+    if not _open(key, text, words):
+        return ()
+    if len(key) != len(text):  # casefolding changed the length: offsets in key are not text's
+        return rx.finditer(text)
+    starts = set()
+    for w in words:
+        at = key.find(w)
+        while at >= 0:
+            if reach:
+                starts.update(m.start() for m in _WORD_START.finditer(key, max(0, at - reach), at + 1))
+            else:
+                starts.add(at)
+            at = key.find(w, at + 1)
+    return _matches_at(rx, text, sorted(starts))
+
 # --------------------------------------------------------------------------------------------
 # Text layout: sentences and preferred sections (shared with skills.py)
 # --------------------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n|•|\u2022|(?<=\S)\s{3,}+")
+# A sentence ends after ". " (or !?;), a line break, a bullet, or a run of 3+ spaces after a word. Three
+# scans, not one alternation: a non-ASCII alternative makes re try every alternative at every position.
+_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
+_BULLET = "\u2022"
+_SPACE_RUN = re.compile(r"\s{3,}+")
 # "Nice to have: X, Y" / "preferably X" cover what follows, to the end of the sentence.
 _PREFERRED_BEFORE = re.compile(
     r"\b(?:nice[- ]to[- ]haves?|preferred(?:\s++(?:qualifications|skills|experience))?|desired(?:\s++skills)?|bonus\s++points"
@@ -52,8 +75,12 @@ _PREFERRED_AFTER = re.compile(
     r"|an\s++asset|would\s++be\s++(?:great|nice|helpful|beneficial)|nice[- ]to[- ]have|is\s++helpful|are\s++helpful)\b",
     re.IGNORECASE,
 )
+# Every _PREFERRED_BEFORE match starts with one of its gate words; every _PREFERRED_AFTER match ends in a
+# phrase that holds one of its gate words at most _AFTER_REACH characters after the match starts.
 _PREFERRED_BEFORE_WORDS = ("nice", "prefer", "desired", "bonus", "pluses", "good", "ideal")
 _PREFERRED_AFTER_WORDS = ("prefer", "plus", "bonus", "desir", "advantage", "asset", "would", "nice", "helpful")
+_AFTER_REACH = 24
+_WORD_START = re.compile(r"\b\w")
 _PREFERRED = re.compile(f"{_PREFERRED_BEFORE.pattern}|{_PREFERRED_AFTER.pattern}", re.IGNORECASE)
 _CLAUSE_START = re.compile(r".*[;(]|.*\s[-–]\s", re.DOTALL)
 _HEADING = re.compile(r"^[ \t]*+(?:#{1,4}[ \t]*+)?([^\s\-*•·–\d][^\n.!?]{1,59}?)[ \t]*+(:?)[ \t]*+$", re.MULTILINE)
@@ -81,8 +108,11 @@ class TextLayout:
     @classmethod
     def of(cls, text: str) -> "TextLayout":
         key = gate_key(text)
-        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
-        starts = sorted(set(s for s in starts if s < len(text))) or [0]
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        if _BULLET in text:
+            ends += [m.end() for m in re.finditer(_BULLET, text)]
+        ends += [m.end() for m in _SPACE_RUN.finditer(text) if m.start() and not text[m.start() - 1].isspace()]
+        starts = sorted({0, *(s for s in ends if s < len(text))})
         regions: list[tuple[int, int]] = []
         # sections: a short heading line mentioning "preferred"/"nice to have" runs to the next heading
         heading_spans = [(m.start(), m.end(), m.group(1)) for m in _HEADING.finditer(text)
@@ -93,11 +123,9 @@ class TextLayout:
                             and not _PREFERRED.search(h[2])), len(text))
                 regions.append((s, nxt))
         layout = cls(text, tuple(starts), (), key)
-        before = _PREFERRED_BEFORE.finditer(text) if _open(key, text, _PREFERRED_BEFORE_WORDS) else ()
-        for m in before:
+        for m in _gated(_PREFERRED_BEFORE, text, key, _PREFERRED_BEFORE_WORDS, 0):
             regions.append((m.start(), layout.sentence(m.start())[1]))
-        after = _PREFERRED_AFTER.finditer(text) if _open(key, text, _PREFERRED_AFTER_WORDS) else ()
-        for m in after:
+        for m in _gated(_PREFERRED_AFTER, text, key, _PREFERRED_AFTER_WORDS, _AFTER_REACH):
             s = max(layout.sentence(m.start())[0], m.start() - 300)  # a clause is short; bounded keeps this linear
             if _PREFERRED_BEFORE.match(text, m.start()):
                 continue
