@@ -61,6 +61,7 @@ class ProfileIndex:
     keys: tuple[str, ...]
     key_index: Mapping[str, int]
     vectors: tuple[Mapping[str, float], ...]  # L2-normalised TF-IDF per profile
+    terms: tuple[frozenset[str], ...]  # each vector's terms: frozenset & frozenset walks the smaller one, in C
     term_idf: Mapping[str, float]
     inverted: Mapping[str, tuple[np.ndarray, np.ndarray]]  # term -> (profile indexes, weights)
     skills: tuple[frozenset[str], ...]  # skill ids per profile
@@ -102,6 +103,7 @@ class ProfileIndex:
             keys=keys,
             key_index={k: i for i, k in enumerate(keys)},
             vectors=tuple(vectors),
+            terms=tuple(frozenset(v) for v in vectors),
             term_idf=term_idf,
             inverted={t: (np.asarray(ix, dtype=np.int32), np.asarray(w)) for t, (ix, w) in postings.items()},
             skills=tuple(frozenset(skills.get(k, ())) for k in keys),
@@ -118,11 +120,12 @@ class ProfileIndex:
         """Profile evidence for each known key (unknown keys are left out)."""
         query = self.query_vector(description)
         posting_skills = {s for s in skill_ids if s in self.skill_idf}
+        query_terms = frozenset(query)
         out = {}
         for key in dict.fromkeys(keys):
             i = self.key_index.get(key)
             if i is not None:
-                out[key] = self._evidence(i, query, posting_skills)
+                out[key] = self._evidence(i, query, posting_skills, query_terms)
         return out
 
     def propose(self, skill_ids: Iterable[str], description: str, *, limit: int) -> tuple[ProfileEvidence, ...]:
@@ -140,14 +143,17 @@ class ProfileIndex:
             skilled = [i for i, s in enumerate(self.skills) if s & posting_skills]
             shortlist = np.unique(np.concatenate([shortlist, np.asarray(skilled, dtype=np.int64)]))
         # canon roles have profiles too (keyed by role code); only O*NET occupations can be proposed as a code
-        ev = [self._evidence(int(i), query, posting_skills) for i in shortlist if ONET_CODE.fullmatch(self.keys[int(i)])]
+        query_terms = frozenset(query)
+        ev = [self._evidence(int(i), query, posting_skills, query_terms) for i in shortlist if ONET_CODE.fullmatch(self.keys[int(i)])]
         ev = [e for e in ev if e.score > 0]
         return tuple(sorted(ev, key=lambda e: (-e.score, e.key))[:limit])
 
-    def _evidence(self, i: int, query: Mapping[str, float], posting_skills: set[str]) -> ProfileEvidence:
+    def _evidence(
+        self, i: int, query: Mapping[str, float], posting_skills: set[str], query_terms: frozenset[str]
+    ) -> ProfileEvidence:
         vec = self.vectors[i]
-        # the intersection runs in C; sorted, so sums and ties do not follow hash-seeded set order
-        contrib = {t: query[t] * vec[t] for t in sorted(query.keys() & vec.keys())}
+        # sorted, so sums and ties do not follow hash-seeded set order
+        contrib = {t: query[t] * vec[t] for t in sorted(query_terms & self.terms[i])}
         text_score = min(1.0, sum(contrib.values()))
         shared = sorted(posting_skills & self.skills[i])
         skill_score = 0.0
