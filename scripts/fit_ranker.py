@@ -18,9 +18,11 @@ The ranker decides title-only postings (onet.py): a ranker fitted on titles + sy
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +65,8 @@ def groups(clf, examples) -> list[tuple[np.ndarray, np.ndarray]]:
         candidates = clf.matcher.match(cues)
         if not candidates:
             continue
-        codes, x = ranker_inputs(candidates, clf.profiles, (), e.posting.description, cues.normalised, clf.matcher.occupations)
+        title = clf.matcher.read_title(cues)  # as Classifier.decide passes it
+        codes, x = ranker_inputs(candidates, clf.profiles, (), e.posting.description, title, clf.matcher.occupations)
         out.append((x, np.array([soc_match(c, e.onet_codes, 7) for c in codes])))
     return out
 
@@ -117,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     settings = Settings.load()
     lexicons = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
-    clf = heldout_classifier(settings, lexicons, CALIBRATION_FOLD)
+    with tempfile.TemporaryDirectory() as empty:  # the classifier's own ranker and calibration are not used (nor read:
+        # a ranker.json fitted on other features would not load)
+        clf = heldout_classifier(dataclasses.replace(settings, lexicon_dir=Path(empty)), lexicons, CALIBRATION_FOLD)
     fold = heldout_examples(lexicons, CALIBRATION_FOLD)
     halves = {name: [e for e in fold if ranker_half(e.posting.title) == h] for h, name in ((0, "train titles"), (1, "check titles"))}
     data = {name: groups(clf, examples) for name, examples in halves.items()}

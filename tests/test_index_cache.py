@@ -46,6 +46,18 @@ def test_a_cached_index_matches_exactly_like_a_fresh_build(tmp_path):
     assert any(c for c in candidates(cached))
 
 
+def test_a_cached_index_gives_the_ranker_the_same_word_counts_and_title_reading(tmp_path):
+    settings = Settings(cache_dir=tmp_path)
+    index_cache.load_matcher(lexicons(), settings)
+    cached, fresh = index_cache.load_matcher(lexicons(), settings), TitleMatcher.build(lexicons(), settings)
+    counts = lambda m: {f: n.tolist() for f, n in m.occupations.word_counts.items()}  # noqa: E731
+    assert counts(cached) == counts(fresh) and counts(fresh)["head:engineer"] == [2]
+    assert cached.occupations.alias_counts == fresh.occupations.alias_counts
+    cues = [TitleCues(raw=t, core=t, normalised=normalise_title(t)) for t in TITLES + ("Enfermera",)]
+    assert [cached.read_title(c) for c in cues] == [fresh.read_title(c) for c in cues]
+    assert cached.read_title(cues[1]) == "backend developer"
+
+
 def test_a_new_lexicon_version_never_reads_the_old_index(tmp_path):
     settings = Settings(cache_dir=tmp_path)
     index_cache.load_matcher(lexicons("v1"), settings)

@@ -112,3 +112,24 @@ def test_typos_and_other_word_forms_find_the_indexed_word(matcher):
     assert matcher.match(cues("Strcutural Engineer"))[0].onet_code == "17-2051.00"  # two letters swapped
     assert matcher.match(cues("Regsitered Nurse"))[0].onet_code == "29-1141.00"
     assert matcher.match(cues("Structure Engineer"))[0].onet_code == "17-2051.00"  # another form of the word
+
+
+def _count(occupations, feature, code):
+    ids, counts = occupations.postings[feature][0].tolist(), occupations.word_counts[feature].tolist()
+    return dict(zip((occupations.codes[i] for i in ids), counts)).get(code, 0)
+
+
+def test_each_code_counts_its_aliases_using_a_word_and_ending_in_it(matcher):
+    occ = matcher.occupations
+    assert _count(occ, "nurse", "29-1141.00") == 2  # "registered nurse", "staff nurse"
+    assert _count(occ, "head:nurse", "29-1141.00") == 2 and _count(occ, "staff", "29-1141.00") == 1
+    assert _count(occ, "engineer", "17-2051.00") == 2 and _count(occ, "engineer", "15-2051.00") == 1
+    assert "nurse" not in {occ.codes[i] for i in occ.postings["engineer"][0].tolist()}
+    assert not any(" " in f or f.startswith("stem:") for f in occ.word_counts)  # words and head nouns only
+
+
+def test_the_title_is_read_as_the_matcher_read_it_typos_fixed_and_translated():
+    m = TitleMatcher.build(SimpleNamespace(aliases=ALIASES, title_words={"enfermera": "nurse"}), Settings())
+    assert m.read_title(cues("Regsitered Nurse")) == "registered nurse"
+    assert m.read_title(cues("Enfermera")) == "nurse"
+    assert m.read_title(cues("")) == ""

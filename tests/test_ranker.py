@@ -25,6 +25,8 @@ OCCUPATIONS = SimpleNamespace(
         "nurse": (np.array([0]), np.array([0.5])),
         "head:nurse": (np.array([0]), np.array([0.6])),
     },
+    # of each code's 40 aliases: "pediatric" in 4 of the nurse's and 30 of the doctor's, "nurse" in 36 of the nurse's
+    word_counts={"pediatric": np.array([4, 30]), "nurse": np.array([36]), "head:nurse": np.array([32])},
 )
 PROFILES = ProfileIndex.build(SimpleNamespace(onet_titles={}, occupation_tasks={}, occupation_skills={}, roles={}))
 
@@ -82,6 +84,24 @@ def test_the_title_words_a_code_never_uses_are_features():
     assert col["word_coverage"].tolist() == [0.5, 1.0] if codes[0] == "29-1221.00" else [1.0, 0.5]
     assert col["word_posterior"][nurse] > 0.9 and col["word_posterior"].sum() == pytest.approx(1.0)
     assert col["head_weight"][nurse] == pytest.approx(0.6) and col["head_weight"][doctor] == 0.0
+
+
+def test_the_share_of_a_codes_aliases_using_each_title_word_is_a_feature():
+    codes, x = ranker_inputs(CANDIDATES, PROFILES, (), "", "pediatric nurse", OCCUPATIONS)
+    nurse, doctor = codes.index("29-1141.00"), codes.index("29-1221.00")
+    col = {f: x[:, FEATURES.index(f)] for f in ("word_share_min", "word_share_logsum", "head_share", "log_head_aliases")}
+    assert col["word_share_min"][nurse] == pytest.approx(4 / 40) and col["word_share_min"][doctor] == 0.0
+    assert col["word_share_logsum"][nurse] == pytest.approx(math.log(4 / 40 + 0.01) + math.log(36 / 40 + 0.01))
+    assert col["word_share_logsum"][doctor] == pytest.approx(math.log(30 / 40 + 0.01) + math.log(0.01))
+    assert col["head_share"][nurse] == pytest.approx(32 / 40) and col["head_share"][doctor] == 0.0
+    assert col["log_head_aliases"][nurse] == pytest.approx(math.log1p(32))
+
+
+def test_a_title_of_words_no_alias_uses_is_still_decided_by_the_ranker():
+    # the ranker reads the title as the matcher read it (translated, typos fixed): no word count vetoes it
+    d = decide_onet(CANDIDATES, PROFILES, (), "", ranker=_head_noun_ranker(), title="kinder krankenpfleger",
+                    occupations=OCCUPATIONS)
+    assert "learned ranker" in d.rule and sum(c.share for c in d.ranked) == pytest.approx(1.0)
 
 
 def test_postings_with_a_description_keep_the_hand_combined_score():

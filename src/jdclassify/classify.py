@@ -164,7 +164,7 @@ class Classifier:
         skill_ids = tuple(dict.fromkeys(s.value for s in desc.skills))
         return candidates, decide_onet(
             candidates, self.profiles if skill_ids or description.strip() else None, skill_ids, description,
-            ranker=self.ranker, title=title_cues.normalised, occupations=self.matcher.occupations,
+            ranker=self.ranker, title=self.matcher.read_title(title_cues), occupations=self.matcher.occupations,
         )
 
     def _as_posting(self, item: Posting | Mapping) -> Posting:

@@ -164,6 +164,12 @@ class TitleMatcher:
         texts = [self._translated(t) for t in [self._specialised(title_cues)] + [normalise_title(p) for p in title_cues.parts]]
         return tuple(dict.fromkeys(t for t in texts if t))
 
+    def read_title(self, title_cues: TitleCues) -> str:
+        """The title's core as the occupation match reads it: specialised, translated, each word as the index knows
+        it (a typo fixed, "developr" → "developer"); "" for an empty core. What the ranker's word features read."""
+        texts = self.lookup_texts(title_cues)
+        return " ".join(self._known_token(t) or t for t in texts[0].split()) if texts else ""
+
     def _translated(self, text: str) -> str:
         """Words the index does not know, put into English when the lexicon has them ("ingeniero" → "engineer")."""
         words = text.split()
@@ -307,7 +313,9 @@ def _deletion_index(tokens: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 @dataclass(frozen=True, slots=True)
 class OccupationIndex:
-    """Per O*NET code, an L2-normalised TF-IDF vector over the features of all its aliases."""
+    """Per O*NET code, an L2-normalised TF-IDF vector over the features of all its aliases, and how many of
+    its aliases use each word and head noun (the ranker reads both: a code with many aliases has small
+    TF-IDF weights on every word, but its share of aliases using a word is not diluted)."""
 
     codes: tuple[str, ...]
     code_index: dict[str, int]
@@ -317,6 +325,8 @@ class OccupationIndex:
     postings: dict[str, tuple[np.ndarray, np.ndarray]]  # feature -> (code indexes, weights)
     alias_counts: dict[str, int]  # code -> distinct aliases naming it (a ranker feature: ranker.py)
     official: dict[str, str]  # code -> its normalised O*NET title when the index holds it (a ranker feature)
+    # word or "head:word" -> per code in postings[feature][0], how many of the code's aliases use it (ranker features)
+    word_counts: dict[str, np.ndarray]
 
     @classmethod
     def build(cls, keys: Sequence[str], key_rows: Sequence[Sequence[AliasRow]]) -> "OccupationIndex":
@@ -345,12 +355,15 @@ class OccupationIndex:
                 df[f] += 1
         idf = {f: math.log((n + 1) / (d + 0.5)) for f, d in df.items()}
         postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        word_counts: dict[str, list[int]] = defaultdict(list)
         for i, c in enumerate(codes):
             vec = {f: (1.0 + math.log(v)) * idf[f] for f, v in docs[c].items()}
             norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
             for f, x in vec.items():
                 postings[f][0].append(i)
                 postings[f][1].append(x / norm)
+                if _is_word(f):
+                    word_counts[f].append(docs[c][f])
         return cls(
             codes=codes,
             code_index={c: i for i, c in enumerate(codes)},
@@ -360,10 +373,12 @@ class OccupationIndex:
             postings={f: (np.asarray(ix, dtype=np.int32), np.asarray(w)) for f, (ix, w) in postings.items()},
             alias_counts=dict(counts),
             official={c: normalise_title(names[c]) for c in codes if names[c] != c},
+            word_counts={f: np.asarray(n, dtype=np.int32) for f, n in word_counts.items()},
         )
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         features = list(self.idf)
+        counted = [i for i, f in enumerate(features) if f in self.word_counts]
         return {
             "codes": _pack(self.codes),
             "names": _pack(self.names),
@@ -373,6 +388,8 @@ class OccupationIndex:
             "idf": np.array([self.idf[f] for f in features]),
             **_ragged("postings", [self.postings[f][0] for f in features]),
             "weights": np.concatenate([self.postings[f][1] for f in features]) if features else np.empty(0),
+            "counted": np.asarray(counted, dtype=np.int32),
+            **_ragged("word_counts", [self.word_counts[features[i]] for i in counted]),
         }
 
     @classmethod
@@ -389,6 +406,7 @@ class OccupationIndex:
             postings=dict(zip(features, zip(ids, weights))),
             alias_counts=dict(zip(codes, arrays["alias_counts"].tolist())),
             official={c: normalise_title(n) for c, n in zip(codes, names) if n != c},
+            word_counts=dict(zip((features[i] for i in arrays["counted"].tolist()), _unragged(arrays, "word_counts"))),
         )
 
     def scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -462,6 +480,11 @@ def _features(tokens: Sequence[str]) -> list[tuple[str, float]]:
     if tokens:
         feats.append((f"head:{tokens[-1]}", HEAD_WEIGHT))
     return feats
+
+
+def _is_word(feature: str) -> bool:
+    """A word or head-noun feature of ``_features`` (not a bigram or a word start)."""
+    return " " not in feature and not feature.startswith("stem:")
 
 
 def _rank(c: Candidate) -> tuple:

@@ -8,8 +8,9 @@ softmax shares are the raw scores that calibration.py turns into confidence.
 With a fitted ``ranker.Ranker``, no description and no exact alias match, the hand-combined score becomes
 one feature among several: codes are ordered by the ranker's score (boosted trees) and its softmax probability is
 the raw score. Exact matches keep the hand score: the ranker is fitted on held-out titles, which never
-match exactly, so it has not learnt what an exact (curated) alias is worth. A title most of whose words no
-alias uses (a foreign title the matcher translated) keeps it too: the ranker reads the title's own words.
+match exactly, so it has not learnt what an exact (curated) alias is worth. The ranker reads the title as the
+matcher read it (``TitleMatcher.read_title``: translated, typos fixed), so a foreign title is decided like its
+English words.
 Postings with a description keep the hand-combined score: a ranker fitted on synthetic postings trusted
 the profile too much and lost 14 points on the gold postings (measured; see scripts/fit_ranker.py).
 """
@@ -87,15 +88,14 @@ def decide_onet(
 
     ``profiles`` is read only when there is a description or skills (it may be None otherwise).
 
-    ``ranker`` (with the normalised ``title`` and the matcher's ``occupations`` index) replaces the
+    ``ranker`` (with the ``title`` the matcher read and the matcher's ``occupations`` index) replaces the
     hand-combined ordering and shares for title-only postings without an exact alias match; otherwise the
     hand-combined score decides."""
     has_description = bool(description.strip()) or bool(skill_ids)
     if not candidates:
         return _description_only(profiles, skill_ids, description, has_description)
     by_code, prof, combined, titles = code_evidence(candidates, profiles, skill_ids, description, has_description)
-    learned = (ranker is not None and occupations is not None and not has_description and all(c.method != "exact" for c in candidates)
-               and 2 * sum(w in occupations.postings for w in title.split()) >= len(title.split()))
+    learned = ranker is not None and occupations is not None and not has_description and all(c.method != "exact" for c in candidates)
     if not learned:
         shares = _softmax(combined)
         rule = "title alias match + description profile" if has_description else "title alias match"

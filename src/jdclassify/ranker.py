@@ -59,12 +59,18 @@ FEATURES = (
     "profile_text",  # description vs task statements cosine
     # per title word, its TF-IDF weight in the code's occupation document (matching.OccupationIndex):
     # a code whose aliases never use one of the title's words is rarely right, however close its best alias
-    # (words no alias uses are left out; onet.py keeps the hand score when they are most of the title)
+    # (words no alias uses are left out; the title is read as the matcher read it: translated, typos fixed)
     "word_weight_min",  # the smallest weight among the title's words (0: some word is in none of its aliases)
     "word_weight_logsum",  # sum over the title's words of log(weight + 0.01)
     "word_coverage",  # share of the title's words used by some alias of the code
     "word_posterior",  # softmax of word_weight_logsum over the title's codes
     "head_weight",  # weight of the title's head-noun feature in the code's document
+    # per title word, the share of the code's aliases that use it (OccupationIndex.word_counts): TF-IDF
+    # weights are normalised over a code's whole document, so a code with many aliases looks weak on every word
+    "word_share_min",  # the smallest share among the title's words
+    "word_share_logsum",  # sum over the title's words of log(share + 0.01)
+    "head_share",  # share of the code's aliases ending in the title's last word
+    "log_head_aliases",  # log(1 + the code's aliases ending in the title's last word)
 )
 
 
@@ -86,14 +92,17 @@ class CodeEvidence:
 
 
 def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) -> np.ndarray:
-    """One row of ``FEATURES`` per candidate code; ``title`` is the normalised title, ``occupations`` the
-    matcher's ``OccupationIndex`` (alias counts, O*NET titles and TF-IDF documents per code, without held-out titles)."""
+    """One row of ``FEATURES`` per candidate code; ``title`` is the title as the matcher read it
+    (``TitleMatcher.read_title``), ``occupations`` the matcher's ``OccupationIndex`` (alias counts, O*NET titles,
+    TF-IDF documents and word counts per code, without held-out titles)."""
     title_words = title.split()
     title_set = set(title_words)
     head = title_words[-1] if title_words else ""
     # words no alias uses (a typo, a foreign word the matcher translated) say nothing about which code it is
     word_weights = [_weights(occupations, w) for w in dict.fromkeys(title_words) if w in occupations.postings]
     head_weights = _weights(occupations, f"head:{head}")
+    word_counts = [_counts(occupations, w) for w in dict.fromkeys(title_words) if w in occupations.word_counts]
+    head_counts = _counts(occupations, f"head:{head}")
     rows = []
     best_fit = max((e.profile_fit for e in evidence), default=0.0)
     for e in evidence:
@@ -109,6 +118,9 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
         shared = len(title_set.intersection(words))
         official = occupations.official.get(e.onet_code, "").split()
         uses = [w.get(e.onet_code, 0.0) for w in word_weights]
+        n_aliases = max(occupations.alias_counts.get(e.onet_code, 0), 1)
+        shares = [w.get(e.onet_code, 0) / n_aliases for w in word_counts]
+        head_aliases = head_counts.get(e.onet_code, 0)
         rows.append([
             e.hand_score,
             best.score if best else 0.0,
@@ -142,6 +154,10 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
             sum(u > 0 for u in uses) / len(uses) if uses else 0.0,
             0.0,  # word_posterior: set below
             head_weights.get(e.onet_code, 0.0),
+            min(shares, default=0.0),
+            sum(math.log(u + _WORD_FLOOR) for u in shares),
+            head_aliases / n_aliases,
+            math.log1p(head_aliases),
         ])
     x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
     if len(rows):
@@ -166,6 +182,14 @@ def _weights(occupations, feature: str) -> dict[str, float]:
         return {}
     indexes, weights = hit
     return {occupations.codes[i]: float(w) for i, w in zip(indexes, weights)}
+
+
+def _counts(occupations, feature: str) -> dict[str, int]:
+    """Code -> how many of the code's aliases use the word (or "head:word") ``feature``."""
+    hit = occupations.word_counts.get(feature)
+    if hit is None:
+        return {}
+    return dict(zip((occupations.codes[i] for i in occupations.postings[feature][0].tolist()), hit.tolist()))
 
 
 @dataclass(frozen=True, slots=True)
