@@ -195,3 +195,13 @@ def test_parser_uses_whatever_cues_the_lexicon_gives():
     assert result.core == "Barista"
     assert {(c.kind, c.value) for c in result.cues} == {
         ("seniority", "P4"), ("numeral", "P2"), ("grade", "P3"), ("employment_type", "contract")}
+
+
+@pytest.mark.parametrize("title, core", [
+    ("Benefits Analyst", "benefit analyst"),
+    ("Compensation and Benefits Specialist", "compensation and benefit specialist"),
+    ("CDL Driver - Great Benefits", "cdl driver"),
+    ("Line Cook (Benefits Included)", "line cook"),
+])
+def test_benefits_is_a_perk_only_when_the_title_offers_them(parser, title, core):
+    assert parser.parse(title).normalised == core

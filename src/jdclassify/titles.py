@@ -134,7 +134,8 @@ _NOISE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("date", r"\b(?:(?:summer|fall|autumn|winter|spring)\s++)?20[1-3]\d\b(?:\s*+[-/]\s*+(?:20)?[1-3]\d\b)?"
              r"(?:\s++(?:school|academic)\s++year)?"),
     ("perk", r"\b(?:flexible\s++(?:hours|schedule)|no\s++experience(?:\s++(?:needed|necessary|required))?"
-             r"|will\s++train|paid\s++training|great\s++benefits|benefits|home\s++(?:weekly|daily|nightly))\b"),
+             r"|will\s++train|paid\s++training|(?:great|full|excellent|competitive|good|comprehensive|with)\s++benefits"
+             r"|benefits\s++(?:included|available|package)|home\s++(?:weekly|daily|nightly))\b"),  # not "Benefits Analyst"
     ("exclamation", r"!++"),
     ("emoji", r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]++"),
 )
