@@ -244,3 +244,17 @@ def test_html_bomb_is_quarantined_not_parsed(tmp_path):
     page.write_text("<html><body>" + "<div>" * 40_000 + "Nurse" + "</div>" * 40_000 + "</body></html>")
     (out,) = list(read_postings([page]))
     assert out.reason == QuarantineReason.OVERSIZED.value and "max_html_tags" in out.detail
+
+
+def test_jsonl_numbers_and_odd_values_read_as_json_reads_them(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text(
+        '{"id": 98765432109876543210, "title": "Welder"}\n'  # beyond 64 bits: must stay exact, not become a float
+        '{"id": 12, "title": "Nurse", "salary": NaN}\n'  # not strict JSON, as Python's json reads it
+        '{"id": "13", "title": "Chef \\ud800"}\n'  # a lone surrogate escape
+        '{"id": 14, "title": "Baker", "title": "Cook"}\n',  # a repeated key: the last one
+        encoding="utf-8",
+    )
+    got = list(read_postings(path))
+    assert [(p.id, p.title) for p in got] == [("98765432109876543210", "Welder"), ("12", "Nurse"), ("13", "Chef \ufffd"),
+                                              ("14", "Cook")]

@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import IO, Any
 
+import orjson
 from selectolax.lexbor import LexborHTMLParser
 
 from ..clean import cleaned_fields
@@ -428,6 +429,20 @@ def _lines(fh: IO[bytes], limit: int) -> Iterator[_Line]:
         yield _Line(number, text if text is not None else raw.decode("utf-8", "replace"), text is not None, oversized)
 
 
+_LONG_NUMBER = re.compile(r"\d{19}")  # orjson reads an integer beyond 64 bits as a float; json keeps it exact
+
+
+def _loads(text: str) -> Any:
+    """``json.loads``, three times faster for what orjson reads exactly as json does; the rest (NaN, lone
+    surrogates, deep nesting, 19+ digit numbers) go to ``json``, which decides them and words the error."""
+    if _LONG_NUMBER.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
 def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[RawRecord | QuarantineRecord]:
     limit = state.settings.max_record_bytes + 2
     for line in _lines(fh, limit):
@@ -439,7 +454,7 @@ def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator
             yield state.quarantine(QuarantineReason.UNDECODABLE, "line is not UTF-8 (nor cp1252) text", source, line.number, line.text)
         else:
             try:
-                obj = json.loads(line.text)
+                obj = _loads(line.text)
             except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's recursion limit
                 yield state.quarantine(QuarantineReason.MALFORMED_JSON, f"line does not parse as JSON: {exc}", source, line.number, line.text)
                 continue
