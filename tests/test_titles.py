@@ -205,3 +205,21 @@ def test_parser_uses_whatever_cues_the_lexicon_gives():
 ])
 def test_benefits_is_a_perk_only_when_the_title_offers_them(parser, title, core):
     assert parser.parse(title).normalised == core
+
+
+@pytest.mark.parametrize("pattern, needle", [
+    (r"Level\s*3", "level"), (r"SDE[\s-]*(?:III|3)", "sde"), ("IC4", "ic4"), (r"Levels?\s*2", "level"),
+    (r"(?:GS|GG)-\d+", ""), ("L3|Grade 3", ""), (r"x{2}", ""),
+])
+def test_a_grade_runs_only_when_its_literal_start_is_in_the_title_and_always_when_that_is_unsure(pattern, needle):
+    from jdclassify.titles import _literal_prefix
+
+    assert _literal_prefix(pattern) == needle
+
+
+@pytest.mark.parametrize("title, grade", [
+    ("Software Engineer - level 3", ("level 3", "P3")), ("SDE II", ("SDE II", "P3")),
+    ("Data Scientist IC4", ("IC4", "P4")), ("Nurse Band 6", ("Band 6", "P3")),
+])
+def test_grades_are_found_whatever_their_case(parser, title, grade):
+    assert cues_of(parser.parse(title), "grade") == [grade]

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Iterable
 
 from .records import Cue, TitleCues
@@ -261,12 +262,18 @@ class TitleParser:
             patterns.append(_LevelPattern(
                 regex=re.compile(regex, re.IGNORECASE), kind=cue.kind, value=cue.value,
                 row=cue.lexicon_row, key=cue.pattern if cue.kind == "numeral" else cue.pattern.strip().lower(),
-                needle="" if cue.kind == "grade" else re.split(r"[\s-]+", cue.pattern.strip().lower())[0],
+                needle=_literal_prefix(cue.pattern) if cue.kind == "grade" else re.split(r"[\s-]+", cue.pattern.strip().lower())[0],
             ))
         self._numerals = {p.key: p for p in patterns if p.kind == "numeral"}  # case-sensitive: "II", not "ii"
         # longest first so "senior vice president" wins over "senior" and "vice president"
         scanned = sorted((p for p in patterns if p.kind != "numeral"), key=lambda p: -len(p.key))
         self._scanned = tuple(scanned)
+        # (needle, positions in _scanned) for _gated
+        by_needle: dict[str, list[int]] = {}
+        for i, p in enumerate(scanned):
+            by_needle.setdefault(p.needle, []).append(i)
+        self._always = tuple(by_needle.pop("", ()))
+        self._needles = tuple((needle, tuple(ix)) for needle, ix in by_needle.items())
         self._noise = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in _NOISE_PATTERNS)
         self._segment_noise = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in _SEGMENT_NOISE)
         self.parse = lru_cache(maxsize=cache_size)(self._parse)  # titles repeat a lot in real feeds
@@ -288,10 +295,18 @@ class TitleParser:
             hit = self._numerals.get(roman or "")
         return hit
 
+    def _gated(self, low: str) -> list[_LevelPattern]:
+        """The level patterns that can match in ``low`` (the lower-cased text), in ``_scanned`` order.
+
+        A pattern cannot match without its needle (its first word); a substring test per distinct needle
+        is ~50x cheaper than running every regex."""
+        present = sorted(chain(self._always, *(ix for needle, ix in self._needles if needle in low)))
+        return [self._scanned[i] for i in present]
+
     def _fully_levels(self, text: str) -> bool:
         """True when a segment holds only level/employment words ("Senior", "Contract")."""
         rest = text
-        for p in self._scanned:
+        for p in self._gated(text.lower()):  # a blanked match never joins two words into a needle: gating is exact
             rest = p.regex.sub(" ", rest)
         return bool(text.strip()) and not rest.strip(_EDGE_PUNCT + " ")
 
@@ -315,9 +330,14 @@ class TitleParser:
                 claim(a, b)
 
         def visible(a: int, b: int) -> str:
-            if taken.find(1, a, b) < 0:  # the common case, without a loop over characters
-                return raw[a:b]
-            return "".join(" " if taken[i] else raw[i] for i in range(a, b))
+            """raw[a:b] with claimed characters as spaces, built run by run."""
+            pieces, i = [], a
+            while (j := taken.find(1, i, b)) >= 0:
+                k = taken.find(0, j, b)
+                k = b if k < 0 else k
+                pieces += (raw[i:j], " " * (k - j))
+                i = k
+            return "".join(pieces) + raw[i:b] if pieces else raw[a:b]
 
         # 1. noise anywhere
         for name, rx in self._noise:
@@ -438,9 +458,7 @@ class TitleParser:
         masks = {"level": bytearray(len(text)), "employment_type": bytearray(len(text))}
         found = []
         low = text.lower()
-        for p in self._scanned:  # longest first; employment types may overlap level words ("Intern")
-            if p.needle not in low:  # a substring test is ~50x cheaper than running the regex
-                continue
+        for p in self._gated(low):  # longest first; employment types may overlap level words ("Intern")
             mask = masks["employment_type" if p.kind == "employment_type" else "level"]
             for m in p.regex.finditer(text):
                 s, e = m.start(), m.end()
@@ -522,6 +540,31 @@ class TitleParser:
 
 
 _PLURAL_HEADS = frozenset(w + "s" for w in _HEAD_NOUNS)
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The letters and digits every match of a grade regex starts with, lower-cased ("Level\\s*3" → "level"),
+    or "" when that is not certain (a top-level "|", or no literal start): such a pattern always runs."""
+    depth, escaped, in_class = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return ""
+    run = re.match(r"[A-Za-z0-9]*", pattern).group()
+    if run and pattern[len(run):len(run) + 1] in ("?", "*", "{"):
+        run = run[:-1]  # "Levels?": the last letter is optional
+    return run.lower()
 
 
 def parse_title(raw: str, lexicons) -> TitleCues:
