@@ -103,3 +103,12 @@ def test_a_cache_directory_that_is_a_file_only_costs_the_build(tmp_path, caplog)
 
 def test_the_key_changes_with_the_lexicon_version():
     assert index_cache.cache_key("v1") != index_cache.cache_key("v2")
+
+
+def test_only_the_newest_indexes_are_kept(tmp_path):
+    settings = Settings(cache_dir=tmp_path)
+    for version in range(index_cache.KEEP + 2):
+        index_cache.load_matcher(lexicons(f"v{version}"), settings)
+    kept = list(tmp_path.glob("title-index-*.npz"))
+    assert len(kept) == index_cache.KEEP
+    assert index_cache.cache_path(lexicons(f"v{index_cache.KEEP + 1}"), settings) in kept  # the newest stays

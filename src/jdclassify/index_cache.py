@@ -24,6 +24,7 @@ from .matching import TitleMatcher
 
 log = logging.getLogger(__name__)
 FORMAT = "1"  # bump when the file layout changes without a change to the modules hashed below
+KEEP = 4  # cached indexes kept (newest first): a base lexicon and overlays, without growing forever
 
 
 def cache_key(lexicon_version: str) -> str:
@@ -65,3 +66,16 @@ def _store(path: Path, arrays: dict[str, np.ndarray]) -> None:
                 os.unlink(tmp)
     except OSError as exc:
         log.warning("title index cache %s cannot be written (%s); each run will build the index", path, exc)
+        return
+    _prune(path)
+
+
+def _prune(written: Path) -> None:
+    """Keep ``written`` and the KEEP - 1 newest other indexes: old lexicon versions are never read again. A
+    process still reading a removed file keeps its open handle; one about to open it builds the index instead."""
+    others = [f for f in written.parent.glob("title-index-*.npz") if f != written]
+    for old in sorted(others, key=lambda f: f.stat().st_mtime, reverse=True)[KEEP - 1:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass  # another process removed it, or it is not ours to remove
