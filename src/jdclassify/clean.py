@@ -82,9 +82,17 @@ def normalise_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
         if _QUOTES_RE.search(text):
             text = text.translate(_QUOTES)
-    text = _SPACES_RE.sub(" ", _INVISIBLE_RE.sub("", text.replace("\t", " ")))  # one pass, not one per line
+    text = _collapse_spaces(_INVISIBLE_RE.sub("", text.replace("\t", " ")))  # one pass, not one per line
     text = _BULLET_RE.sub("- ", "\n".join(line.strip() for line in text.split("\n")))
-    return _BLANKS_RE.sub("\n\n", text).strip()
+    return (_BLANKS_RE.sub("\n\n", text) if "\n\n\n" in text else text).strip()
+
+
+def _collapse_spaces(text: str) -> str:
+    """Runs of whitespace other than line breaks as one space. ASCII text with no double space and no tab
+    or other control space has none, and testing that is far cheaper than a regex pass over every space."""
+    if text.isascii() and "  " not in text and not any(c in text for c in "\t\r\x0b\x0c"):
+        return text
+    return _SPACES_RE.sub(" ", text)
 
 
 def html_to_text(markup: str) -> str:
@@ -134,7 +142,7 @@ def _walk(root, pieces: list[str]) -> None:
         if tag == "-text":
             text = node.text_content or ""
             if not in_pre:
-                text = _SPACES_RE.sub(" ", text.replace("\n", " "))
+                text = _collapse_spaces(text.replace("\n", " "))
                 if text == " " and (not pieces or pieces[-1].startswith("\n") or pieces[-1] == "- "):
                     continue
             pieces.append(text)
