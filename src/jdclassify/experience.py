@@ -36,12 +36,13 @@ def _open(key: str, text: str, words: tuple[str, ...], cased: tuple[str, ...] = 
     return any(w in key for w in words) or any(w in text for w in cased)
 
 
-def _gated(rx: re.Pattern, text: str, key: str, words: tuple[str, ...], reach: int):
-    """``rx.finditer(text)`` for a pattern whose matches start at most ``reach`` characters before one of
-    ``words`` (in ``key``): tried only at the word starts that close to where the words occur."""
+def _gated(rx: re.Pattern, text: str, key: str, words: tuple[str, ...], reach: int | None):
+    """``rx.finditer(text)`` for a pattern that needs one of ``words`` (in ``key``) and whose matches start at
+    most ``reach`` characters before one: tried only at the word starts that close to where the words
+    occur (``reach`` None: the whole text is scanned)."""
     if not _open(key, text, words):
         return ()
-    if len(key) != len(text):  # casefolding changed the length: offsets in key are not text's
+    if reach is None or len(key) != len(text):  # casefolding changed the length: offsets in key are not text's
         return rx.finditer(text)
     starts = set()
     for w in words:
@@ -306,7 +307,7 @@ _MANAGEMENT: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
                                re.IGNORECASE), ("lead", "manage", "supervise")),
     ("people_management", re.compile(r"\b(?:people|line)\s++manag(?:er|ement)\b|\bperformance\s++reviews\b"
                                      r"|\bsupervisory\s++(?:experience|responsibilit\w+)\b", re.IGNORECASE),
-     ("manag", "review", "supervisory")),
+     ("people", "line", "performance", "supervisory")),
 )
 # Every match of these patterns starts at one of these verbs (prefixes, found in the key).
 _MANAGEMENT_VERB = re.compile(r"lead|manag|supervis|oversee|run|build|hir|recruit")
@@ -323,6 +324,11 @@ def _matches_at(rx: re.Pattern, text: str, starts: list[int]):
             end = m.end()
             yield m
 
+
+# How far before one of its gate words a match of these patterns can start (``_gated``): 0 when every
+# match starts with a gate word. Patterns not listed are scanned whole.
+_REACH = {"no_reports": 40, "direct_reports": 40, "people_management": 0, "no_experience": 40, "entry_level": 40,
+          "mid_level": 0, "senior_level": 40, "staff_level": 0, "principal_level": 0, "executive": 40}
 
 # (name, level, pattern, gate words in the key)
 _LEVEL_PHRASES: tuple[tuple[str, str, re.Pattern, tuple[str, ...]], ...] = (
@@ -446,7 +452,7 @@ def read_management(text: str, key: str | None = None) -> tuple[bool, list[Cue]]
         if not _open(key, text, words):
             continue
         verb_first = starts is not None and name in _VERB_FIRST
-        for m in (_matches_at(rx, text, starts) if verb_first else rx.finditer(text)):
+        for m in (_matches_at(rx, text, starts) if verb_first else _gated(rx, text, key, words, _REACH.get(name))):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -460,9 +466,7 @@ def read_level_phrases(text: str, key: str | None = None) -> list[Cue]:
     cues = []
     key = gate_key(text) if key is None else key
     for name, level, rx, words in _LEVEL_PHRASES:
-        if not _open(key, text, words):
-            continue
-        for m in rx.finditer(text):
+        for m in _gated(rx, text, key, words, _REACH.get(name)):
             cues.append(_cue("level_phrase", m, level, name, {}))
     cues.sort(key=lambda c: c.start)
     return cues
