@@ -37,6 +37,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .records import Posting
 from .redact import redact
+from .scan import gated
 from .settings import Settings
 
 _DROP_TAGS = frozenset(
@@ -195,6 +196,12 @@ _BENEFIT_RE = re.compile(
     r"|vacation|holidays|parental leave|maternity|paternity|stock options|equity|rsus?\b|gym|wellness|bonus"
     r"|remote.friendly|flexible (?:hours|working|schedule)|learning (?:budget|stipend)|commuter|free (?:lunch|snacks|meals)",
 )
+# the words every alternative of the two patterns above starts with: scan.gated tries the patterns only there
+_BOILER_PHRASE_STARTS = ("equal", "eeo", "without", "regardless", "protected", "sexual", "gender", "reasonable", "e-verify",
+                         "affirmative", "applicant", "privacy", "personal", "unsolicited", "do not", "don't", "we are")
+_BENEFIT_STARTS = ("health", "medical", "dental", "vision", "life", "401", "pension", "paid", "pto", "vacation", "holidays",
+                   "parental", "maternity", "paternity", "stock", "equity", "rsu", "gym", "wellness", "bonus", "remote",
+                   "flexible", "learning", "commuter", "free")
 
 
 _CONTENT_HEADING_RE = re.compile(
@@ -219,8 +226,9 @@ def boilerplate_spans(description: str, company: str = "") -> tuple[tuple[int, i
     # each pattern runs once over the whole text; hits are mapped to lines by offset
     lowered = description.lower()
     line_starts = [0] + [m.end() for m in re.finditer("\n", lowered)]
-    phrase_lines = {bisect.bisect_right(line_starts, m.start()) - 1 for m in _BOILER_PHRASE_RE.finditer(lowered)}
-    benefit_lines = {bisect.bisect_right(line_starts, m.start()) - 1 for m in _BENEFIT_RE.finditer(lowered)}
+    phrases = gated(_BOILER_PHRASE_RE, lowered, lowered, _BOILER_PHRASE_STARTS, 0)
+    phrase_lines = {bisect.bisect_right(line_starts, m.start()) - 1 for m in phrases}
+    benefit_lines = {bisect.bisect_right(line_starts, m.start()) - 1 for m in gated(_BENEFIT_RE, lowered, lowered, _BENEFIT_STARTS, 0)}
     spans: list[tuple[int, int]] = []
     in_section = False
     number = 0

@@ -16,44 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .records import Cue, Education
-
-# --------------------------------------------------------------------------------------------
-# Gates: most patterns cannot match unless one of a few words is in the text. ``key`` is the text
-# casefolded with every whitespace character as one space (and the characters IGNORECASE also
-# equates with i), so a plain ``in`` test on it is a safe, ~1 µs pre-check before a ~100 µs regex.
-# --------------------------------------------------------------------------------------------
-
-_KEY_TABLE = str.maketrans({**{chr(c): " " for c in range(0x3000 + 1) if chr(c).isspace()}, "\u0130": "i", "\u0131": "i"})
-
-
-def gate_key(text: str) -> str:
-    """The text a gate is checked on (see above); compute once per description."""
-    return text.translate(_KEY_TABLE).casefold()
-
-
-def _open(key: str, text: str, words: tuple[str, ...], cased: tuple[str, ...] = ()) -> bool:
-    """True when a pattern gated on ``words`` (in ``key``) or ``cased`` words (in ``text``) may match."""
-    return any(w in key for w in words) or any(w in text for w in cased)
-
-
-def _gated(rx: re.Pattern, text: str, key: str, words: tuple[str, ...], reach: int | None):
-    """``rx.finditer(text)`` for a pattern that needs one of ``words`` (in ``key``) and whose matches start at
-    most ``reach`` characters before one: tried only at the word starts that close to where the words
-    occur (``reach`` None: the whole text is scanned)."""
-    if not _open(key, text, words):
-        return ()
-    if reach is None or len(key) != len(text):  # casefolding changed the length: offsets in key are not text's
-        return rx.finditer(text)
-    starts = set()
-    for w in words:
-        at = key.find(w)
-        while at >= 0:
-            if reach:
-                starts.update(m.start() for m in _WORD_START.finditer(key, max(0, at - reach), at + 1))
-            else:
-                starts.add(at)
-            at = key.find(w, at + 1)
-    return _matches_at(rx, text, sorted(starts))
+from .scan import gate_key, gated, matches_at, may_match
 
 # --------------------------------------------------------------------------------------------
 # Text layout: sentences and preferred sections (shared with skills.py)
@@ -81,7 +44,6 @@ _PREFERRED_AFTER = re.compile(
 _PREFERRED_BEFORE_WORDS = ("nice", "prefer", "desired", "bonus", "pluses", "good", "ideal")
 _PREFERRED_AFTER_WORDS = ("prefer", "plus", "bonus", "desir", "advantage", "asset", "would", "nice", "helpful")
 _AFTER_REACH = 24
-_WORD_START = re.compile(r"\b\w")
 _PREFERRED = re.compile(f"{_PREFERRED_BEFORE.pattern}|{_PREFERRED_AFTER.pattern}", re.IGNORECASE)
 _CLAUSE_START = re.compile(r".*[;(]|.*\s[-–]\s", re.DOTALL)
 _HEADING = re.compile(r"^[ \t]*+(?:#{1,4}[ \t]*+)?([^\s\-*•·–\d][^\n.!?]{1,59}?)[ \t]*+(:?)[ \t]*+$", re.MULTILINE)
@@ -124,9 +86,9 @@ class TextLayout:
                             and not _PREFERRED.search(h[2])), len(text))
                 regions.append((s, nxt))
         layout = cls(text, tuple(starts), (), key)
-        for m in _gated(_PREFERRED_BEFORE, text, key, _PREFERRED_BEFORE_WORDS, 0):
+        for m in gated(_PREFERRED_BEFORE, text, key, _PREFERRED_BEFORE_WORDS, 0):
             regions.append((m.start(), layout.sentence(m.start())[1]))
-        for m in _gated(_PREFERRED_AFTER, text, key, _PREFERRED_AFTER_WORDS, _AFTER_REACH):
+        for m in gated(_PREFERRED_AFTER, text, key, _PREFERRED_AFTER_WORDS, _AFTER_REACH):
             s = max(layout.sentence(m.start())[0], m.start() - 300)  # a clause is short; bounded keeps this linear
             if _PREFERRED_BEFORE.match(text, m.start()):
                 continue
@@ -314,18 +276,7 @@ _MANAGEMENT_VERB = re.compile(r"lead|manag|supervis|oversee|run|build|hir|recrui
 _VERB_FIRST = frozenset({"team_of_n", "manage_managers", "hire_develop", "build_lead_team", "manage_team", "lead_people"})
 
 
-def _matches_at(rx: re.Pattern, text: str, starts: list[int]):
-    """``rx.finditer(text)`` when every match starts at one of ``starts`` (ascending): tries only those.
-
-    ``rx.match(text, pos)`` still sees the text before ``pos`` (look-behinds and word boundaries)."""
-    end = 0
-    for pos in starts:
-        if pos >= end and (m := rx.match(text, pos)):
-            end = m.end()
-            yield m
-
-
-# How far before one of its gate words a match of these patterns can start (``_gated``): 0 when every
+# How far before one of its gate words a match of these patterns can start (``scan.gated``): 0 when every
 # match starts with a gate word. Patterns not listed are scanned whole.
 _REACH = {"no_reports": 40, "direct_reports": 40, "people_management": 0, "no_experience": 40, "entry_level": 40,
           "mid_level": 0, "senior_level": 40, "staff_level": 0, "principal_level": 0, "executive": 40}
@@ -418,9 +369,9 @@ def read_education(text: str, layout: TextLayout, key: str | None = None) -> tup
         starts = sorted({m.start() for m in _EDUCATION_STARTS.finditer(key)}
                         | {m.start() for m in _EDUCATION_CASED_STARTS.finditer(text)})
     for level, rx, words, cased in _EDUCATION_PATTERNS:
-        if not _open(key, text, words, cased):
+        if not may_match(key, text, words, cased):
             continue
-        for m in (_matches_at(rx, text, starts) if starts is not None else rx.finditer(text)):
+        for m in (matches_at(rx, text, starts) if starts is not None else rx.finditer(text)):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -449,10 +400,10 @@ def read_management(text: str, key: str | None = None) -> tuple[bool, list[Cue]]
     # one scan for every verb a pattern can start with, instead of one full scan per pattern
     starts = [m.start() for m in _MANAGEMENT_VERB.finditer(key)] if len(key) == len(text) else None
     for name, rx, words in _MANAGEMENT:
-        if not _open(key, text, words):
+        if not may_match(key, text, words):
             continue
         verb_first = starts is not None and name in _VERB_FIRST
-        for m in (_matches_at(rx, text, starts) if verb_first else _gated(rx, text, key, words, _REACH.get(name))):
+        for m in (matches_at(rx, text, starts) if verb_first else gated(rx, text, key, words, _REACH.get(name))):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -466,7 +417,7 @@ def read_level_phrases(text: str, key: str | None = None) -> list[Cue]:
     cues = []
     key = gate_key(text) if key is None else key
     for name, level, rx, words in _LEVEL_PHRASES:
-        for m in _gated(rx, text, key, words, _REACH.get(name)):
+        for m in gated(rx, text, key, words, _REACH.get(name)):
             cues.append(_cue("level_phrase", m, level, name, {}))
     cues.sort(key=lambda c: c.start)
     return cues

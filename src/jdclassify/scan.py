@@ -1,0 +1,58 @@
+"""Regex scans tried only where a match can start: Python's ``re`` tries every alternative at every position
+of a text, so a ``\\b(?:a|b|…)`` pattern costs ~40 µs per 2k-character description even when nothing
+matches. Most of our patterns cannot match without one of a few gate words, and start at a gate word or a
+few words before one: testing for the words (``in`` runs in C) and matching only there gives the same
+matches for a fraction of the cost. Used by experience.py (cues) and clean.py (boilerplate).
+
+``key`` is the text casefolded with every whitespace character as one space (and the characters
+IGNORECASE also equates with i), so a plain ``in`` on it is a safe pre-check for a case-insensitive pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+_KEY_TABLE = str.maketrans({**{chr(c): " " for c in range(0x3000 + 1) if chr(c).isspace()}, "\u0130": "i", "\u0131": "i"})
+_WORD_START = re.compile(r"\b\w")
+
+
+def gate_key(text: str) -> str:
+    """The text gates are checked on (see above); compute once per text."""
+    return text.translate(_KEY_TABLE).casefold()
+
+
+def may_match(key: str, text: str, words: tuple[str, ...], cased: tuple[str, ...] = ()) -> bool:
+    """True when a pattern gated on ``words`` (in ``key``) or ``cased`` words (in ``text``) may match."""
+    return any(w in key for w in words) or any(w in text for w in cased)
+
+
+def matches_at(rx: re.Pattern, text: str, starts: Iterable[int]) -> Iterator[re.Match]:
+    """``rx.finditer(text)`` when every match starts at one of ``starts`` (ascending): tries only those.
+
+    ``rx.match(text, pos)`` still sees the text before ``pos`` (look-behinds and word boundaries)."""
+    end = 0
+    for pos in starts:
+        if pos >= end and (m := rx.match(text, pos)):
+            end = m.end()
+            yield m
+
+
+def gated(rx: re.Pattern, text: str, key: str, words: tuple[str, ...], reach: int | None):
+    """``rx.finditer(text)`` for a pattern that needs one of ``words`` (in ``key``) and whose matches start at
+    most ``reach`` characters before one: tried only at the word starts that close to where the words
+    occur (``reach`` None: the whole text is scanned)."""
+    if not may_match(key, text, words):
+        return ()
+    if reach is None or len(key) != len(text):  # casefolding changed the length: offsets in key are not text's
+        return rx.finditer(text)
+    starts = set()
+    for w in words:
+        at = key.find(w)
+        while at >= 0:
+            if reach:
+                starts.update(m.start() for m in _WORD_START.finditer(key, max(0, at - reach), at + 1))
+            else:
+                starts.add(at)
+            at = key.find(w, at + 1)
+    return matches_at(rx, text, sorted(starts))
