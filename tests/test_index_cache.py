@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from alias_rows import OCCUPATION_ALIASES, alias_row
 from jdclassify import index_cache
 from jdclassify.matching import TitleMatcher
 from jdclassify.records import TitleCues
@@ -10,19 +11,9 @@ from jdclassify.settings import Settings
 from jdclassify.titles import normalise_title
 
 
-def _row(i, alias, code, source="onet_alternate", confidence=0.8):
-    return SimpleNamespace(id=f"title_aliases.csv:{i}", alias=alias, role_code="SOC" + code.replace("-", ""), onet_code=code,
-                           type="common", band="high", level="", confidence=confidence, source=source)
-
-
 ALIASES = (
-    _row(2, "Software Developers", "15-1252.00", "onet_title", 0.9),
-    _row(3, "Backend Developer", "15-1252.00"),
-    _row(4, "Civil Engineers", "17-2051.00", "onet_title", 0.9),
-    _row(5, "Structural Engineer", "17-2051.00"),
-    _row(6, "Registered Nurses", "29-1141.00", "onet_title", 0.9),
-    _row(7, "Staff Nurse", "29-1141.00", "onet_reported"),
-    _row(8, "Ingénieur Logiciel", "15-1252.00"),
+    *OCCUPATION_ALIASES,
+    alias_row(8, "Ingénieur Logiciel", "15-1252.00"),
 )
 TITLES = ("Software Developer", "Backend Developr", "Civil Structural Engineer", "Staff Nurses", "Nurse", "Chef")
 

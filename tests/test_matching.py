@@ -2,6 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from alias_rows import OCCUPATION_ALIASES, alias_row
 from jdclassify.matching import OCCUPATION, TitleMatcher
 from jdclassify.onet import decide_onet
 from jdclassify.records import TitleCues
@@ -9,19 +10,9 @@ from jdclassify.settings import Settings
 from jdclassify.titles import normalise_title
 
 
-def _row(i, alias, code, source="onet_alternate", confidence=0.8, role=None):
-    return SimpleNamespace(id=f"title_aliases.csv:{i}", alias=alias, role_code=role or "SOC" + code.replace("-", ""),
-                           onet_code=code, type="common", band="high", level="", confidence=confidence, source=source)
-
-
 ALIASES = (
-    _row(2, "Software Developers", "15-1252.00", "onet_title", 0.9),
-    _row(3, "Backend Developer", "15-1252.00"),
-    _row(4, "Civil Engineers", "17-2051.00", "onet_title", 0.9),
-    _row(5, "Structural Engineer", "17-2051.00"),
-    _row(6, "Registered Nurses", "29-1141.00", "onet_title", 0.9),
-    _row(7, "Staff Nurse", "29-1141.00", "onet_reported"),
-    _row(8, "Machine Learning Engineer", "15-2051.00", "canon", 0.85, role="AIMLAM.GEN"),
+    *OCCUPATION_ALIASES,
+    alias_row(8, "Machine Learning Engineer", "15-2051.00", "canon", 0.85, role="AIMLAM.GEN"),
 )
 
 
@@ -77,20 +68,20 @@ def test_repeated_titles_are_served_from_the_cache(matcher):
 
 # a generic alias ("Physician") and a code whose aliases share the title's modifier ("Pediatric")
 PHYSICIANS = (
-    _row(20, "Physician", "29-1229.00", "onet_alternate"),
-    _row(21, "Staff Physician", "29-1229.00"),
-    _row(23, "Pediatricians, General", "29-1221.00", "onet_title", 0.9),
-    _row(24, "Pediatric Doctor", "29-1221.00"),
-    _row(25, "Pediatric Specialist", "29-1221.00"),
-    _row(26, "Pediatric Hospitalist", "29-1221.00"),
-    _row(32, "Family Physician", "29-1215.00"),
-    _row(33, "Emergency Physician", "29-1214.00"),
-    _row(34, "Sports Medicine Physician", "29-1229.06"),
-    _row(27, "Analyst", "13-1111.00"),
-    _row(28, "Business Analyst", "13-1111.00"),
-    _row(29, "Remote Sensing Scientist", "19-2099.01"),
-    _row(30, "Remote Sensing Specialist", "19-2099.01"),
-    _row(31, "Image Analyst", "19-2099.01"),
+    alias_row(20, "Physician", "29-1229.00", "onet_alternate"),
+    alias_row(21, "Staff Physician", "29-1229.00"),
+    alias_row(23, "Pediatricians, General", "29-1221.00", "onet_title", 0.9),
+    alias_row(24, "Pediatric Doctor", "29-1221.00"),
+    alias_row(25, "Pediatric Specialist", "29-1221.00"),
+    alias_row(26, "Pediatric Hospitalist", "29-1221.00"),
+    alias_row(32, "Family Physician", "29-1215.00"),
+    alias_row(33, "Emergency Physician", "29-1214.00"),
+    alias_row(34, "Sports Medicine Physician", "29-1229.06"),
+    alias_row(27, "Analyst", "13-1111.00"),
+    alias_row(28, "Business Analyst", "13-1111.00"),
+    alias_row(29, "Remote Sensing Scientist", "19-2099.01"),
+    alias_row(30, "Remote Sensing Specialist", "19-2099.01"),
+    alias_row(31, "Image Analyst", "19-2099.01"),
 )
 
 
