@@ -67,11 +67,6 @@ _BLANKS_RE = re.compile(r"\n{3,}")
 _BULLET_RE = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014*]|-(?=\S))\s*", re.MULTILINE)
 
 
-def looks_like_html(text: str) -> bool:
-    """True when ``text`` has markup or character references (plain text passes through)."""
-    return bool(_TAG_RE.search(text) or _ENTITY_RE.search(text))
-
-
 def normalise_text(text: str) -> str:
     """Mojibake repaired, NFKC, invisible characters removed, whitespace collapsed, bullets as ``- ``."""
     if not text:

@@ -112,7 +112,6 @@ def normalise_title(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 _WS = r"\s++"
-_OWS = r"\s*+"
 
 # Built-in noise patterns (name → regex). Order matters: earlier patterns claim text first.
 _NOISE_PATTERNS: tuple[tuple[str, str], ...] = (
