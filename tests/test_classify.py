@@ -122,3 +122,11 @@ def test_labels_and_confidences_are_identical_across_processes(tmp_path):
         env = {**os.environ, "PYTHONHASHSEED": seed, "JDCLASSIFY_CACHE_DIR": str(tmp_path / seed)}
         outputs.add(subprocess.run([sys.executable, "-c", _LABELS_SCRIPT], env=env, capture_output=True, text=True, check=True).stdout)
     assert len(outputs) == 1 and "13-1022" in outputs.pop()
+
+
+@pytest.mark.parametrize("title, read", [
+    ("Ingeniero de Datos", "data engineer"), ("Ingénieur Logiciel", "software engineer"),
+    ("Desarrollador Backend", "backend developer"), ("Chef de Cuisine", "chef de cuisine"),  # English already
+])
+def test_a_title_of_a_noun_first_language_is_read_in_english_order(clf, title, read):
+    assert clf.matcher.read_title(clf.parser.parse(title)) == read

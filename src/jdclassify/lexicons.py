@@ -214,6 +214,7 @@ class Lexicons:
     version: str
     overrides: abc.Mapping[str, Override] = field(default_factory=lambda: MappingProxyType({}))  # normalised title -> override
     title_words: abc.Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # foreign title word -> English ("" drops it)
+    title_heads_first: frozenset[str] = frozenset()  # those of them from languages that put the job noun first
 
     def role_for_onet(self, onet_code: str) -> str:
         """The generated role of an O*NET code (one per occupation; canon roles may share a code, so are not used)."""
@@ -292,7 +293,7 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
             skills = {**skills, **_read_skills(overlay_dir / "skills.csv", taken=skills, label=f"{overlay_dir.name}/skills.csv")}
     occupation_skills = _read_occupation_skills(lexicon_dir / "occupation_skills.csv", onet_titles, skills)
     occupation_tasks = _read_occupation_tasks(lexicon_dir / "occupation_tasks.csv", onet_titles)
-    title_words = read_title_words(lexicon_dir / "title_words.csv")
+    title_words, title_heads_first = read_title_words(lexicon_dir / "title_words.csv")
     overrides: dict[str, Override] = {}
     for folder, label in ((lexicon_dir, OVERRIDES_FILE), (overlay_dir, f"{overlay_dir.name}/{OVERRIDES_FILE}" if overlay_dir else "")):
         if folder is not None and (folder / OVERRIDES_FILE).is_file():
@@ -310,6 +311,7 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
         version=lexicon_version(lexicon_dir, overlay_dir),
         overrides=MappingProxyType(overrides),
         title_words=MappingProxyType(title_words),
+        title_heads_first=title_heads_first,
     )
 
 
@@ -504,14 +506,21 @@ def _read_occupation_tasks(path: Path, onet_titles: abc.Container[str]) -> dict[
     return {code: tuple(tasks) for code, tasks in out.items()}
 
 
-def read_title_words(path: Path) -> dict[str, str]:
+# Languages whose job titles put the job noun first ("Ingeniero de Datos", "Ingénieur Logiciel"): translated
+# word by word, the noun moves to the end, where English and the matcher's head-noun features expect it.
+HEAD_FIRST_LANGUAGES = frozenset({"es", "pt", "fr", "it"})
+
+
+def read_title_words(path: Path) -> tuple[dict[str, str], frozenset[str]]:
     """Job-title words of other languages and their English (hand-written; ``english`` empty drops a function
-    word), keyed and valued by ``normalise_title`` so both sides agree with the alias index. The matcher uses a
-    translation only for a word the index does not know ("Ingeniero de Datos" → "engineer data")."""
+    word), keyed and valued by ``normalise_title`` so both sides agree with the alias index, and the words of
+    HEAD_FIRST_LANGUAGES. The matcher uses a translation only for a word the index does not know
+    ("Ingeniero de Datos" → "data engineer")."""
     from .titles import normalise_title
 
     f = _CsvFile(path, TITLE_WORD_COLUMNS)
     out: dict[str, str] = {}
+    heads_first: set[str] = set()
     for word, language, english in f.rows():
         key = normalise_title(f.text(word, "word"))
         if len(key.split()) != 1:
@@ -521,7 +530,9 @@ def read_title_words(path: Path) -> dict[str, str]:
         if not re.fullmatch(r"[a-z]{2}", language):
             f.fail("language", f"{language!r} is not a language code", "an ISO 639-1 code such as es, de, fr")
         out[key] = normalise_title(english)
-    return out
+        if language in HEAD_FIRST_LANGUAGES:
+            heads_first.add(key)
+    return out, frozenset(heads_first)
 
 
 def read_overrides(path: Path, roles: abc.Container[str], ladder: abc.Container[str], onet_titles: abc.Container[str],

@@ -50,6 +50,7 @@ class TitleMatcher:
     top_candidates: int
     occupations: "OccupationIndex"
     translations: dict[str, str]  # a word of another language -> English (lexicons.read_title_words)
+    heads_first: frozenset[str]  # those words whose language puts the job noun first (lexicons.HEAD_FIRST_LANGUAGES)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _token_fix: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -95,6 +96,7 @@ class TitleMatcher:
             top_candidates=settings.top_candidates,
             occupations=OccupationIndex.build(keys, key_rows),
             translations=dict(getattr(lexicons, "title_words", {})),
+            heads_first=frozenset(getattr(lexicons, "title_heads_first", ())),
         )
 
     def to_arrays(self, lexicons) -> dict[str, np.ndarray]:
@@ -140,6 +142,7 @@ class TitleMatcher:
             top_candidates=settings.top_candidates,
             occupations=OccupationIndex.from_arrays({k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("occupations.")}),
             translations=dict(getattr(lexicons, "title_words", {})),
+            heads_first=frozenset(getattr(lexicons, "title_heads_first", ())),
         )
 
     def match(self, title_cues: TitleCues, *, limit: int | None = None, exhaustive: bool = False) -> tuple[Candidate, ...]:
@@ -171,10 +174,15 @@ class TitleMatcher:
         return " ".join(self._known_token(t) or t for t in texts[0].split()) if texts else ""
 
     def _translated(self, text: str) -> str:
-        """Words the index does not know, put into English when the lexicon has them ("ingeniero" → "engineer")."""
+        """Words the index does not know, put into English when the lexicon has them ("ingeniero" → "engineer");
+        a title that starts with the job noun of a noun-first language ends with it ("Ingeniero de Datos" → "data
+        engineer"), as English titles do and as the head-noun features expect."""
         words = text.split()
         if not any(w in self.translations and w not in self.postings for w in words):
             return text
+        if words[0] in self.heads_first and words[0] not in self.postings:  # a title of a noun-first language
+            out = [t for t in (self.translations.get(w, w) for w in words) if t]  # its "de" is not English
+            return " ".join(out[1:] + out[:1])
         return " ".join(t for t in (w if w in self.postings else self.translations.get(w, w) for w in words) if t)
 
     def _specialised(self, title_cues: TitleCues) -> str:
