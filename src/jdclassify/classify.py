@@ -243,12 +243,13 @@ class Classifier:
     def _occupation(self, title_cues: TitleCues, desc: DescriptionCues, description: str) -> tuple:
         """(candidates, O*NET decision, role label, role name, O*NET label, O*NET title, alternatives).
 
-        Without a description these depend only on the texts the matcher looks up (and the normalised
-        title the ranker reads), so they are computed once per such key: feeds repeat a title with other
-        decorations ("Senior …", "… (m/w/d)"), whose level still comes from its own cues."""
+        Without a description these depend only on the texts the matcher looks up (the ranker's title,
+        ``TitleMatcher.read_title``, is one of them as the index reads it), so they are computed once per
+        such texts: feeds repeat a title with other decorations ("Senior …", "… (m/w/d)"), whose level still
+        comes from its own cues."""
         key = None
         if not desc.skills and not description.strip():
-            key = (title_cues.normalised, self.matcher.lookup_texts(title_cues))
+            key = self.matcher.lookup_texts(title_cues)
             hit = self._title_only.get(key)
             if hit is not None:
                 return hit
