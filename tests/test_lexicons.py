@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from jdclassify.classify import Classifier
 from jdclassify.errors import LexiconError
 from jdclassify.lexicons import HAND_FILES, LEXICON_FILES, Mapping, lexicon_version, load_lexicons
+from jdclassify.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 LEXICONS = REPO / "lexicons"
@@ -148,7 +151,17 @@ def test_unknown_role_in_csv_is_reported(lexicon_copy):
     path = lexicon_copy / "occupation_tasks.csv"
     _replace_line(path, 5, "11-1011.00", "99-9999.00")
     with pytest.raises(LexiconError, match=r"occupation_tasks\.csv:5:onet_code"):
-        load_lexicons(lexicon_copy)
+        len(load_lexicons(lexicon_copy).occupation_tasks)
+
+
+def test_a_broken_skill_table_stops_a_run_with_descriptions_instead_of_quarantining_it(lexicon_copy, tmp_path):
+    """The skill tables are read on the first description; their error must stop the run, not fail each record."""
+    _replace_line(lexicon_copy / "occupation_tasks.csv", 5, "11-1011.00", "99-9999.00")
+    settings = dataclasses.replace(Settings(), lexicon_dir=lexicon_copy, cache_dir=tmp_path / "cache")
+    classifier = Classifier.load(settings)
+    assert classifier.classify({"id": "1", "title": "Registered Nurse"}).onet.value == "29-1141.00"  # titles need no skills
+    with pytest.raises(LexiconError, match=r"occupation_tasks\.csv:5:onet_code"):
+        list(classifier.classify_many([{"id": "2", "title": "Nurse", "description": "Patient care on a busy ward."}]))
 
 
 def test_bad_yaml_value_names_file_line_column(lexicon_copy):

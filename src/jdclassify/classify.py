@@ -101,6 +101,8 @@ class Classifier:
                     slots.append(len(postings) - 1)
                 except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
                     slots.append(_failed(item, exc))
+            if any(p.description for p in postings):
+                self.prepare()  # reads the skill tables here, where a broken lexicon stops the run, not each record
             cues = self._analyze_batch(postings)
             for slot in slots:
                 if not isinstance(slot, int):

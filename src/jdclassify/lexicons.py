@@ -255,6 +255,37 @@ def _has_rows(path: Path) -> bool:
         return sum(1 for line in fh if line.strip()) > 1
 
 
+class Deferred(abc.Mapping):
+    """A lexicon table read and validated on first use. Only descriptions need the skill tables
+    (~0.2 s to read), so a titles-only run never reads them; a bad row still raises LexiconError with its place."""
+
+    __slots__ = ("_read", "_table")
+
+    def __init__(self, read: abc.Callable[[], abc.Mapping]) -> None:
+        self._read, self._table = read, None
+
+    def _rows(self) -> abc.Mapping:
+        if self._table is None:
+            self._table = MappingProxyType(self._read())
+        return self._table
+
+    def __getitem__(self, key):
+        return self._rows()[key]
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+
+def _read_all_skills(lexicon_dir: Path, overlay_dir: Path | None) -> dict[str, Skill]:
+    skills = _read_skills(lexicon_dir / "skills.csv")
+    if overlay_dir is not None and (overlay_dir / "skills.csv").is_file():
+        skills |= _read_skills(overlay_dir / "skills.csv", taken=skills, label=f"{overlay_dir.name}/skills.csv")
+    return skills
+
+
 def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = None) -> Lexicons:
     """Read, validate and index every lexicon file; an overlay folder adds roles, aliases and skills."""
     if lexicon_dir is None:
@@ -274,7 +305,6 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
     for role in canon_roles:
         roles[role.code] = role
     aliases = _read_aliases(lexicon_dir / "title_aliases.csv", roles, ladder, onet_titles)
-    skills = _read_skills(lexicon_dir / "skills.csv")
     if overlay_dir is not None:
         overlay_dir = Path(overlay_dir)
         if not overlay_dir.is_dir():
@@ -289,10 +319,9 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
             extra_aliases.extend(_read_aliases(overlay_dir / "title_aliases.csv", roles, ladder, onet_titles,
                                                label=f"{overlay_dir.name}/title_aliases.csv"))
         aliases = aliases + tuple(extra_aliases)
-        if (overlay_dir / "skills.csv").is_file():
-            skills = {**skills, **_read_skills(overlay_dir / "skills.csv", taken=skills, label=f"{overlay_dir.name}/skills.csv")}
-    occupation_skills = _read_occupation_skills(lexicon_dir / "occupation_skills.csv", onet_titles, skills)
-    occupation_tasks = _read_occupation_tasks(lexicon_dir / "occupation_tasks.csv", onet_titles)
+    skills = Deferred(lambda: _read_all_skills(lexicon_dir, overlay_dir))
+    occupation_skills = Deferred(lambda: _read_occupation_skills(lexicon_dir / "occupation_skills.csv", onet_titles, skills))
+    occupation_tasks = Deferred(lambda: _read_occupation_tasks(lexicon_dir / "occupation_tasks.csv", onet_titles))
     title_words, title_heads_first = read_title_words(lexicon_dir / "title_words.csv")
     overrides: dict[str, Override] = {}
     for folder, label in ((lexicon_dir, OVERRIDES_FILE), (overlay_dir, f"{overlay_dir.name}/{OVERRIDES_FILE}" if overlay_dir else "")):
@@ -304,9 +333,9 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
         levels=MappingProxyType(ladder),
         level_cues=cues,
         employment_types=MappingProxyType(employment),
-        skills=MappingProxyType(skills),
-        occupation_skills=MappingProxyType(occupation_skills),
-        occupation_tasks=MappingProxyType(occupation_tasks),
+        skills=skills,
+        occupation_skills=occupation_skills,
+        occupation_tasks=occupation_tasks,
         onet_titles=MappingProxyType(onet_titles),
         version=lexicon_version(lexicon_dir, overlay_dir),
         overrides=MappingProxyType(overrides),
