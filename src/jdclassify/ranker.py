@@ -212,15 +212,20 @@ class Ranker:
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         """One score per row of ``x`` (rows of FEATURES): the sum over trees of the leaf each row reaches."""
-        if not len(x):
+        n = len(x)
+        if not n:
             return np.zeros(0)
-        t = np.arange(len(self.feature))[:, None]
-        node = np.zeros((len(self.feature), len(x)), dtype=int)
-        rows = np.arange(len(x))[None, :]
+        # flat indexes (tree * width + node) into the raveled arrays: ~2x faster than (tree, node) pairs
+        trees, width = self.feature.shape
+        start = np.arange(trees)[:, None] * width
+        columns = np.ascontiguousarray(x.T).ravel()  # feature-major: feature f of row r at f * n + r
+        rows = np.arange(n)
+        feature, threshold, left, right = (a.ravel() for a in (self.feature, self.threshold, self.left, self.right))
+        node = np.broadcast_to(start, (trees, n))
         for _ in range(self.depth):
-            go_left = x[rows, self.feature[t, node]] <= self.threshold[t, node]
-            node = np.where(go_left, self.left[t, node], self.right[t, node])
-        return self.value[t, node].sum(0)
+            go_left = columns[feature[node] * n + rows] <= threshold[node]
+            node = np.where(go_left, left[node], right[node]) + start
+        return self.value.ravel()[node].sum(0)
 
     @classmethod
     def from_trees(cls, trees: Sequence[Mapping[str, list]], fitted_on: str = "", lexicon_version: str = "",
