@@ -16,6 +16,7 @@ import os
 import sys
 import time
 from collections import Counter, deque
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -314,6 +315,7 @@ def _row(result, run_id: str, run_date: str) -> tuple[bool, dict]:
 # classify whole sub-chunks and send back output rows, so the parent is never the bottleneck.
 # The duplicate-id check needs input order, so it runs in the parent on what the workers return.
 _WORKER: dict = {}
+_YOUNG_OBJECTS = 10_000  # see _batch_gc
 _TASK_SIZE = 250  # records per pool task: small enough to balance two workers on a short input
 
 
@@ -414,19 +416,39 @@ def _pooled_chunks(inputs: list[Path], settings: Settings, workers: int, run_id:
         yield _merged(done)
 
 
+@contextmanager
+def _batch_gc(young: int = _YOUNG_OBJECTS) -> Iterator[None]:
+    """Collect young objects every ``young`` allocations instead of CPython's 700, for one batch (restored after).
+
+    A batch allocates millions of short-lived objects beside a large heap that lives all run (lexicons,
+    indexes, memos): with the default the collector ran ~1,300 times and walked that heap in 9 full
+    collections, ~0.7 s of a 6 s titles-only run of 100k records."""
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _classified_chunks(inputs: list[Path], settings: Settings, workers: int, run_id: str, run_date: str, classifier):
-    if workers > 1:
-        yield from _pooled_chunks(inputs, settings, workers, run_id, run_date, classifier)
-        return
-    from .io.readers import read_postings
+    with _batch_gc():  # forked workers inherit it
+        if workers > 1:
+            yield from _pooled_chunks(inputs, settings, workers, run_id, run_date, classifier)
+            return
+        from .io.readers import read_postings
 
-    if classifier is None:
-        from .classify import Classifier
+        if classifier is None:
+            from .classify import Classifier
 
-        classifier = Classifier.load(settings)
-    classifier = TitleMemo(classifier)
-    for chunk in chunked(read_postings(inputs, settings), settings.chunk_size):
-        yield classify_chunk(classifier, chunk, run_id=run_id, run_date=run_date)
+            classifier = Classifier.load(settings)
+        classifier = TitleMemo(classifier)
+        gc.freeze()  # what is loaded lives all run: no full collection walks it again
+        try:
+            for chunk in chunked(read_postings(inputs, settings), settings.chunk_size):
+                yield classify_chunk(classifier, chunk, run_id=run_id, run_date=run_date)
+        finally:
+            gc.unfreeze()
 
 
 def run_batch(
