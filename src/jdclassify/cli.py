@@ -100,7 +100,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    from .run import run_batch
+    from .run import batch_gc, run_batch
 
     settings = _settings(args)
     workers = args.workers if args.workers is not None else settings.workers
@@ -112,7 +112,8 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         from .report import write_report
 
         try:
-            print(f"  report       {write_report(args.out, summary.run_id)}")
+            with batch_gc():  # the report's allocations would otherwise start a full collection of the run's heap
+                print(f"  report       {write_report(args.out, summary.run_id)}")
         except Exception as exc:  # noqa: BLE001 - the labels are written; the report is derived from them
             print(f"jdclassify classify: warning: run report not written ({type(exc).__name__}: {exc}); "
                   f"rebuild it with: jdclassify report {args.out} --run-id {summary.run_id}", file=sys.stderr)
