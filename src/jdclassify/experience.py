@@ -24,9 +24,10 @@ from .scan import gate_key, gated, matches_at, may_match
 
 # A sentence ends after ". " (or !?;), a line break, a bullet, or a run of 3+ spaces after a word. Three
 # scans, not one alternation: a non-ASCII alternative makes re try every alternative at every position.
-_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
+# Each scan starts with a character class, so re skips to its candidates in C.
+_SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=\n)|(?=\s))")
 _BULLET = "\u2022"
-_SPACE_RUN = re.compile(r"\s{3,}+")
+_SPACE_RUN = re.compile(r"\s\s\s++")
 # "Nice to have: X, Y" / "preferably X" cover what follows, to the end of the sentence.
 _PREFERRED_BEFORE = re.compile(
     r"\b(?:nice[- ]to[- ]haves?|preferred(?:\s++(?:qualifications|skills|experience))?|desired(?:\s++skills)?|bonus\s++points"
@@ -75,7 +76,7 @@ class TextLayout:
         if _BULLET in text:
             ends += [m.end() for m in re.finditer(_BULLET, text)]
         ends += [m.end() for m in _SPACE_RUN.finditer(text) if m.start() and not text[m.start() - 1].isspace()]
-        starts = sorted({0, *(s for s in ends if s < len(text))})
+        starts = sorted(set(ends) - {len(text)} | {0})  # an end at the very end of the text starts no sentence
         regions: list[tuple[int, int]] = []
         # sections: a short heading line mentioning "preferred"/"nice to have" runs to the next heading
         heading_spans = [(m.start(), m.end(), m.group(1)) for m in _HEADING.finditer(text)
@@ -226,10 +227,12 @@ _EDUCATION_PATTERNS: tuple[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ..
 # Every position where an education match can start: one overlapping scan of the key (casefolded
 # words) and one of the text (the case-sensitive abbreviations), instead of a full scan per pattern.
 # Every caseless pattern starts at a word boundary: testing the alternatives only there halves the scan.
+# The scan consumes the first character (a class re skips to in C, where a look-ahead cannot) and tests
+# the boundary and the alternatives behind it: each match is one character, at the start.
 _EDUCATION_STARTS = re.compile(
-    r"\b(?=no|degree|ph|doctor|d\.?n|j\.?d|master|mba|m\.|m ?(?:sc|eng)|graduate|advanced|bachelor|b\.|b ?(?:sc|eng|tech)"
-    r"|undergraduate|(?:4|four)[- ]year|college|university|a +degree|the +degree|associate|a\.a\.|(?:2|two)[- ]year"
-    r"|vocational|trade|technical|post|high|secondary|hs|ged|g\.e\.d)"
+    r"[2-4a-dfghjmnpstuv](?<=\b(?=no|degree|ph|doctor|d\.?n|j\.?d|master|mba|m\.|m ?(?:sc|eng)|graduate|advanced|bachelor"
+    r"|b\.|b ?(?:sc|eng|tech)|undergraduate|(?:4|four)[- ]year|college|university|a +degree|the +degree|associate|a\.a\."
+    r"|(?:2|two)[- ]year|vocational|trade|technical|post|high|secondary|hs|ged|g\.e\.d).)"
 )
 _EDUCATION_CASED_STARTS = re.compile(r"MS|BS|BA|AA")
 _EQUIVALENT = re.compile(r"\bor\s++(?:an?\s++)?equivalent\b|\bequivalent\s++(?:work\s++|practical\s++)?experience\b",
@@ -369,9 +372,14 @@ def read_education(text: str, layout: TextLayout, key: str | None = None) -> tup
         starts = sorted({m.start() for m in _EDUCATION_STARTS.finditer(key)}
                         | {m.start() for m in _EDUCATION_CASED_STARTS.finditer(text)})
     for level, rx, words, cased in _EDUCATION_PATTERNS:
-        if not may_match(key, text, words, cased):
+        # with the few starts known, trying each pattern there costs less than testing its gate words
+        if starts is not None:
+            found = matches_at(rx, text, starts)
+        elif may_match(key, text, words, cased):
+            found = rx.finditer(text)
+        else:
             continue
-        for m in (matches_at(rx, text, starts) if starts is not None else rx.finditer(text)):
+        for m in found:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))

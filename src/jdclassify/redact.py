@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .scan import gate_key, gated
+
 EMAIL = "[EMAIL]"
 PHONE = "[PHONE]"
 URL = "[URL]"
@@ -46,9 +48,12 @@ _DOMAIN_RE = re.compile(r"(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![\w\-]|
 _AT_NAMES = r"(?:at|ät|arobase|arroba|chiocciola|ma[łl]pa|apenstaartje|snabel-a|kukac|zavin[áa][čc]|собака)"
 _DOT_NAMES = r"(?:dot|punkt|point|punto|ponto|kropka|punt|pont|te[čc]ka|точка)"
 _DOT_WORD = rf"(?: ?[\[({{<] ?{_DOT_NAMES} ?[\])}}>] ?| {_DOT_NAMES} )"
-_OBFUSCATED_HINTS = ("at]", "at)", "at}", "at>", "at ]", "at )", "ät", "arobase", "arroba", "chiocciola", "małpa", "malpa",
-                     "apenstaartje", "snabel-a", "kukac", "zavin", "собака", " dot ", " punkt ", " point ", " punto ",
-                     " ponto ", " kropka ", " punt ", " pont ", " tečka ", " точка ")
+# Texts with none of these hints skip the pattern: "at" before a closing bracket, a spelled-out dot between spaces
+# (two patterns with a literal start: faster than testing their hints one by one), or a word for "at".
+_OBFUSCATED_AT_HINT_RE = re.compile(r"at(?:[\])}>]| [\])])")
+_OBFUSCATED_DOT_HINT_RE = re.compile(r" (?:dot|p(?:unkt|oint|unto|onto|unt|ont)|kropka|tečka|точка) ")
+_OBFUSCATED_HINTS = ("ät", "arobase", "arroba", "chiocciola", "małpa", "malpa", "apenstaartje", "snabel-a", "kukac", "zavin",
+                     "собака")
 _LABEL = r"[\w\-]{1,63}"
 _OBFUSCATED_EMAIL_RE = re.compile(
     rf"(?<![\w.%+\-])[\w%+\-]{{1,64}}(?:(?:\.|{_DOT_WORD})[\w%+\-]{{1,64}}){{0,3}}"
@@ -60,6 +65,11 @@ _OBFUSCATED_EMAIL_RE = re.compile(
 # Cheap tests that let a text skip the slower patterns (a profile URL has ".com/" or the like;
 # a phone number has a run of 7+ digits and separators).
 _URL_HINT_RE = re.compile(r"\.(?:com|net|me|io|app|social)/", re.IGNORECASE)
+# a profile URL starts at most 12 characters ("https://www.") before its site's name (scan.gated)
+_URL_SITES = ("linkedin.com/", "github.com/", "gitlab.com/", "twitter.", "x.com/", "x.net/", "instagram.", "facebook.",
+              "fb.", "tiktok.", "threads.", "medium.com/@", "t.me/", "wa.me/", "keybase.io", "bsky.app/profile",
+              "mastodon.social", "behance.net", "dribbble.com", "calendly.com", "stackoverflow.com/users/")
+_URL_REACH = 12
 _PHONE_HINT_RE = re.compile(r"\d[\d ().\-/\u00a0]{5,}\d")
 
 _URL_RE = re.compile(
@@ -192,8 +202,9 @@ def _handle(text: str, m: re.Match) -> bool:
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Sorted, non-overlapping (start, end, placeholder) spans; earlier kinds win overlaps."""
+    # "@" and colon patterns start at their character: scan.gated tries them there, not at every position
     emails = []
-    for at in _AT_RE.finditer(text) if "@" in text else ():
+    for at in gated(_AT_RE, text, text, ("@",), 0):
         local = _LOCAL_RE.search(text, max(0, at.start() - 64), at.start())
         domain = _DOMAIN_RE.match(text, at.end()) if local else None
         if domain and _GIT_PATH_RE.match(text, domain.end()):
@@ -201,10 +212,13 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
         if domain and not (emails and emails[-1][1] > local.start()):
             emails.append((local.start(), domain.end(), EMAIL))
     low = text.lower()
-    if any(hint in low for hint in _OBFUSCATED_HINTS):  # substring tests: far cheaper than the pattern on every text
+    # hint tests: far cheaper than the pattern on every text
+    if _OBFUSCATED_AT_HINT_RE.search(low) or _OBFUSCATED_DOT_HINT_RE.search(low) \
+            or any(hint in low for hint in _OBFUSCATED_HINTS):
         emails = _merge(emails, [(m.start(), m.end(), EMAIL) for m in _OBFUSCATED_EMAIL_RE.finditer(text)])
-    urls = [(m.start(), m.end(), URL) for m in _URL_RE.finditer(text)] if _URL_HINT_RE.search(text) else []
-    handles = [(m.start(), m.end(), HANDLE) for m in _HANDLE_RE.finditer(text) if _handle(text, m)] if "@" in text else []
+    urls = [(m.start(), m.end(), URL) for m in gated(_URL_RE, text, gate_key(text), _URL_SITES, _URL_REACH)] \
+        if _URL_HINT_RE.search(text) else []
+    handles = [(m.start(), m.end(), HANDLE) for m in gated(_HANDLE_RE, text, text, ("@",), 0) if _handle(text, m)]
     handles = _merge(handles, _messenger_ids(text))
     phones: list[tuple[int, int, str]] = []
     cued: list[tuple[int, int, str]] = []
@@ -229,7 +243,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 def _messenger_ids(text: str) -> list[tuple[int, int, str]]:
     """Ids after "Skype:", "WeChat:", "LINE ID:" and the like."""
     out = []
-    for colon in _COLON_RE.finditer(text):
+    for colon in gated(_COLON_RE, text, text, (":", "："), 0):
         if _MESSENGER_NAME_RE.search(text, max(0, colon.start() - 16), colon.start()):
             m = _MESSENGER_ID_RE.match(text, colon.start())
             if m and not (out and out[-1][1] > m.start("id")):
