@@ -130,3 +130,8 @@ def test_labels_and_confidences_are_identical_across_processes(tmp_path):
 ])
 def test_a_title_of_a_noun_first_language_is_read_in_english_order(clf, title, read):
     assert clf.matcher.read_title(clf.parser.parse(title)) == read
+
+
+def test_a_known_alias_gets_its_own_code_not_its_neighbours(clf):
+    c = clf.classify({"id": "1", "title": "Occupational Therapist Aide"})
+    assert (c.onet.value, c.onet.rule.split(":")[0]) == ("31-2012.00", "exact title alias")

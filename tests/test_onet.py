@@ -1,3 +1,4 @@
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -65,3 +66,14 @@ def test_the_occupation_level_match_outweighs_a_slightly_better_generic_alias(pr
     assert d.best.onet_code == "29-1221.00"
     assert d.best.title_score > d.ranked[1].title_score
     assert all(0.0 <= c.raw <= 1.0 for c in d.ranked)
+
+
+def test_a_title_that_is_a_known_alias_keeps_its_code_however_many_neighbours_name_another(profiles):
+    """'Occupational Therapist Aide' is an alias of 31-2012.00; seven close aliases of 29-1122.00 used to outvote it."""
+    known = _cand("31-2012.00", prior=0.5, alias="Occupational Therapist Aide", i=1)
+    neighbours = tuple(replace(_cand("29-1122.00", score=0.93 - i / 100, prior=0.9, alias=f"Occupational Therapist {i}", i=i),
+                               method="fuzzy") for i in range(2, 9))
+    d = decide_onet((known,) + neighbours, profiles, (), "")
+    assert d.best.onet_code == "31-2012.00" and d.rule == "exact title alias"
+    assert d.ranked[1].onet_code == "29-1122.00" and d.ranked[1].share == 0.0  # still there as an alternative
+    assert sum(c.share for c in d.ranked) == pytest.approx(1.0)

@@ -89,23 +89,28 @@ def decide_onet(
     ``profiles`` is read only when there is a description or skills (it may be None otherwise).
 
     ``ranker`` (with the ``title`` the matcher read and the matcher's ``occupations`` index) replaces the
-    hand-combined ordering and shares for title-only postings without an exact alias match; otherwise the
-    hand-combined score decides."""
+    hand-combined ordering and shares for title-only postings whose title is no known alias; otherwise the
+    hand-combined score decides (for a known alias, among that alias's codes only)."""
     has_description = bool(description.strip()) or bool(skill_ids)
     if not candidates:
         return _description_only(profiles, skill_ids, description, has_description)
     by_code, prof, combined, titles = code_evidence(candidates, profiles, skill_ids, description, has_description)
-    learned = ranker is not None and occupations is not None and not has_description and all(c.method != "exact" for c in candidates)
-    if not learned:
-        shares = _softmax(combined)
-        rule = "title alias match + description profile" if has_description else "title alias match"
-    else:
+    # a title that is a known alias takes that alias's code(s), ranked among themselves by the hand-combined score
+    # (whose alias priors the ranker, fitted on titles outside the index, does not weigh): the fuzzy neighbours of
+    # another code must not outvote it (they did for 10 % of known aliases, "Occupational Therapist Aide")
+    exact = set() if has_description else {c.onet_code or c.role_code for c in candidates if c.method == "exact"}
+    learned = ranker is not None and occupations is not None and not has_description and not exact
+    if learned:
         evidence = [_evidence(k, by_code[k], combined[k], prof[k]) for k in by_code]
         scores = ranker.scores(feature_matrix(title, evidence, occupations))
         probs = np.exp(scores - scores.max())
         shares = dict(zip(by_code, (probs / probs.sum()).tolist()))
         combined = dict(zip(by_code, scores.tolist()))
         rule = "title alias match, learned ranker"
+    else:
+        among = _softmax({k: combined[k] for k in by_code if not exact or k in exact})
+        shares = {k: among.get(k, 0.0) for k in by_code}
+        rule = "title alias match + description profile" if has_description else "exact title alias" if exact else "title alias match"
     ranked = sorted(by_code, key=lambda k: (-shares[k], -combined[k], k))
     raw = {k: shares[k] * min(1.0, titles[k]) if not learned else shares[k] for k in ranked}
     out = tuple(CodeScore(k, titles[k], prof[k], combined[k], shares[k], tuple(by_code[k]), raw[k]) for k in ranked)
