@@ -5,6 +5,7 @@ import pytest
 
 from jdclassify.evaluate import fold_of, format_report, messy, run_eval
 from jdclassify.settings import Settings
+from jdclassify.titles import normalise_title
 
 
 def test_messy_titles_are_deterministic_and_messier():
@@ -40,3 +41,17 @@ def test_eval_on_a_tiny_gold_set(tmp_path):
     assert scores.n == 2 and scores.soc6 == 1.0 and scores.major == 1.0
     text = format_report(report)
     assert "6-digit SOC" in text and "ECE" in text
+
+
+def test_known_titles_are_a_deterministic_sample_with_every_code_their_aliases_name():
+    from jdclassify.evaluate import known_examples
+    from jdclassify.lexicons import load_lexicons
+
+    lexicons = load_lexicons()
+    first, again = known_examples(lexicons, 50), known_examples(lexicons, 50)
+    assert [e.posting.title for e in first] == [e.posting.title for e in again] and len(first) == 50
+    by_title = {}
+    for a in lexicons.aliases:
+        if a.onet_code:
+            by_title.setdefault(normalise_title(a.alias), set()).add(a.onet_code)
+    assert all(e.onet_codes == by_title[normalise_title(e.posting.title)] for e in first)
