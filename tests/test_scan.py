@@ -86,3 +86,54 @@ def test_a_text_whose_casefolding_changes_its_length_is_scanned_whole():
     text = "Straße: no direct reports"  # "ß" casefolds to "ss": offsets in the key would be wrong
     rx = re.compile(r"\bno\s++direct\s++reports\b", re.IGNORECASE)
     assert [m.group() for m in gated(rx, text, gate_key(text), ("direct",), 40)] == ["no direct reports"]
+
+
+# --- the other cheap pre-checks: each must pass whenever its pattern can match ---------------------------------
+
+NEGATION_PIECES = st.sampled_from(
+    ["no", "not", "NOT", "Nor", "never", "without", "don't", "isn't", "n't", "not only", "no matter", "required",
+     "necessary", "needed", "a must", "is not required", "unnecessary", "UNNECESSARY", "experience", "Python", "is",
+     "a", "knowledge", "nothing", "know", " ", "  ", "\n", ". ", "; ", ", ", "-", "(", "X", "ſ", "İ", "ı"])
+
+
+def _negated_without_gates(layout: experience.TextLayout, start: int, end: int) -> bool:
+    """TextLayout.negated as it was before its word gates: the patterns on every text."""
+    s, e = layout.sentence(start)
+    before, after = layout.text[max(s, start - 40):start], layout.text[end:min(e, end + 30)]
+    return bool(experience._NEGATION.search(before)) and not experience._NOT_NEGATION.search(before) \
+        or bool(experience._NOT_REQUIRED.match(after))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(NEGATION_PIECES, min_size=1, max_size=20).map(" ".join), st.integers(0, 12))
+def test_negation_gates_never_hide_a_negation(text, width):
+    layout = experience.TextLayout.of(text)
+    for start in range(len(text) + 1):
+        end = min(len(text), start + width)
+        assert layout.negated(start, end) == _negated_without_gates(layout, start, end), (start, end)
+
+
+def test_every_character_ignorecase_equates_with_a_gate_letter_lower_cases_to_it():
+    """The negation gates are tested on ``str.lower()`` of the text: sound only if this holds (all of Unicode)."""
+    everything = "".join(map(chr, range(0x110000)))
+    for letter in set("".join(experience._NEGATION_WORDS + experience._NOT_REQUIRED_WORDS)):
+        equated = re.compile(re.escape(letter), re.IGNORECASE).findall(everything)
+        assert {c.lower() for c in equated} == {letter}, letter
+
+
+LINES = st.sampled_from(["- item", "-item", "-", "- ", "* star", "*", "\u2022 dot", "\u2022", "\u2013 dash", "\u2014",
+                         "\u00b7x", "text", "Heading:", "## Heading", "  Indented line", "1. Numbered", "", " ", "\t",
+                         "A sentence. Another one", "x" * 70])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, min_size=1, max_size=20).map("\n".join))
+def test_line_start_scans_find_what_the_multiline_patterns_find(text):
+    # clean.normalise_text runs its bullet substitution only where this pre-check finds a bullet
+    has_bullet = bool(clean._BULLET_RE.match(text) or clean._BULLET_AFTER_BREAK_RE.search(text))
+    assert has_bullet == bool(clean._BULLET_RE.search(text))
+    # TextLayout.of finds headings at 0 and after each line break
+    first = experience._HEADING.match(text)
+    headings = ([(first.span(), first.groups())] if first else []) + \
+        [((m.start() + 1, m.end()), m.groups()) for m in experience._HEADING_AFTER_BREAK.finditer(text)]
+    assert headings == [(m.span(), m.groups()) for m in experience._HEADING.finditer(text)]

@@ -50,6 +50,7 @@ _PARAGRAPH_TAGS = frozenset(
 )
 _LINE_TAGS = frozenset({"div", "tr", "dt", "dd", "li", "br", "caption", "figcaption", "fieldset", "details", "summary"})
 _CELL_TAGS = frozenset({"td", "th"})
+_CLOSE_TAGS = _PARAGRAPH_TAGS | _LINE_TAGS  # closing one adds a break ("pre" is a paragraph tag)
 
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,20}(?:\s[^<>]{0,2000})?/?>")
 _ENTITY_RE = re.compile(r"&(?:[A-Za-z]{2,10}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});")
@@ -65,6 +66,9 @@ _QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\
 _SPACES_RE = re.compile(r"[^\S\n]+")
 _BLANKS_RE = re.compile(r"\n{3,}")
 _BULLET_RE = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014*]|-(?=\S))\s*", re.MULTILINE)
+# a _BULLET_RE match after a line break: most texts have none ("- item" is already in shape), and finding
+# that from a literal first character is far cheaper than trying ``^`` at every position
+_BULLET_AFTER_BREAK_RE = re.compile(r"\n(?:[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014*]|-\S)")
 
 
 def normalise_text(text: str) -> str:
@@ -79,14 +83,17 @@ def normalise_text(text: str) -> str:
         if _QUOTES_RE.search(text):
             text = text.translate(_QUOTES)
     text = _collapse_spaces(_INVISIBLE_RE.sub("", text.replace("\t", " ")))  # one pass, not one per line
-    text = _BULLET_RE.sub("- ", "\n".join(line.strip() for line in text.split("\n")))
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    if _BULLET_RE.match(text) or _BULLET_AFTER_BREAK_RE.search(text):
+        text = _BULLET_RE.sub("- ", text)
     return (_BLANKS_RE.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
 def _collapse_spaces(text: str) -> str:
     """Runs of whitespace other than line breaks as one space. ASCII text with no double space and no tab
     or other control space has none, and testing that is far cheaper than a regex pass over every space."""
-    if text.isascii() and "  " not in text and not any(c in text for c in "\t\r\x0b\x0c"):
+    if text.isascii() and "  " not in text and "\t" not in text and "\r" not in text and "\x0b" not in text \
+            and "\x0c" not in text:
         return text
     return _SPACES_RE.sub(" ", text)
 
@@ -111,58 +118,59 @@ def html_to_text(markup: str) -> str:
 
 
 def _walk(root, pieces: list[str]) -> None:
-    """Depth-first, iterative (deeply nested pages must not hit the recursion limit)."""
+    """Depth-first, iterative (deeply nested pages must not hit the recursion limit).
+
+    The stack holds each open element's child iterator and the tag whose close adds a break (None: nothing
+    to do on close), so an element is visited once and only block-level closes are handled."""
+    append = pieces.append
 
     def brk(text: str) -> None:
         """Add a line or paragraph break; adjacent breaks merge into the larger one."""
         if not pieces or pieces[-1] == "- ":  # nothing yet, or a list item's marker waits for its text
             return
         if pieces[-1].startswith("\n"):
-            pieces[-1] = max(pieces[-1], text, key=len)
+            if len(text) > len(pieces[-1]):
+                pieces[-1] = text
         else:
-            pieces.append(text)
+            append(text)
 
-    stack: list[tuple[object, bool]] = [(root, True)]
+    stack: list[tuple[object, str | None]] = []
     in_pre = 0
-    while stack:
-        node, entering = stack.pop()
+    node = root
+    while True:
         tag = node.tag
-        if not entering:
-            if tag == "pre":
-                in_pre -= 1
-            if tag in _PARAGRAPH_TAGS:
+        if tag == "-text":
+            text = node.text_content or ""
+            if in_pre:
+                append(text)
+            else:
+                text = _collapse_spaces(text.replace("\n", " "))
+                if text != " " or (pieces and not pieces[-1].startswith("\n") and pieces[-1] != "- "):
+                    append(text)  # an empty text too: it keeps the breaks on either side apart
+        elif tag not in _DROP_TAGS:
+            if tag == "li":
+                brk("\n")
+                append("- ")
+            elif tag in _PARAGRAPH_TAGS:
                 brk("\n\n")
             elif tag in _LINE_TAGS:
                 brk("\n")
-            continue
-        if tag == "-text":
-            text = node.text_content or ""
-            if not in_pre:
-                text = _collapse_spaces(text.replace("\n", " "))
-                if text == " " and (not pieces or pieces[-1].startswith("\n") or pieces[-1] == "- "):
-                    continue
-            pieces.append(text)
-            continue
-        if tag in _DROP_TAGS:
-            continue
-        if tag == "li":
-            brk("\n")
-            pieces.append("- ")
-        elif tag in _PARAGRAPH_TAGS:
-            brk("\n\n")
-        elif tag in _LINE_TAGS:
-            brk("\n")
-        elif tag in _CELL_TAGS:
-            pieces.append(" ")
-        if tag == "pre":
-            in_pre += 1
-        stack.append((node, False))
-        children = []
-        child = node.child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        stack.extend((c, True) for c in reversed(children))
+            elif tag in _CELL_TAGS:
+                append(" ")
+            if tag == "pre":
+                in_pre += 1
+            stack.append((node.iter(include_text=True), tag if tag in _CLOSE_TAGS else None))
+        while stack:  # the next node: the open element's next child, or close the element
+            node = next(stack[-1][0], None)
+            if node is not None:
+                break
+            tag = stack.pop()[1]
+            if tag is not None:
+                if tag == "pre":
+                    in_pre -= 1
+                brk("\n\n" if tag in _PARAGRAPH_TAGS else "\n")
+        else:
+            return
 
 
 # --- boilerplate -------------------------------------------------------------------------

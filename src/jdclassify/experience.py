@@ -48,6 +48,9 @@ _AFTER_REACH = 24
 _PREFERRED = re.compile(f"{_PREFERRED_BEFORE.pattern}|{_PREFERRED_AFTER.pattern}", re.IGNORECASE)
 _CLAUSE_START = re.compile(r".*[;(]|.*\s[-–]\s", re.DOTALL)
 _HEADING = re.compile(r"^[ \t]*+(?:#{1,4}[ \t]*+)?([^\s\-*•·–\d][^\n.!?]{1,59}?)[ \t]*+(:?)[ \t]*+$", re.MULTILINE)
+# _HEADING after a line break: a literal first character, so re skips to the line breaks in C (``^`` is
+# tried at every position). A heading lies within its line, so these and a match at 0 are _HEADING's matches.
+_HEADING_AFTER_BREAK = re.compile("\n" + _HEADING.pattern.removeprefix("^"), re.MULTILINE)
 _REQUIRED_HEADING = re.compile(
     r"\b(?:required|requirements|must[- ]haves?|qualifications|what\s++you(?:'ll|\s++will)?\s++(?:need|bring|do)"
     r"|responsibilities|about|who\s++you\s++are|you\s++have|skills|experience|the\s++role|duties|benefits|perks)\b",
@@ -58,6 +61,14 @@ _NEGATION = re.compile(
     r"|isn't\s++required|is\s++not\s++required|unnecessary)\b",
     re.IGNORECASE,
 )
+
+_NOT_NEGATION = re.compile(r"\b(?:not\s++only|no\s++matter)\b", re.IGNORECASE)
+_NOT_REQUIRED = re.compile(r"^[^.\n;]{0,30}?\b(?:not\s++(?:required|necessary|needed|a\s++must)|isn't\s++required"
+                           r"|unnecessary)\b", re.IGNORECASE)
+# Every _NEGATION match holds one of these (every _NOT_REQUIRED match one of the second), lower-cased: a
+# character IGNORECASE equates with one of their letters lower-cases to it (checked over all of Unicode).
+_NEGATION_WORDS = ("no", "n't", "thout", "never", "unnece")
+_NOT_REQUIRED_WORDS = ("not", "n't", "unnece")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +90,11 @@ class TextLayout:
         starts = sorted(set(ends) - {len(text)} | {0})  # an end at the very end of the text starts no sentence
         regions: list[tuple[int, int]] = []
         # sections: a short heading line mentioning "preferred"/"nice to have" runs to the next heading
-        heading_spans = [(m.start(), m.end(), m.group(1)) for m in _HEADING.finditer(text)
+        first = _HEADING.match(text)
+        heading_spans = [(m.start() + 1, m.end(), m.group(1)) for m in _HEADING_AFTER_BREAK.finditer(text)
                          if len(m.group(1).split()) <= (8 if m.group(2) else 5)]
+        if first and len(first.group(1).split()) <= (8 if first.group(2) else 5):
+            heading_spans.insert(0, (first.start(), first.end(), first.group(1)))
         for i, (s, e, words) in enumerate(heading_spans):
             if _PREFERRED.search(words):
                 nxt = next((h[0] for h in heading_spans[i + 1:] if _REQUIRED_HEADING.search(h[2])
@@ -115,9 +129,12 @@ class TextLayout:
         s, e = self.sentence(start)
         before = self.text[max(s, start - 40):start]
         after = self.text[end:min(e, end + 30)]
-        return bool(_NEGATION.search(before)) and not re.search(r"\b(?:not\s++only|no\s++matter)\b", before, re.I) \
-            or bool(re.match(r"^[^.\n;]{0,30}?\b(?:not\s++(?:required|necessary|needed|a\s++must)|isn't\s++required"
-                             r"|unnecessary)\b", after, re.IGNORECASE))
+        # the patterns are tried only where a word they need is present (see _NEGATION_WORDS)
+        low = before.lower()
+        if any(w in low for w in _NEGATION_WORDS) and _NEGATION.search(before) and not _NOT_NEGATION.search(before):
+            return True
+        low = after.lower()
+        return any(w in low for w in _NOT_REQUIRED_WORDS) and bool(_NOT_REQUIRED.match(after))
 
 
 # --------------------------------------------------------------------------------------------

@@ -119,8 +119,9 @@ class ProfileIndex:
         )
 
     def query_vector(self, description: str) -> dict[str, float]:
-        c = Counter(t for t in tokens(description) if t in self.term_idf)
-        vec = {t: (1.0 + math.log(f)) * self.term_idf[t] for t, f in c.items()}
+        idf = self.term_idf
+        # counted first, filtered after: one test per distinct word; the order (first occurrence) is the same
+        vec = {t: (1.0 + math.log(f)) * idf[t] for t, f in Counter(tokens(description)).items() if t in idf}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 

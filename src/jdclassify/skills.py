@@ -169,17 +169,21 @@ class SkillMatcher:
         plain = [s for entry, s, e in kept if not (entry.needs_context and e - s == 1)]
         cues = []
         for entry, s, e in kept:
-            if entry.needs_context and e - s == 1 and not self._in_context(doc, s, plain, layout):
-                continue
-            if e - s == 1 and self._shouted(doc, s):
-                continue
-            span = doc[s:e]
-            start, end = span.start_char, span.end_char
-            attrs = [("requirement", layout.requirement(start))]
-            if layout.negated(start, end):
-                attrs.append(("negated", "true"))
-            cues.append(Cue(kind="skill", text=span.text, value=entry.skill_id, field="description", start=start,
-                            end=end, lexicon_row=entry.row, attrs=tuple(sorted(attrs))))
+            if e - s == 1:  # most hits: one token, read without building a Span
+                token = doc[s]
+                if entry.needs_context and not self._in_context(doc, s, plain, layout):
+                    continue
+                if token.is_upper and self._shouted(doc, s):
+                    continue
+                text, start = token.text, token.idx
+                end = start + len(text)
+            else:
+                span = doc[s:e]
+                text, start, end = span.text, span.start_char, span.end_char
+            requirement = ("requirement", layout.requirement(start))
+            attrs = (("negated", "true"), requirement) if layout.negated(start, end) else (requirement,)  # sorted
+            cues.append(Cue(kind="skill", text=text, value=entry.skill_id, field="description", start=start,
+                            end=end, lexicon_row=entry.row, attrs=attrs))
         return cues
 
     @staticmethod
