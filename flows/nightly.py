@@ -40,10 +40,12 @@ from jdclassify.run import Tally, chunked, input_digests, make_run_id, manifest 
 from jdclassify.settings import Settings  # noqa: E402
 
 try:  # run as ``python flows/nightly.py`` or imported as ``flows.nightly``
-    from flows.batch import chunk_result, classify, lexicon_version, read_input, summary_markdown, write, write_run_report
+    from flows.batch import (chunk_result, classify, lexicon_version, read_input, summary_markdown, task_runner_for, write,
+                             write_run_report)
 except ModuleNotFoundError:  # pragma: no cover - script run without the repository root on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from flows.batch import chunk_result, classify, lexicon_version, read_input, summary_markdown, write, write_run_report
+    from flows.batch import (chunk_result, classify, lexicon_version, read_input, summary_markdown, task_runner_for, write,
+                             write_run_report)
 
 STATE_SCHEMA = pa.schema(
     [("id", pa.string()), ("content_hash", pa.string()), ("run_id", pa.string()),
@@ -182,7 +184,7 @@ class NightlySummary:
         return head + ("\n" + self.batch.format() if self.batch is not None else "")
 
 
-@flow(name="jdclassify-nightly")
+@flow(name="jdclassify-nightly", task_runner=task_runner_for(1))
 def nightly(feeds_dir: str, out: str, run_date: str | None = None, chunk_size: int | None = None,
             config: str | None = None) -> NightlySummary:
     """Classify tonight's new and changed postings from ``feeds_dir`` into the dataset ``out``; idempotent."""
