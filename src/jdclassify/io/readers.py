@@ -189,7 +189,9 @@ class _State:
             return self.quarantine(QuarantineReason.WRONG_TYPE, str(exc), source, line, raw, known_id)
         except RecursionError:
             return self.quarantine(QuarantineReason.WRONG_TYPE, "a field is nested too deeply to be text", source, line, raw)
-        fields = {name: value if value.isascii() else _SURROGATE_RE.sub("\ufffd", value) for name, value in fields.items()}
+        for name, value in fields.items():
+            if not value.isascii():
+                fields[name] = _SURROGATE_RE.sub("\ufffd", value)
         record_id = fields.pop("id") or default_id
         for name, value in fields.items():
             if len(value) > s.max_field_chars:
@@ -294,18 +296,18 @@ def _fields(obj: dict) -> dict[str, str]:
     if isinstance(raw_id, dict):
         raw_id = raw_id.get("value", raw_id.get("@value", raw_id.get("name")))
     record_id = _text(raw_id, id_key or "id", numbers=True).strip()
-    location = _location(_pick(obj, location_keys)[1])
+    location = _location(_pick(obj, location_keys)[1]) if location_keys else ""
     if not location and str(obj.get("jobLocationType", "")).upper() == "TELECOMMUTE":
         location = "Remote"
-    return {
+    return {  # a field the feed's layout lacks is "" without a lookup (most feeds carry few of them)
         "id": record_id,
         "title": _text(title, title_key or "title"),
         "description": _text(description, desc_key or "description"),
-        "company": _loose(_pick(obj, company_keys)[1]),
+        "company": _loose(_pick(obj, company_keys)[1]) if company_keys else "",
         "location": location,
-        "posted_date": _loose(_pick(obj, posted_keys)[1]),
-        "url": _loose(_pick(obj, url_keys)[1]),
-        "employment_type": _loose(_pick(obj, employment_keys)[1]),
+        "posted_date": _loose(_pick(obj, posted_keys)[1]) if posted_keys else "",
+        "url": _loose(_pick(obj, url_keys)[1]) if url_keys else "",
+        "employment_type": _loose(_pick(obj, employment_keys)[1]) if employment_keys else "",
     }
 
 
