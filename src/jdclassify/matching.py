@@ -95,8 +95,7 @@ class TitleMatcher:
             cutoff=settings.fuzzy_cutoff,
             top_candidates=settings.top_candidates,
             occupations=OccupationIndex.build(keys, key_rows),
-            translations=dict(getattr(lexicons, "title_words", {})),
-            heads_first=frozenset(getattr(lexicons, "title_heads_first", ())),
+            **_reading(lexicons),
         )
 
     def to_arrays(self, lexicons) -> dict[str, np.ndarray]:
@@ -141,8 +140,7 @@ class TitleMatcher:
             cutoff=settings.fuzzy_cutoff,
             top_candidates=settings.top_candidates,
             occupations=OccupationIndex.from_arrays({k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("occupations.")}),
-            translations=dict(getattr(lexicons, "title_words", {})),
-            heads_first=frozenset(getattr(lexicons, "title_heads_first", ())),
+            **_reading(lexicons),
         )
 
     def match(self, title_cues: TitleCues, *, limit: int | None = None, exhaustive: bool = False) -> tuple[Candidate, ...]:
@@ -451,6 +449,12 @@ class OccupationIndex:
 
 
 _SEPARATOR = "\n"  # no normalised title, feature or O*NET title holds one
+
+
+def _reading(lexicons) -> dict:
+    """How the matcher reads foreign title words: the translations and the noun-first languages' words."""
+    return {"translations": dict(getattr(lexicons, "title_words", {})),
+            "heads_first": frozenset(getattr(lexicons, "title_heads_first", ()))}
 
 
 def _pack(strings: Sequence[str]) -> np.ndarray:
