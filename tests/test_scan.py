@@ -2,7 +2,7 @@
 
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from jdclassify import clean, experience, redact
 from jdclassify.scan import gate_key, gated, matches_at
@@ -46,6 +46,7 @@ def _subject_and_key(text: str, key: str) -> tuple[str, str]:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(PIECES, min_size=1, max_size=40).map(" ".join))
+@example(" ".join(PHRASES))  # every phrase once, whatever the random draws: each pattern is exercised every run
 def test_gated_scans_find_exactly_what_a_full_scan_finds(text):
     for rx, words, reach, key in GATED:
         subject, gate = _subject_and_key(text, key)
