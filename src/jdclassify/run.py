@@ -315,7 +315,6 @@ def _row(result, run_id: str, run_date: str) -> tuple[bool, dict]:
 # classify whole sub-chunks and send back output rows, so the parent is never the bottleneck.
 # The duplicate-id check needs input order, so it runs in the parent on what the workers return.
 _WORKER: dict = {}
-_YOUNG_OBJECTS = 10_000  # see batch_gc
 _TASK_SIZE = 250  # records per pool task: small enough to balance two workers on a short input
 
 
@@ -417,7 +416,7 @@ def _pooled_chunks(inputs: list[Path], settings: Settings, workers: int, run_id:
 
 
 @contextmanager
-def batch_gc(young: int = _YOUNG_OBJECTS) -> Iterator[None]:
+def batch_gc(young: int = 10_000) -> Iterator[None]:
     """Collect young objects every ``young`` allocations instead of CPython's 700, for one batch (restored after).
 
     A batch allocates millions of short-lived objects beside a large heap that lives all run (lexicons,
