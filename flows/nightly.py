@@ -4,7 +4,8 @@
     python flows/nightly.py serve FEEDS_DIR --out DIR [--cron "0 2 * * *"]   # needs a Prefect server
 
 ``FEEDS_DIR`` holds tonight's full snapshot of the feeds. A state table (``DIR/_state/state.parquet``:
-id, content_hash, run_id, first_seen, last_seen, status) remembers every posting's current version.
+id, content_hash, run_id, first_seen, last_seen, status, raw_hash) remembers every posting's current version
+(a record whose raw hash is unchanged is not cleaned again).
 Tonight's run appends the labels of new and changed postings to the dataset (``run_date=.../source=...``),
 records replaced versions in ``DIR/_superseded/`` and postings gone from the feed in ``DIR/_closed/``,
 quarantines what cannot be labelled in ``DIR/_quarantine/``, writes a manifest, and commits the state
@@ -30,26 +31,29 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
-from prefect import flow, get_run_logger  # noqa: E402
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 
 from jdclassify.errors import QuarantineReason  # noqa: E402
 from jdclassify.io.writers import output_paths, write_json, write_parquet  # noqa: E402
+from jdclassify.io.readers import IdRegistry, RawRecord, finish_record, read_raw  # noqa: E402
 from jdclassify.records import Posting, QuarantineRecord  # noqa: E402
 from jdclassify.run import Tally, chunked, input_digests, make_run_id, manifest  # noqa: E402
 from jdclassify.settings import Settings  # noqa: E402
 
 try:  # run as ``python flows/nightly.py`` or imported as ``flows.nightly``
-    from flows.batch import (chunk_result, classify, lexicon_version, read_input, summary_markdown, task_runner_for, write,
-                             write_run_report)
+    from flows.batch import (chunk_result, classify, lexicon_version, summary_markdown, task_runner_for, transient_io_error,
+                             write, write_run_report)
 except ModuleNotFoundError:  # pragma: no cover - script run without the repository root on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from flows.batch import (chunk_result, classify, lexicon_version, read_input, summary_markdown, task_runner_for, write,
-                             write_run_report)
+    from flows.batch import (chunk_result, classify, lexicon_version, summary_markdown, task_runner_for, transient_io_error,
+                             write, write_run_report)
 
 STATE_SCHEMA = pa.schema(
     [("id", pa.string()), ("content_hash", pa.string()), ("run_id", pa.string()),
-     ("first_seen", pa.string()), ("last_seen", pa.string()), ("status", pa.string())]
+     ("first_seen", pa.string()), ("last_seen", pa.string()), ("status", pa.string()),
+     ("raw_hash", pa.string())]  # the record as read (raw_hash); null in state files written before it existed
 )
 SUPERSEDED_SCHEMA = pa.schema(
     [("id", pa.string()), ("content_hash", pa.string()), ("run_id", pa.string()),
@@ -98,6 +102,43 @@ def posting_hash(p: Posting) -> str:
         return p.content_hash
     text = "\x1f".join((p.title, p.description, p.company, p.location, p.employment_type))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def raw_hash(record: RawRecord) -> str:
+    """A hash of the record as read (every field cleaning reads): the same raw record cleans to the same posting."""
+    p = record.posting
+    text = "\x1f".join((p.title, p.description, p.company, p.location, p.posted_date, p.url, p.employment_type))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@task(retries=3, retry_delay_seconds=[1, 4, 16], retry_condition_fn=transient_io_error, cache_policy=NO_CACHE,
+      task_run_name="read {path}")
+def read_feed(path: str, settings: Settings) -> list:
+    """Tonight's records as read, not yet cleaned (``read_raw``): an unchanged one is never cleaned."""
+    return list(read_raw([Path(path)], settings))
+
+
+def finished(records, state: State, settings: Settings, raw_hashes: dict[str, str]):
+    """Postings and QuarantineRecords as ``read_postings`` gives them, except that a record whose raw hash the
+    state holds is not cleaned again: it stands for the stored version (its content hash), which plan_night
+    finds unchanged. Cleaning is most of what reading costs, and most of a night's feed is unchanged.
+    ``raw_hashes`` collects each posting's raw hash by id for the state."""
+    ids = IdRegistry()
+    for record in records:
+        if not isinstance(record, RawRecord):
+            yield record
+            continue
+        digest, old = raw_hash(record), state.postings.get(record.posting.id) if record.posting.id else None
+        if old is not None and old.get("raw_hash") == digest:
+            p = record.posting
+            item = Posting(id=p.id, title=p.title, source=p.source, line=p.line, content_hash=old["content_hash"])
+        else:
+            item = finish_record(record, settings)
+        if isinstance(item, Posting):
+            item = ids.admit(item, record.raw)
+            if isinstance(item, Posting):
+                raw_hashes[item.id] = digest
+        yield item
 
 
 def set_aside_uncommitted(out: Path, committed: tuple[str, ...], keep: str) -> int:
@@ -205,7 +246,12 @@ def nightly(feeds_dir: str, out: str, run_date: str | None = None, chunk_size: i
     if moved:
         logger.warning("set aside %d chunk file(s) of uncommitted runs in %s", moved, out_dir / "_aborted")
 
-    night = plan_night((item for chunk in read_input(feeds_dir, settings) for item in chunk), state, run_date, run_id)
+    raw_hashes: dict[str, str] = {}
+    night = plan_night(finished(read_feed(feeds_dir, settings), state, settings, raw_hashes), state, run_date, run_id)
+    for pid, digest in raw_hashes.items():  # the next night skips cleaning what is unchanged by this
+        row = night.pending[pid][0] if pid in night.pending else night.postings.get(pid)
+        if row is not None:
+            row["raw_hash"] = digest
     version = lexicon_version(settings)
     chunks = list(chunked(night.todo, settings.chunk_size))
     futures = [classify.submit(chunk, settings, version, run_id, run_date, i) for i, chunk in enumerate(chunks)]

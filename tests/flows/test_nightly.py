@@ -144,3 +144,20 @@ def test_plan_night_unit(make_classification):
     assert [getattr(i, "reason", "posting") for i in plan.todo] == ["posting", "duplicate_id"]
     assert [c["id"] for c in plan.closed] == ["b"] and plan.postings["a"]["last_seen"] == "d1"
     assert set(plan.pending) == {"c"}
+
+
+def test_an_unchanged_record_is_not_cleaned_again_and_a_changed_one_is(tmp_path, nightly, monkeypatch):
+    """Cleaning is most of what reading costs: the next night cleans only records whose raw text changed."""
+    feeds, out = tmp_path / "feeds", tmp_path / "out"
+    write_feed(feeds, FEED)
+    nightly.nightly(str(feeds), str(out), run_date="2024-05-01", chunk_size=3)
+    cleaned = []
+    real = nightly.finish_record
+    monkeypatch.setattr(nightly, "finish_record", lambda record, settings: cleaned.append(record.posting.id) or real(record, settings))
+    write_feed(feeds, FEED[:6] + [("p6", "Software Engineer 6", "Build things with Rust.")])
+    second = nightly.nightly(str(feeds), str(out), run_date="2024-05-02", chunk_size=3)
+    assert cleaned == ["p6"]
+    assert (second.counts["unchanged"], second.counts["changed"]) == (6, 1) and second.batch.labelled == 1
+    state = {r["id"]: r for r in pq.read_table(nightly.state_path(out)).to_pylist()}
+    assert state["p6"]["raw_hash"] and state["p6"]["run_id"] == second.run_id
+    assert state["p0"]["last_seen"] == "2024-05-02" and state["p0"]["run_id"] != second.run_id
