@@ -20,6 +20,7 @@ OCCUPATIONS = SimpleNamespace(
     alias_counts={c: 40 for c in CODES},
     official={},
     codes=CODES,
+    code_index={c: i for i, c in enumerate(CODES)},
     postings={
         "pediatric": (np.array([0, 1]), np.array([0.2, 0.4])),
         "nurse": (np.array([0]), np.array([0.5])),
@@ -95,6 +96,21 @@ def test_the_share_of_a_codes_aliases_using_each_title_word_is_a_feature():
     assert col["word_share_logsum"][doctor] == pytest.approx(math.log(30 / 40 + 0.01) + math.log(0.01))
     assert col["head_share"][nurse] == pytest.approx(32 / 40) and col["head_share"][doctor] == 0.0
     assert col["log_head_aliases"][nurse] == pytest.approx(math.log1p(32))
+
+
+def test_the_title_words_pooled_over_soc_groups_and_over_every_code_are_features():
+    # both codes are in major group 29; only the nurse's minor group (29-11) has aliases ending in "nurse"
+    codes, x = ranker_inputs(CANDIDATES, PROFILES, (), "", "pediatric nurse", OCCUPATIONS)
+    nurse, doctor = codes.index("29-1141.00"), codes.index("29-1221.00")
+    col = {f: x[:, FEATURES.index(f)] for f in FEATURES}
+    assert col["head_major_share"].tolist() == [1.0, 1.0] and col["word_major_min"].tolist() == [1.0, 1.0]
+    assert col["head_minor_share"][nurse] == 1.0 and col["head_minor_share"][doctor] == 0.0
+    assert col["major_mass"].tolist() == pytest.approx([1.0, 1.0]) and col["minor_mass"][nurse] > 0.9
+    # naive Bayes over every code: the nurse code wins on "nurse"; the posterior of a group sums its codes'
+    assert col["nb_posterior"][nurse] > col["nb_posterior"][doctor] > 0.0
+    assert col["nb_posterior"].sum() == pytest.approx(1.0) and col["nb_major"].tolist() == pytest.approx([1.0, 1.0])
+    assert col["nb_rank"][nurse] == 0.0 and col["nb_rank"][doctor] == pytest.approx(math.log(2))
+    assert col["nb_minor"][nurse] == pytest.approx(col["nb_posterior"][nurse])
 
 
 def test_a_title_of_words_no_alias_uses_is_still_decided_by_the_ranker():

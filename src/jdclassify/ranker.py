@@ -71,6 +71,23 @@ FEATURES = (
     "word_share_logsum",  # sum over the title's words of log(share + 0.01)
     "head_share",  # share of the code's aliases ending in the title's last word
     "log_head_aliases",  # log(1 + the code's aliases ending in the title's last word)
+    # the same counts pooled over the code's SOC major group (first 2 digits) and minor group (15-12): a word used by
+    # many occupations of one group says which group even when it does not say which occupation
+    "head_major_share",  # share of the index's aliases ending in the title's last word whose code is in this major group
+    "head_minor_share",  # the same for the minor group
+    "word_major_min",  # per title word, share of the aliases using it whose code is in this major group: the smallest
+    "word_major_logsum",  # sum over the title's words of log(that share + 0.01)
+    # how the other candidates lean: the summed posterior of the candidates in the code's group
+    "major_mass",  # word_posterior summed over the candidate codes of this major group
+    "minor_mass",  # the same for the minor group
+    "hand_major_mass",  # softmax of hand_score (onet.TEMPERATURE) summed over the candidate codes of this major group
+    # naive Bayes over every code of the index (not only the candidates), from the same alias word counts, each
+    # code's word rates backed off to its minor group's, the minor's to its major's, the major's to all aliases'
+    # (``_word_model``): a word no alias of the code uses costs little when its siblings use it
+    "nb_posterior",  # the code's posterior given the title's words and head noun
+    "nb_rank",  # log(1 + the code's rank by that posterior among all codes)
+    "nb_major",  # the posterior summed over the code's major group (all codes of it, candidates or not)
+    "nb_minor",  # the same for the minor group
 )
 
 
@@ -103,6 +120,13 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
     head_weights = _weights(occupations, f"head:{head}")
     word_counts = [_counts(occupations, w) for w in dict.fromkeys(title_words) if w in occupations.word_counts]
     head_counts = _counts(occupations, f"head:{head}")
+    head_major, head_minor = _pooled(head_counts, 2), _pooled(head_counts, 5)
+    word_major = [_pooled(c, 2) for c in word_counts]
+    nb = _word_model(occupations)
+    posterior = nb.posterior(title_words)
+    nb_rank = np.empty(len(posterior), dtype=int)
+    nb_rank[np.argsort(-posterior, kind="stable")] = np.arange(len(posterior))
+    nb_major, nb_minor = np.bincount(nb.major, posterior), np.bincount(nb.minor, posterior)
     rows = []
     best_fit = max((e.profile_fit for e in evidence), default=0.0)
     for e in evidence:
@@ -158,6 +182,14 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
             sum(math.log(u + _WORD_FLOOR) for u in shares),
             head_aliases / n_aliases,
             math.log1p(head_aliases),
+            head_major.get(e.onet_code[:2], 0.0),
+            head_minor.get(e.onet_code[:5], 0.0),
+            min((w.get(e.onet_code[:2], 0.0) for w in word_major), default=0.0),
+            sum(math.log(w.get(e.onet_code[:2], 0.0) + _WORD_FLOOR) for w in word_major),
+            0.0,  # major_mass, minor_mass, hand_major_mass: set below
+            0.0,
+            0.0,
+            *_nb_row(occupations.code_index.get(e.onet_code), posterior, nb_rank, nb_major, nb_minor, nb),
         ])
     x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
     if len(rows):
@@ -169,10 +201,100 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
         logsum = x[:, _INDEX["word_weight_logsum"]]
         p = np.exp(logsum - logsum.max())
         x[:, _INDEX["word_posterior"]] = p / p.sum()
+        hand = x[:, _INDEX["hand_score"]]
+        q = np.exp((hand - hand.max()) / _HAND_TEMPERATURE)
+        q /= q.sum()
+        for name, chars, posterior in (("major_mass", 2, p / p.sum()), ("minor_mass", 5, p / p.sum()), ("hand_major_mass", 2, q)):
+            group: dict[str, float] = {}
+            for e, v in zip(evidence, posterior.tolist()):
+                group[e.onet_code[:chars]] = group.get(e.onet_code[:chars], 0.0) + v
+            x[:, _INDEX[name]] = [group[e.onet_code[:chars]] for e in evidence]
     return x
 
 
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
+_NB_CODE, _NB_MINOR, _NB_MAJOR = 5.0, 10.0, 20.0  # back-off strengths (pseudo-aliases); see _WordModel
+_HAND_TEMPERATURE = 0.05  # onet.TEMPERATURE (not imported: onet imports this module)
+
+
+def _nb_row(i: int | None, posterior, rank, major, minor, nb) -> list[float]:
+    if i is None:  # a code the occupation index lacks (a canon role without O*NET code)
+        return [0.0, math.log1p(len(posterior)), 0.0, 0.0]
+    return [float(posterior[i]), math.log1p(int(rank[i])), float(major[nb.major[i]]), float(minor[nb.minor[i]])]
+
+
+@dataclass(frozen=True, slots=True)
+class _WordModel:
+    """Naive Bayes over the codes of an ``OccupationIndex``: P(word | code) = (aliases of the code using it +
+    ``_NB_CODE`` x P(word | minor group)) / (aliases of the code + ``_NB_CODE``); the minor group's rate backs off
+    to its major group's (``_NB_MINOR``), the major's to all aliases' (``_NB_MAJOR``, add-half smoothed). A title's
+    words and its head noun ("head:word") each multiply in; uniform prior over codes."""
+
+    occupations: object
+    aliases: np.ndarray  # per code, its distinct aliases (at least 1)
+    minor: np.ndarray  # per code, its minor group's index
+    major: np.ndarray  # per code, its major group's index
+    minor_major: np.ndarray  # per minor group, its major group's index
+    minor_aliases: np.ndarray
+    major_aliases: np.ndarray
+
+    @classmethod
+    def build(cls, occupations) -> "_WordModel":
+        codes = occupations.codes
+        minors = {m: i for i, m in enumerate(sorted({c[:5] for c in codes}))}
+        majors = {m: i for i, m in enumerate(sorted({c[:2] for c in codes}))}
+        aliases = np.array([max(occupations.alias_counts.get(c, 0), 1) for c in codes], dtype=float)
+        minor = np.array([minors[c[:5]] for c in codes], dtype=int)
+        major = np.array([majors[c[:2]] for c in codes], dtype=int)
+        minor_major = np.zeros(len(minors), dtype=int)
+        minor_major[minor] = major
+        return cls(occupations, aliases, minor, major, minor_major,
+                   np.bincount(minor, aliases, minlength=len(minors)), np.bincount(major, aliases, minlength=len(majors)))
+
+    def log_rate(self, feature: str) -> np.ndarray | None:
+        """log P(feature | code) for every code, or None when no alias uses the feature."""
+        hit = self.occupations.word_counts.get(feature)
+        if hit is None:
+            return None
+        counts = np.zeros(len(self.aliases))
+        counts[self.occupations.postings[feature][0]] = hit
+        overall = (counts.sum() + 0.5) / (self.aliases.sum() + 0.5 * len(self.occupations.word_counts))
+        major = (np.bincount(self.major, counts, minlength=len(self.major_aliases)) + _NB_MAJOR * overall) / (self.major_aliases + _NB_MAJOR)
+        minor = (np.bincount(self.minor, counts, minlength=len(self.minor_aliases)) + _NB_MINOR * major[self.minor_major]) / (
+            self.minor_aliases + _NB_MINOR)
+        return np.log((counts + _NB_CODE * minor[self.minor]) / (self.aliases + _NB_CODE))
+
+    def posterior(self, words: Sequence[str]) -> np.ndarray:
+        words = [w for w in dict.fromkeys(words) if w]
+        logp = np.zeros(len(self.aliases))
+        for feature in words + ([f"head:{words[-1]}"] if words else []):
+            rate = self.log_rate(feature)
+            if rate is not None:
+                logp += rate
+        p = np.exp(logp - logp.max())
+        return p / p.sum()
+
+
+_MODELS: dict[int, _WordModel] = {}
+
+
+def _word_model(occupations) -> _WordModel:
+    """The ``_WordModel`` of an occupation index, built once per index (a matcher keeps its index for its life)."""
+    model = _MODELS.get(id(occupations))
+    if model is None or model.occupations is not occupations:
+        if len(_MODELS) >= 8:
+            _MODELS.clear()
+        model = _MODELS[id(occupations)] = _WordModel.build(occupations)
+    return model
+
+
+def _pooled(counts: dict[str, int], chars: int) -> dict[str, float]:
+    """Code -> count, pooled by the first ``chars`` characters of the code, as shares of the total."""
+    total = sum(counts.values())
+    out: dict[str, float] = {}
+    for code, n in counts.items():
+        out[code[:chars]] = out.get(code[:chars], 0.0) + n / total
+    return out
 
 
 def _weights(occupations, feature: str) -> dict[str, float]:
