@@ -183,3 +183,27 @@ def test_the_shipped_ranker_names_every_feature_and_beat_the_hand_score_on_title
     check = ranker.metrics["check titles"]
     assert check["top1_ranker"] >= check["top1_hand"] + 0.015
     assert np.isfinite(ranker.scores(np.ones((2, len(FEATURES))))).all()
+
+
+@pytest.fixture(scope="module")
+def calibration_fold_classifier():
+    from jdclassify.evaluate import CALIBRATION_FOLD, heldout_classifier
+    from jdclassify.lexicons import load_lexicons
+    from jdclassify.settings import Settings
+
+    settings = Settings.load()
+    return heldout_classifier(settings, load_lexicons(settings.lexicon_dir), CALIBRATION_FOLD)
+
+
+@pytest.mark.parametrize("title, major", [
+    ("Legal Management Assistant", "43"),  # office support (legal secretaries), not a paralegal (23)
+    ("Food and Nutrition Services Supervisor", "35"),  # a food service supervisor, not a dietitian (29)
+    ("Coal Mine Production Foreman", "47"),  # a supervisor of extraction workers, not a mining engineer (17)
+])
+def test_an_unseen_title_lands_in_the_soc_major_group_its_words_point_to(calibration_fold_classifier, title, major):
+    # titles of the calibration fold (not the ranker's training half), with that fold removed from the alias index
+    from jdclassify.evaluate import CALIBRATION_FOLD, fold_of, ranker_half
+
+    assert fold_of(title) == CALIBRATION_FOLD and ranker_half(title) == 1
+    c = calibration_fold_classifier.classify({"id": "1", "title": title})
+    assert c.onet.value[:2] == major and "learned ranker" in c.onet.rule
