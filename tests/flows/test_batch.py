@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from prefect.states import Failed
 
 from jdclassify.errors import InputError
 from jdclassify.io.writers import read_output
@@ -33,14 +32,51 @@ def test_flow_writes_partitioned_dataset_quarantine_manifest_and_artifact(tmp_pa
     assert artifact is not None and "needs review" in artifact.data and summary.run_id in artifact.data
 
 
-def test_read_retries_only_transient_io_errors():
-    from flows.batch import read_input, transient_io_error
+def test_only_transient_io_errors_count_as_transient():
+    from flows.batch import transient_io_error
 
-    def retried(exc):
-        return transient_io_error(read_input, None, Failed(data=exc))
+    assert transient_io_error(OSError("stale NFS handle")) and transient_io_error(TimeoutError("slow disk"))
+    assert not transient_io_error(FileNotFoundError("gone")) and not transient_io_error(InputError("unknown format"))
+    assert not transient_io_error(ValueError("x")) and not transient_io_error(PermissionError("no"))
 
-    assert retried(OSError("stale NFS handle")) and retried(TimeoutError("slow disk"))
-    assert not retried(FileNotFoundError("gone")) and not retried(InputError("unknown format")) and not retried(ValueError("x"))
+
+def test_a_transient_read_error_restarts_reading_and_skips_what_was_given(monkeypatch):
+    import flows.batch
+
+    items = [Posting(f"p{i}", "Nurse") for i in range(6)]
+    fail_after = [2, 4]  # the first read breaks after 2 records, the second after 4, the third reads to the end
+
+    def flaky(paths, settings, finish=None):
+        limit = fail_after.pop(0) if fail_after else None
+        for index, item in enumerate(items):
+            if index == limit:
+                raise OSError("stale NFS handle")
+            yield item
+
+    slept = []
+    monkeypatch.setattr(flows.batch, "read_postings", flaky)
+    assert list(flows.batch.records(["feed.jsonl"], Settings(), sleep=slept.append)) == items  # nothing twice, nothing lost
+    assert slept == [1, 4]
+
+    def broken(paths, settings, finish=None):
+        yield items[0]
+        raise OSError("still broken")
+
+    monkeypatch.setattr(flows.batch, "read_postings", broken)
+    slept.clear()
+    with pytest.raises(OSError, match="still broken"):
+        list(flows.batch.records(["feed.jsonl"], Settings(), sleep=slept.append))
+    assert slept == [1, 4, 16]
+
+    def missing(paths, settings, finish=None):
+        raise FileNotFoundError("gone")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(flows.batch, "read_postings", missing)
+    slept.clear()
+    with pytest.raises(FileNotFoundError):
+        list(flows.batch.records(["feed.jsonl"], Settings(), sleep=slept.append))
+    assert slept == []
 
 
 def test_classify_task_loads_the_classifier_once_per_process(monkeypatch, make_classification):

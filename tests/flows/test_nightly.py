@@ -131,19 +131,22 @@ def test_failed_chunk_is_retried_then_quarantined_not_skipped(tmp_path, nightly)
     assert "p8" not in state  # not labelled, so tried again next night
 
 
-def test_plan_night_unit(make_classification):
-    from flows.nightly import State, plan_night
+def test_night_plans_each_record_as_it_comes_and_closes_what_the_feed_lacks():
+    from flows.nightly import Night, State
 
     from jdclassify.records import Posting
+    from jdclassify.settings import Settings
 
     state = State({"a": {"id": "a", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"},
                    "b": {"id": "b", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"}},
                   ("r0",))
+    night = Night(state, Settings(), "d1", "r1")
     items = [Posting("a", "x", content_hash="h"), Posting("c", "y", content_hash="k"), Posting("c", "y2", content_hash="k2")]
-    plan = plan_night(items, state, "d1", "r1")
-    assert [getattr(i, "reason", "posting") for i in plan.todo] == ["posting", "duplicate_id"]
-    assert [c["id"] for c in plan.closed] == ["b"] and plan.postings["a"]["last_seen"] == "d1"
-    assert set(plan.pending) == {"c"}
+    planned = [night.plan(item) for item in items]
+    assert planned[0] is None and planned[1] is items[1] and planned[2].reason == "duplicate_id"
+    assert night.postings["a"]["last_seen"] == "d1" and set(night.pending) == {"c"}
+    assert [c["id"] for c in night.close()] == ["b"] and night.postings["b"]["status"] == "closed"
+    assert night.counts == {"read": 3, "unchanged": 1, "reopened": 0, "new": 1, "changed": 0}
 
 
 def test_an_unchanged_record_is_not_cleaned_again_and_a_changed_one_is(tmp_path, nightly, monkeypatch):
