@@ -125,7 +125,7 @@ def chunk_result(future, items: list, run_id: str) -> ChunkResult:
     try:
         return future.result()
     except Exception as exc:  # noqa: BLE001 - a failed chunk is quarantined, never skipped
-        get_run_logger().error("chunk of %d records failed after retries; quarantined: %s", len(items), exc)
+        _logger().error("chunk of %d records failed after retries; quarantined: %s", len(items), exc)
         return quarantine_chunk(items, exc, run_id=run_id)
 
 
