@@ -19,7 +19,6 @@ from corpus import postings
 from jdclassify.clean import clean_posting
 from jdclassify.lexicons import load_lexicons
 from jdclassify.records import Posting
-from jdclassify.settings import Settings
 from jdclassify.skills import DescriptionAnalyzer
 from jdclassify.titles import TitleParser
 
@@ -41,13 +40,13 @@ def rate(n: int, fn) -> float:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     lexicons = load_lexicons()
-    settings = Settings()
     postings = make_postings(n)
     print(f"{n:,} postings, mean description {statistics.mean(len(p.description) for p in postings):,.0f} chars")
 
     t = time.perf_counter()
-    analyzer = DescriptionAnalyzer.build(lexicons, settings)
-    print(f"DescriptionAnalyzer.build: {time.perf_counter() - t:.1f} s")
+    analyzer = DescriptionAnalyzer(lexicons)
+    analyzer.prepare()
+    print(f"DescriptionAnalyzer.prepare: {time.perf_counter() - t:.1f} s")
 
     parser = TitleParser.build(lexicons)
 
@@ -64,7 +63,7 @@ def main() -> None:
     sub = postings[: max(1, n // 4)]
     unmarked = [replace(p, boilerplate=()) for p in sub]
     print(f"  for comparison:  {rate(len(sub), lambda: descriptions(unmarked)):>9,.0f} postings/s "
-          f"(boilerplate tokenised, on {len(sub):,})")
+          f"(boilerplate read, on {len(sub):,})")
 
 
 if __name__ == "__main__":

@@ -2,21 +2,28 @@
 
     python flows/batch.py INPUT... --out DIR [--workers N | --dask ADDRESS] [--chunk-size N]
 
-Reads like the pipeline: read each input (retried on transient I/O errors) -> classify each chunk
-(the Classifier is loaded once per worker process and cached by lexicon_version) -> write each
-chunk (``run_date=.../source=...``, quarantine in ``DIR/_quarantine``) -> manifest and a markdown
-artifact with the run summary. ``--workers N`` (N > 1) runs the tasks on a local Dask cluster,
-``--dask ADDRESS`` on an existing one (its workers need jdclassify and this folder importable).
+Streams like the pipeline: the inputs are read lazily, in one pass (so an id seen in an earlier input
+is quarantined as a duplicate), and cut into chunks -> each chunk is classified by a task (the
+Classifier is loaded once per worker process and cached by lexicon_version), with at most a small
+window of chunks in flight -> results are written by the flow, in chunk order (``run_date=.../source=...``,
+quarantine in ``DIR/_quarantine``) -> manifest and a markdown artifact with the run summary. So memory
+does not grow with the input. A transient I/O error while reading restarts the read after 1, 4, then
+16 s, skipping the records already given. ``--workers N`` (N > 1) runs the classify tasks on a local
+Dask cluster, ``--dask ADDRESS`` on an existing one (its workers need jdclassify and this folder
+importable; give ``--workers`` its worker count so enough chunks are kept in flight).
 Without a Prefect server configured it runs in ephemeral mode (the first flow in a process takes
 ~15 s to start the local API).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
 import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +36,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from jdclassify.errors import InputError  # noqa: E402
+from jdclassify.io.readers import read_postings  # noqa: E402
 from jdclassify.io.writers import output_paths, read_output, remove_run_files, write_dataset_chunk, write_json  # noqa: E402
 from jdclassify.run import (  # noqa: E402
     ChunkResult, RunSummary, Tally, TitleMemo, chunked, classify_chunk, input_digests, make_run_id, manifest, quarantine_chunk,
@@ -59,19 +67,46 @@ def cached_classifier(settings: Settings, version: str):
         return _CLASSIFIERS[version]
 
 
-def transient_io_error(task, task_run, state) -> bool:
-    """Retry only OS-level I/O failures (network filesystems, busy files); bad input is not retried."""
-    exc = state.result(raise_on_failure=False)
+READ_RETRY_DELAYS = (1, 4, 16)  # seconds before each new attempt at reading, after a transient I/O error
+
+
+def transient_io_error(exc: BaseException) -> bool:
+    """An OS-level I/O failure worth another try (network filesystems, busy files); bad input is not retried."""
     return isinstance(exc, OSError) and not isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError))
 
 
-@task(retries=3, retry_delay_seconds=[1, 4, 16], retry_condition_fn=transient_io_error, cache_policy=NO_CACHE,
-      task_run_name="read {path}")
-def read_input(path: str, settings: Settings) -> list[list]:
-    """One input (file or directory) as chunks of postings and quarantine records."""
-    from jdclassify.io.readers import read_postings
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    try:
+        return get_run_logger()
+    except Exception:  # noqa: BLE001 - outside a flow run (a test, a library caller)
+        return logging.getLogger("jdclassify.flows")
 
-    return list(chunked(read_postings([Path(path)], settings), settings.chunk_size))
+
+def records(inputs: Iterable[str], settings: Settings, finish: Callable | None = None,
+            delays: Iterable[float] = READ_RETRY_DELAYS, sleep: Callable[[float], None] = time.sleep) -> Iterator:
+    """Every record of ``inputs`` (Postings and QuarantineRecords, ``read_postings`` over all inputs at once), read
+    lazily. A transient OSError restarts the read after each delay in turn, skipping the records already given;
+    any other error, or one more after the last delay, is raised. ``finish`` goes to ``read_postings``."""
+    paths, given = [Path(p) for p in inputs], 0
+    for delay in (*delays, None):
+        try:
+            for index, item in enumerate(read_postings(paths, settings, finish)):
+                if index >= given:
+                    given += 1
+                    yield item
+            return
+        except OSError as exc:
+            if delay is None or not transient_io_error(exc):
+                raise
+            _logger().warning("reading failed after %d records (%s: %s); reading again in %s s, skipping those",
+                              given, type(exc).__name__, exc, delay)
+            sleep(delay)
+
+
+def window_for(workers: int = 1, dask_address: str | None = None) -> int:
+    """Chunks in flight at once: one with the one-thread runner (nothing runs beside it); on Dask two per worker and
+    two more, so no worker waits for the flow to read or write while memory stays bounded."""
+    return 2 * max(1, workers) + 2 if (dask_address or workers > 1) else 1
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE, task_run_name="classify chunk {index}")
@@ -90,7 +125,7 @@ def chunk_result(future, items: list, run_id: str) -> ChunkResult:
     try:
         return future.result()
     except Exception as exc:  # noqa: BLE001 - a failed chunk is quarantined, never skipped
-        get_run_logger().error("chunk of %d records failed after retries; quarantined: %s", len(items), exc)
+        _logger().error("chunk of %d records failed after retries; quarantined: %s", len(items), exc)
         return quarantine_chunk(items, exc, run_id=run_id)
 
 
@@ -147,8 +182,33 @@ def task_runner_for(workers: int = 1, dask_address: str | None = None):
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None})
 
 
+def classify_stream(chunks: Iterable[list], *, out: str, settings: Settings, version: str, run_id: str, run_date: str,
+                    window: int, classify_task=None, write_task=None, on_result: Callable | None = None) -> Tally:
+    """Classify ``chunks`` with at most ``window`` in flight; each result is written here, in chunk order (so the
+    output is the same whatever the runner), after ``on_result`` has seen it. A chunk whose task failed after its
+    retries is quarantined, never skipped. Returns the tally of every result."""
+    classify_task, write_task = classify_task or classify, write_task or write
+    tally, pending = Tally(), deque()
+
+    def settle() -> None:
+        index, chunk, future = pending.popleft()
+        result = chunk_result(future, chunk, run_id)
+        if on_result is not None:
+            on_result(result)
+        write_task(out, result, run_id, run_date, index)
+        tally.add(result)
+
+    for index, chunk in enumerate(chunks):
+        pending.append((index, chunk, classify_task.submit(chunk, settings, version, run_id, run_date, index)))
+        if len(pending) >= window:
+            settle()
+    while pending:
+        settle()
+    return tally
+
+
 @flow(name="classify-postings-chunks")
-def _classify_chunks(inputs: list[str], out: str, settings: Settings, run_date: str) -> RunSummary:
+def _classify_chunks(inputs: list[str], out: str, settings: Settings, run_date: str, window: int = 1) -> RunSummary:
     started, clock = time.time(), time.perf_counter()
     logger = get_run_logger()
     digests = input_digests(inputs)
@@ -158,17 +218,9 @@ def _classify_chunks(inputs: list[str], out: str, settings: Settings, run_date: 
     version = lexicon_version(settings)
     logger.info("run %s: %d input file(s), lexicons %s", run_id, len(digests), version)
 
-    submitted = []
-    for path in inputs:
-        for chunk in read_input(path, settings):
-            submitted.append((chunk, classify.submit(chunk, settings, version, run_id, run_date, len(submitted))))
-    tally, writes = Tally(), []
-    for index, (chunk, future) in enumerate(submitted):
-        result = chunk_result(future, chunk, run_id)
-        tally.add(result)
-        writes.append(write.submit(out, result, run_id, run_date, index))
-    for written in writes:
-        written.result()
+    chunks = chunked(records(inputs, settings), settings.chunk_size)
+    tally = classify_stream(chunks, out=out, settings=settings, version=version, run_id=run_id, run_date=run_date,
+                            window=window)
 
     workers = int(getattr(settings, "workers", 1))
     summary = tally.summary(run_id=run_id, run_date=run_date, outputs=output_paths(out, run_id),
@@ -202,7 +254,8 @@ def classify_postings(
         raise InputError(f"--out {out} must be a directory (the flow writes partitioned Parquet)")
     runner = task_runner_for(workers, dask_address)
     body = _classify_chunks.with_options(task_runner=runner)
-    return body(inputs=[str(p) for p in inputs], out=str(out), settings=settings, run_date=run_date or date.today().isoformat())
+    return body(inputs=[str(p) for p in inputs], out=str(out), settings=settings, run_date=run_date or date.today().isoformat(),
+                window=window_for(workers, dask_address))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("inputs", nargs="+", metavar="INPUT")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--chunk-size", type=int)
-    parser.add_argument("--workers", type=int, default=1, help="N > 1: a local Dask cluster of N processes")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="N > 1: a local Dask cluster of N processes (with --dask: the cluster's worker count)")
     parser.add_argument("--dask", dest="dask_address", metavar="ADDRESS", help="an existing Dask scheduler (tcp://host:8786)")
     parser.add_argument("--run-date", help="YYYY-MM-DD (default: today)")
     parser.add_argument("--config", metavar="TOML")

@@ -1,6 +1,6 @@
 """Prefect flow: each night, classify only the postings that are new or changed, and never delete.
 
-    python flows/nightly.py run FEEDS_DIR --out DIR [--run-date YYYY-MM-DD]
+    python flows/nightly.py run FEEDS_DIR --out DIR [--run-date YYYY-MM-DD] [--workers N | --dask ADDRESS]
     python flows/nightly.py serve FEEDS_DIR --out DIR [--cron "0 2 * * *"]   # needs a Prefect server
 
 ``FEEDS_DIR`` holds tonight's full snapshot of the feeds. A state table (``DIR/_state/state.parquet``:
@@ -12,6 +12,11 @@ quarantines what cannot be labelled in ``DIR/_quarantine/``, writes a manifest, 
 LAST (atomically). So a run that dies part-way has committed nothing: its chunk files (named by the
 deterministic run id) are set aside in ``DIR/_aborted/`` or overwritten by the rerun, and rerunning a
 committed night (same date, same feed bytes -> same run id) does nothing at all.
+
+The feed streams as in the batch flow (``flows/batch.py``): each record is planned against the state as it
+is read (``Night``), new and changed postings go on in chunks with a bounded number in flight, and results
+are written in chunk order, so memory holds the state, not the feed. ``--workers N`` / ``--dask ADDRESS``
+classify on Dask as the batch flow does.
 """
 
 from __future__ import annotations
@@ -37,17 +42,17 @@ from prefect.artifacts import create_markdown_artifact  # noqa: E402
 
 from jdclassify.errors import QuarantineReason  # noqa: E402
 from jdclassify.io.writers import output_paths, write_json, write_parquet  # noqa: E402
-from jdclassify.io.readers import IdRegistry, RawRecord, finish_record, read_raw  # noqa: E402
+from jdclassify.io.readers import RawRecord, Record, finish_record  # noqa: E402
 from jdclassify.records import Posting, QuarantineRecord  # noqa: E402
-from jdclassify.run import Tally, chunked, input_digests, make_run_id, manifest  # noqa: E402
+from jdclassify.run import ChunkResult, chunked, input_digests, make_run_id, manifest  # noqa: E402
 from jdclassify.settings import Settings  # noqa: E402
 
 try:  # run as ``python flows/nightly.py`` or imported as ``flows.nightly``
-    from flows.batch import (chunk_result, classify, lexicon_version, summary_markdown, task_runner_for, transient_io_error,
+    from flows.batch import (classify, classify_stream, lexicon_version, records, summary_markdown, task_runner_for, window_for,
                              write, write_run_report)
 except ModuleNotFoundError:  # pragma: no cover - script run without the repository root on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from flows.batch import (chunk_result, classify, lexicon_version, summary_markdown, task_runner_for, transient_io_error,
+    from flows.batch import (classify, classify_stream, lexicon_version, records, summary_markdown, task_runner_for, window_for,
                              write, write_run_report)
 
 STATE_SCHEMA = pa.schema(
@@ -111,36 +116,6 @@ def raw_hash(record: RawRecord) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-@task(retries=3, retry_delay_seconds=[1, 4, 16], retry_condition_fn=transient_io_error, cache_policy=NO_CACHE,
-      task_run_name="read {path}")
-def read_feed(path: str, settings: Settings) -> list:
-    """Tonight's records as read, not yet cleaned (``read_raw``): an unchanged one is never cleaned."""
-    return list(read_raw([Path(path)], settings))
-
-
-def finished(records, state: State, settings: Settings, raw_hashes: dict[str, str]):
-    """Postings and QuarantineRecords as ``read_postings`` gives them, except that a record whose raw hash the
-    state holds is not cleaned again: it stands for the stored version (its content hash), which plan_night
-    finds unchanged. Cleaning is most of what reading costs, and most of a night's feed is unchanged.
-    ``raw_hashes`` collects each posting's raw hash by id for the state."""
-    ids = IdRegistry()
-    for record in records:
-        if not isinstance(record, RawRecord):
-            yield record
-            continue
-        digest, old = raw_hash(record), state.postings.get(record.posting.id) if record.posting.id else None
-        if old is not None and old.get("raw_hash") == digest:
-            p = record.posting
-            item = Posting(id=p.id, title=p.title, source=p.source, line=p.line, content_hash=old["content_hash"])
-        else:
-            item = finish_record(record, settings)
-        if isinstance(item, Posting):
-            item = ids.admit(item, record.raw)
-            if isinstance(item, Posting):
-                raw_hashes[item.id] = digest
-        yield item
-
-
 def set_aside_uncommitted(out: Path, committed: tuple[str, ...], keep: str) -> int:
     """Move chunk files of runs that never committed (crashed attempts) to ``_aborted/``; never deletes.
 
@@ -158,54 +133,84 @@ def set_aside_uncommitted(out: Path, committed: tuple[str, ...], keep: str) -> i
     return moved
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """Tonight's feed against the state: what to classify and what changes once it is labelled."""
+class Night:
+    """Tonight's feed against the state, planned record by record as it is read.
 
-    todo: list  # new and changed postings, plus records the reader quarantined
-    postings: dict[str, dict]  # next state for everything not being classified (unchanged, reopened, closed)
-    pending: dict[str, tuple[dict, dict | None]]  # id -> (state row, superseded row) applied once labelled
-    closed: list[dict]
-    counts: dict
+    ``finish`` (given to ``read_postings``) cleans a raw record unless the state holds its raw hash: then it
+    stands for the stored version (its content hash), which ``plan`` finds unchanged. Cleaning is most of what
+    reading costs, and most of a night's feed is unchanged. ``plan`` compares each record with the state and
+    returns what to classify (new and changed postings, and records the reader quarantined) or None; ``labelled``
+    makes a classified posting's new version current; ``close`` closes the postings tonight's feed lacks.
+    ``postings`` is the next state: the Night takes over ``state.postings`` and updates its rows in place.
+    """
 
+    def __init__(self, state: State, settings: Settings, run_date: str, run_id: str) -> None:
+        self.settings, self.run_date, self.run_id = settings, run_date, run_id
+        self.postings = state.postings
+        self.pending: dict[str, tuple[dict, dict | None]] = {}  # id -> (state row, superseded row) applied once labelled
+        self.seen: set[str] = set()
+        self.superseded: list[dict] = []
+        self.closed: list[dict] = []
+        self.counts = {"read": 0, "unchanged": 0, "reopened": 0, "new": 0, "changed": 0}
+        self._last: tuple[object, str] | None = None  # (what finish returned last, that record's raw hash)
 
-def plan_night(items, state: State, run_date: str, run_id: str) -> Plan:
-    """Compare each posting's content hash with the state; a posting gone from the feed is closed."""
-    postings = {k: dict(v) for k, v in state.postings.items()}
-    todo, pending, seen = [], {}, set()
-    counts = {"read": 0, "unchanged": 0, "reopened": 0, "new": 0, "changed": 0}
-    for item in items:
-        counts["read"] += 1
+    def finish(self, record: RawRecord) -> Record:
+        """The record's Posting as ``finish_record`` gives it, or a stand-in for the stored version if its raw hash is known."""
+        digest = raw_hash(record)
+        p = record.posting
+        old = self.postings.get(p.id) if p.id else None
+        if old is not None and old.get("raw_hash") == digest:
+            item = Posting(id=p.id, title=p.title, source=p.source, line=p.line, content_hash=old["content_hash"])
+        else:
+            item = finish_record(record, self.settings)
+        self._last = (item, digest)
+        return item
+
+    def plan(self, item: Record) -> Record | None:
+        """``item`` if it is to be classified (new, changed, or quarantined), else None (unchanged)."""
+        self.counts["read"] += 1
         if isinstance(item, QuarantineRecord):
-            seen.add(item.id)
-            todo.append(item)
-            continue
-        if item.id in seen:
-            todo.append(QuarantineRecord(QuarantineReason.DUPLICATE_ID.value, "id appears again in tonight's feed",
-                                         item.source, item.line, item.title[:200], item.id))
-            continue
-        seen.add(item.id)
-        digest, old = posting_hash(item), postings.get(item.id)
+            self.seen.add(item.id)
+            return item
+        if item.id in self.seen:
+            return QuarantineRecord(QuarantineReason.DUPLICATE_ID.value, "id appears again in tonight's feed",
+                                    item.source, item.line, item.title[:200], item.id)
+        self.seen.add(item.id)
+        # the raw hash lets the next night skip cleaning this record (finish just made ``item`` from it)
+        raw = self._last[1] if self._last is not None and self._last[0] is item else None
+        digest, old = posting_hash(item), self.postings.get(item.id)
         if old is not None:
-            counts["reopened"] += old["status"] == CLOSED
-            old.update(last_seen=run_date, status=OPEN)  # seen tonight; stays current until a new version is labelled
+            self.counts["reopened"] += old["status"] == CLOSED
+            old.update(last_seen=self.run_date, status=OPEN)  # seen tonight; stays current until a new version is labelled
             if old["content_hash"] == digest:
-                counts["unchanged"] += 1
-                continue
-        counts["changed" if old else "new"] += 1
-        new = {"id": item.id, "content_hash": digest, "run_id": run_id,
-               "first_seen": old["first_seen"] if old else run_date, "last_seen": run_date, "status": OPEN}
-        replaced = old and {"id": item.id, "content_hash": old["content_hash"], "run_id": old["run_id"],
-                            "superseded_by_hash": digest, "superseded_by_run_id": run_id, "superseded_on": run_date}
-        pending[item.id] = (new, replaced or None)
-        todo.append(item)
-    closed = []
-    for pid, row in postings.items():
-        if pid not in seen and row["status"] == OPEN:
-            closed.append({"id": pid, "content_hash": row["content_hash"], "run_id": row["run_id"],
-                           "closed_on": run_date, "closed_by_run_id": run_id})
-            row["status"] = CLOSED
-    return Plan(todo, postings, pending, closed, counts)
+                self.counts["unchanged"] += 1
+                if raw is not None:
+                    old["raw_hash"] = raw
+                return None
+        self.counts["changed" if old else "new"] += 1
+        new = {"id": item.id, "content_hash": digest, "run_id": self.run_id, "first_seen": old["first_seen"] if old else self.run_date,
+               "last_seen": self.run_date, "status": OPEN, "raw_hash": raw}
+        replaced = old and {"id": item.id, "content_hash": old["content_hash"], "run_id": old["run_id"], "superseded_by_hash": digest,
+                            "superseded_by_run_id": self.run_id, "superseded_on": self.run_date}
+        self.pending[item.id] = (new, replaced or None)
+        return item
+
+    def labelled(self, result: ChunkResult) -> None:
+        """Labelled postings' new versions become current (quarantined ones are tried again next night)."""
+        for row in result.rows:
+            new, replaced = self.pending.pop(row["id"])
+            self.postings[row["id"]] = new
+            if replaced:
+                self.superseded.append(replaced)
+
+    def close(self) -> list[dict]:
+        """Once the whole feed is read: close every open posting it lacks."""
+        for pid, row in self.postings.items():
+            if pid not in self.seen and row["status"] == OPEN:
+                self.closed.append({"id": pid, "content_hash": row["content_hash"], "run_id": row["run_id"],
+                                    "closed_on": self.run_date, "closed_by_run_id": self.run_id})
+                row["status"] = CLOSED
+        return self.closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,16 +230,26 @@ class NightlySummary:
         return head + ("\n" + self.batch.format() if self.batch is not None else "")
 
 
-@flow(name="jdclassify-nightly", task_runner=task_runner_for(1))
+@flow(name="jdclassify-nightly")
 def nightly(feeds_dir: str, out: str, run_date: str | None = None, chunk_size: int | None = None,
-            config: str | None = None) -> NightlySummary:
-    """Classify tonight's new and changed postings from ``feeds_dir`` into the dataset ``out``; idempotent."""
+            config: str | None = None, workers: int = 1, dask_address: str | None = None) -> NightlySummary:
+    """Classify tonight's new and changed postings from ``feeds_dir`` into the dataset ``out``; idempotent.
+
+    ``workers`` > 1 or ``dask_address`` classify on Dask (a sub-flow with DaskTaskRunner), as the batch flow does."""
+    settings = Settings.load(config)
+    values = {"workers": max(1, workers)}
+    if chunk_size:
+        values["chunk_size"] = chunk_size
+    settings = settings.with_values(values)
+    body = _night.with_options(task_runner=task_runner_for(workers, dask_address))
+    return body(feeds_dir=str(feeds_dir), out=str(out), settings=settings, run_date=run_date or date.today().isoformat(),
+                window=window_for(workers, dask_address))
+
+
+@flow(name="jdclassify-nightly-chunks")
+def _night(feeds_dir: str, out: str, settings: Settings, run_date: str, window: int = 1) -> NightlySummary:
     logger = get_run_logger()
     started, clock = time.time(), time.perf_counter()
-    settings = Settings.load(config)
-    if chunk_size:
-        settings = settings.with_values({"chunk_size": chunk_size})
-    run_date = run_date or date.today().isoformat()
     out_dir = Path(out)
     digests = input_digests([feeds_dir])
     run_id = make_run_id(run_date, digests, salt=str(out_dir.resolve()))
@@ -246,40 +261,25 @@ def nightly(feeds_dir: str, out: str, run_date: str | None = None, chunk_size: i
     if moved:
         logger.warning("set aside %d chunk file(s) of uncommitted runs in %s", moved, out_dir / "_aborted")
 
-    raw_hashes: dict[str, str] = {}
-    night = plan_night(finished(read_feed(feeds_dir, settings), state, settings, raw_hashes), state, run_date, run_id)
-    for pid, digest in raw_hashes.items():  # the next night skips cleaning what is unchanged by this
-        row = night.pending[pid][0] if pid in night.pending else night.postings.get(pid)
-        if row is not None:
-            row["raw_hash"] = digest
-    version = lexicon_version(settings)
-    chunks = list(chunked(night.todo, settings.chunk_size))
-    futures = [classify.submit(chunk, settings, version, run_id, run_date, i) for i, chunk in enumerate(chunks)]
-    tally, writes, postings, superseded = Tally(), [], night.postings, []
-    for index, (chunk, future) in enumerate(zip(chunks, futures)):
-        result = chunk_result(future, chunk, run_id)
-        tally.add(result)
-        for row in result.rows:  # labelled: the new version becomes current (quarantined ones retry next night)
-            new, replaced = night.pending[row["id"]]
-            postings[row["id"]] = new
-            if replaced:
-                superseded.append(replaced)
-        writes.append(write.submit(str(out_dir), result, run_id, run_date, index))
-    for written in writes:
-        written.result()
-    write_parquet(out_dir / "_superseded" / f"part-{run_id}-00000.parquet", pa.Table.from_pylist(superseded, schema=SUPERSEDED_SCHEMA))
-    write_parquet(out_dir / "_closed" / f"part-{run_id}-00000.parquet", pa.Table.from_pylist(night.closed, schema=CLOSED_SCHEMA))
+    night = Night(state, settings, run_date, run_id)
+    todo = (item for item in map(night.plan, records([feeds_dir], settings, night.finish)) if item is not None)
+    tally = classify_stream(chunked(todo, settings.chunk_size), out=str(out_dir), settings=settings, version=lexicon_version(settings),
+                            run_id=run_id, run_date=run_date, window=window, classify_task=classify, write_task=write,
+                            on_result=night.labelled)
+    closed = night.close()
+    write_parquet(out_dir / "_superseded" / f"part-{run_id}-00000.parquet", pa.Table.from_pylist(night.superseded, schema=SUPERSEDED_SCHEMA))
+    write_parquet(out_dir / "_closed" / f"part-{run_id}-00000.parquet", pa.Table.from_pylist(closed, schema=CLOSED_SCHEMA))
 
-    counts = {**night.counts, "closed": len(night.closed), "superseded": len(superseded)}
+    counts = {**night.counts, "closed": len(closed), "superseded": len(night.superseded)}
     batch = tally.summary(run_id=run_id, run_date=run_date, outputs=output_paths(out_dir, run_id),
-                          seconds=time.perf_counter() - clock, workers=1)
+                          seconds=time.perf_counter() - clock, workers=settings.workers)
     record = manifest(batch, digests, settings, started=started)
     record["nightly"] = counts
     write_json(batch.outputs.manifest, record)
     write_run_report(str(out_dir), run_id)  # compares with the previous night's _reports/ JSON or manifest
     create_markdown_artifact(summary_markdown(batch) + "\n\n## Changes\n\n" + json.dumps(counts),
                              key="jdclassify-nightly-summary", description=f"nightly run {run_id}")
-    commit_state(out_dir, State(postings, state.committed + (run_id,)))  # last: this commits the night
+    commit_state(out_dir, State(night.postings, state.committed + (run_id,)))  # last: this commits the night
     summary = NightlySummary(run_id, run_date, False, counts, batch)
     logger.info(summary.format())
     return summary
@@ -297,18 +297,22 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--out", required=True, metavar="DIR")
         p.add_argument("--config", metavar="TOML")
         p.add_argument("--chunk-size", type=int)
+        p.add_argument("--workers", type=int, default=1,
+                       help="N > 1: classify on a local Dask cluster of N processes (with --dask: the cluster's worker count)")
+        p.add_argument("--dask", dest="dask_address", metavar="ADDRESS", help="an existing Dask scheduler (tcp://host:8786)")
         if name == "run":
             p.add_argument("--run-date", help="YYYY-MM-DD (default: today)")
         else:
             p.add_argument("--cron", help="cron schedule (default: settings.nightly_cron / JDCLASSIFY_NIGHTLY_CRON)")
     args = parser.parse_args(argv)
     if args.command == "run":
-        print(nightly(args.feeds_dir, args.out, args.run_date, args.chunk_size, args.config).format())
+        print(nightly(args.feeds_dir, args.out, args.run_date, args.chunk_size, args.config, args.workers, args.dask_address).format())
         return 0
     cron = args.cron or Settings.load(args.config).nightly_cron
     nightly.serve(name="jdclassify-nightly", cron=cron,
                   parameters={"feeds_dir": str(Path(args.feeds_dir).resolve()), "out": str(Path(args.out).resolve()),
-                              "chunk_size": args.chunk_size, "config": args.config})
+                              "chunk_size": args.chunk_size, "config": args.config, "workers": args.workers,
+                              "dask_address": args.dask_address})
     return 0
 
 

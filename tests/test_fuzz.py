@@ -329,6 +329,8 @@ def build_corpus(root: Path, rng: random.Random, patterns: dict[str, re.Pattern]
         b'{"id": NaN, "title": "Infinity"}',
         _jl({"id": "h9", "title": "Data Engineer", "description": "word " * 39_000}),
         _jl({"id": "h10", "title": "a" * 199_000}),
+        # no space and an ambiguous skill name every few characters: the token windows around them all merge
+        _jl({"id": "h11", "title": "Data Engineer", "description": "(Go)/R;" * 25_000}),
     ]
     lines_file("huge.jsonl", lines)
 

@@ -8,7 +8,6 @@ import pytest
 
 from jdclassify.lexicons import load_lexicons
 from jdclassify.records import Posting
-from jdclassify.settings import Settings
 from jdclassify.skills import DescriptionAnalyzer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def analyzer() -> DescriptionAnalyzer:
-    return DescriptionAnalyzer.build(load_lexicons(), Settings(nlp_batch_size=8))
+    return DescriptionAnalyzer(load_lexicons())
 
 
 def skills(analyzer, text, **posting):
@@ -105,13 +104,21 @@ def test_analyze_many_streams_a_long_feed(analyzer):
     pulled = []
 
     def feed():
-        for i in range(3 * analyzer.batch_size):
+        for i in range(1000):
             pulled.append(i)
             yield Posting(id=str(i), title="", description="Python and SQL, 3+ years")
 
     first = next(analyzer.analyze_many(feed()))
     assert [c.value for c in first.skills] == ["canon:python", "canon:sql"]
-    assert len(pulled) <= analyzer.batch_size + 1
+    assert len(pulled) == 1
+
+
+def test_hits_start_and_end_on_token_boundaries(analyzer):
+    """A name glued to a suffix by a hyphen or an apostrophe is found; a name inside a longer word is not."""
+    assert ids(analyzer, "Our C++-based engine and C#-based tools; Python's typing.") >= {"canon:cpp", "onet:43232405:csharp", "canon:python"}
+    assert not {"canon:python", "canon:typescript"} & ids(analyzer, "Write pythonic code in typescripts.")
+    text = "İstanbul office: Python and SQL."
+    assert [(c.text, text[c.start:c.end]) for c in skills(analyzer, text)] == [("Python", "Python"), ("SQL", "SQL")]
 
 
 def test_main_skills_of_sample_postings(analyzer):

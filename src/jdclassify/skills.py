@@ -1,7 +1,11 @@
 """Skill hits in descriptions, and the one entry point for description cues (``DescriptionAnalyzer``).
 
-Skills are found with two spaCy PhraseMatchers over the skills lexicon: ``LOWER`` for ordinary
-names, ``ORTH`` for case-sensitive ones (R, Go, SAS). Precision matters more than volume, so:
+Skill names are found in one pass of two Aho-Corasick automata (``ahocorasick_rs``, compiled code) over
+the text: one over the lowercased text for ordinary names, one over the text as written for
+case-sensitive ones (R, Go, SAS). A hit counts only where it starts and ends on a word edge, as a
+token match would ("typescripts" holds no TypeScript, "C++-based" holds C++). spaCy's tokenizer reads
+only short windows around the few hits whose rules need tokens; tokenising whole descriptions for a
+PhraseMatcher was most of the description stage's time. Precision matters more than volume, so:
 
 * each phrase belongs to one skill (canon beats O*NET beats ESCO when names collide);
 * ESCO is matched only where its labels name something specific: knowledge labels of two or
@@ -22,6 +26,7 @@ sentence or section says "nice to have", "preferred", "a plus", …; else requir
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -31,9 +36,8 @@ from typing import TYPE_CHECKING
 from .experience import TextLayout, read_experience, years_minimum
 from .records import Cue, DescriptionCues, Posting
 
-if TYPE_CHECKING:  # spaCy is imported when the first description is tokenised: a run of titles never needs it
+if TYPE_CHECKING:  # spaCy is imported when the first description is read: a run of titles never needs it
     from spacy.language import Language
-    from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
 
 _PRIORITY = {"canon": 0, "onet": 1, "esco": 2}
@@ -100,17 +104,95 @@ def _wanted(skill, phrase: str) -> bool:
     return len(words) >= 3
 
 
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    entry: _Entry
+    one_token: bool  # no space in the phrase: the case and context rules read it as one word
+
+
+def _lowered(text: str) -> str:
+    """``text.lower()`` with every offset kept: a character whose lowercase is longer ("İ") stays as it is."""
+    low = text.lower()
+    if len(low) == len(text):  # no character lowercases to more than one
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _at_token_edges(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` begins and ends where a tokenizer would cut: not inside a word
+    ("typescripts"), a dotted name ("ASP.NET", "node.js") or a number ("Python3")."""
+    if start:
+        c = text[start - 1]
+        if c.isalnum() or c == "_" or (c == "." and start > 1 and text[start - 2].isalnum()):
+            return False
+    if end < len(text):
+        c = text[end]
+        if c.isalnum() or c == "_" or (c == "." and end + 1 < len(text) and text[end + 1].isalnum()):
+            return False
+    return True
+
+
+_POSSESSIVE = re.compile(r"['’][sS](?!\w)")
+_WINDOW_REACH = 80  # characters of context tokenised each side of a hit the rules must read in tokens
+
+
+def _may_be_shouted(text: str, start: int, end: int) -> bool:
+    """A cheap necessary condition for ``_shouted``: the two words each side hold six capitals or more."""
+    before = text[max(0, start - _WINDOW_REACH):start].rsplit(None, 2)[-2:]
+    after = text[end:end + _WINDOW_REACH].split(None, 2)[:2]
+    return sum(c.isupper() for word in (*before, *after) for c in word) >= 6
+
+
+class _Windows:
+    """spaCy tokens of the short windows of a text around given hits (merged where they overlap).
+
+    A window starts and ends at whitespace where one lies within reach, so its edge tokens are whole."""
+
+    def __init__(self, nlp: Language, text: str, hits: list[tuple[int, int]]) -> None:
+        self.docs: list[tuple[int, Doc, list[int]]] = []  # (window start, doc, token start offsets in text)
+        spans: list[list[int]] = []
+        for s, e in hits:  # ascending
+            lo, hi = max(0, s - _WINDOW_REACH), min(len(text), e + _WINDOW_REACH)
+            if spans and lo <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], hi)
+            else:
+                spans.append([lo, hi])
+        for lo, hi in spans:
+            if lo:
+                cut = _SPACE.search(text, lo, hi)
+                lo = cut.end() if cut else lo
+            last = None
+            for last in _SPACE.finditer(text, max(lo, hi - _WINDOW_REACH), hi):
+                pass
+            hi = last.start() if last and hi < len(text) else hi
+            doc = nlp.make_doc(_break_long_runs(text[lo:hi]))
+            self.docs.append((lo, doc, [int(i) + lo for i in doc.to_array("IDX")]))
+
+    def token(self, start: int, end: int) -> tuple[Doc, list[int], int] | None:
+        """The window doc, its token offsets and the index of the one token spanning exactly [start, end), if any."""
+        w = bisect.bisect_right(self.docs, start, key=lambda d: d[0]) - 1
+        if w < 0:
+            return None
+        lo, doc, starts = self.docs[w]
+        i = bisect.bisect_left(starts, start)
+        if i == len(starts) or starts[i] != start or start + len(doc[i]) != end:
+            return None  # the tokenizer cuts elsewhere ("R&D"): not the name
+        return doc, starts, i
+
+
+_SPACE = re.compile(r"\s+")
+
+
 class SkillMatcher:
-    """PhraseMatchers over the skills lexicon plus the case/context rules. Build once per process.
+    """Aho-Corasick automata over the skills lexicon plus the case/context rules. Build once per process."""
 
-    The phrases are chosen at build time but compiled into PhraseMatchers by ``compile`` (which
-    ``DescriptionAnalyzer`` calls before the first description): tokenising ~100k phrases takes seconds,
-    and a run of titles never needs them.
-    """
+    def __init__(self, lower: list[tuple[str, _Pattern]], cased: list[tuple[str, _Pattern]]) -> None:
+        from ahocorasick_rs import AhoCorasick, MatchKind
 
-    def __init__(self, entries: dict[str, _Entry], grouped: dict[tuple[bool, str], list[str]]) -> None:
-        self._entries, self._grouped = entries, grouped
-        self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
+        self._lower, self._cased = [p for _, p in lower], [p for _, p in cased]
+        # Standard + overlapping: every phrase found, so the longest-match rule below chooses, not the automaton
+        self._lower_ac = AhoCorasick([phrase for phrase, _ in lower], matchkind=MatchKind.Standard)
+        self._cased_ac = AhoCorasick([phrase for phrase, _ in cased], matchkind=MatchKind.Standard)
 
     @classmethod
     def build(cls, lexicons) -> "SkillMatcher":
@@ -121,161 +203,130 @@ class SkillMatcher:
             by_id[skill.id] = skill
             prio = _PRIORITY.get(skill.source, 3)
             for phrase in dict.fromkeys((skill.name, *skill.synonyms)):
-                phrase = phrase.strip()
+                phrase = " ".join(phrase.split())
                 if not phrase or not _wanted(skill, phrase):
                     continue
-                key = (skill.case_sensitive, phrase if skill.case_sensitive else phrase.lower())
+                key = (skill.case_sensitive, phrase if skill.case_sensitive else _lowered(phrase))
                 if key not in best or (prio, skill.id) < best[key][:2]:
                     best[key] = (prio, skill.id, phrase)
-        grouped: dict[tuple[bool, str], list[str]] = {}
-        entries: dict[str, _Entry] = {}
-        for (cased, _key), (prio, skill_id, phrase) in best.items():
+        lower: list[tuple[str, _Pattern]] = []
+        cased: list[tuple[str, _Pattern]] = []
+        for (is_cased, key), (prio, skill_id, phrase) in sorted(best.items()):
             skill = by_id[skill_id]
-            capitalised = phrase[:1].isupper() and len(phrase.split()) == 1
-            label = f"{skill_id}|{int(capitalised)}"
-            entries[label] = _Entry(skill_id, skill.row, prio, skill.needs_context, capitalised)
-            grouped.setdefault((cased, label), []).append(phrase if cased else phrase.lower())
-        return cls(entries, grouped)
+            one_token = " " not in phrase
+            entry = _Entry(skill_id, skill.row, prio, skill.needs_context, phrase[:1].isupper() and one_token)
+            (cased if is_cased else lower).append((key, _Pattern(entry, one_token)))
+        return cls(lower, cased)
 
-    def compile(self, nlp: Language) -> None:
-        """Build the (LOWER, ORTH) PhraseMatchers over ``nlp``'s vocabulary, once."""
-        from spacy.matcher import PhraseMatcher
-
-        if self._matchers is None:
-            lower, orth = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH")
-            for (cased, label), phrases in self._grouped.items():
-                (orth if cased else lower).add(label, list(nlp.tokenizer.pipe(phrases)))
-            self._matchers = (lower, orth)
-
-    def find(self, doc: Doc, layout: TextLayout) -> list[Cue]:
-        strings = doc.vocab.strings
-        if self._matchers is None:
-            raise RuntimeError("SkillMatcher.compile(nlp) must run before find()")
-        lower, orth = self._matchers
-        raw = [(self._entries[strings[mid]], s, e) for mid, s, e in [*lower(doc), *orth(doc)]]
-        raw.sort(key=lambda h: (-(h[2] - h[1]), h[1], h[0].priority))
-        taken = bytearray(len(doc))
+    def find(self, text: str, layout: TextLayout, nlp: Language) -> list[Cue]:
+        hits = [(self._lower[i], s, e) for i, s, e in self._lower_ac.find_matches_as_indexes(_lowered(text), overlapping=True)]
+        hits += [(self._cased[i], s, e) for i, s, e in self._cased_ac.find_matches_as_indexes(text, overlapping=True)]
+        hits = [h for h in hits if _at_token_edges(text, h[1], h[2])]
+        hits.sort(key=lambda h: (h[1] - h[2], h[1], h[0].entry.priority))
+        taken = bytearray(len(text))
         kept = []
-        for entry, s, e in raw:  # longest first, then earliest, then canon > O*NET > ESCO
-            if any(taken[s:e]):
+        for pattern, s, e in hits:  # longest first, then earliest, then canon > O*NET > ESCO
+            if taken.find(1, s, e) >= 0:
                 continue
-            if e - s > 1 and e < len(doc) and doc[e].lower_ in {"'s", "’s"}:
+            if not pattern.one_token and _POSSESSIVE.match(text, e):
                 continue  # "manage the team's budget": the phrase only modifies what follows
-            if entry.capitalised and e - s == 1 and doc[s].text.islower():
+            if pattern.entry.capitalised and text[s:e].islower():
                 continue  # "blender", "quicken": the ordinary word, not the product
             taken[s:e] = b"\x01" * (e - s)
-            kept.append((entry, s, e))
+            kept.append((pattern, s, e))
         kept.sort(key=lambda h: h[1])
-        plain = [s for entry, s, e in kept if not (entry.needs_context and e - s == 1)]
+        # the hits whose rules read tokens: ambiguous single words, and capitals that may be a shouted heading
+        tokened = {s for pattern, s, e in kept if pattern.one_token and (
+            pattern.entry.needs_context or (text[s:e].isupper() and _may_be_shouted(text, s, e)))}
+        windows = _Windows(nlp, text, [(s, e) for _, s, e in kept if s in tokened]) if tokened else None
+        plain = [s for pattern, s, e in kept if not (pattern.entry.needs_context and pattern.one_token)]
         cues = []
-        for entry, s, e in kept:
-            if e - s == 1:  # most hits: one token, read without building a Span
-                token = doc[s]
-                if entry.needs_context and not self._in_context(doc, s, plain, layout):
+        for pattern, s, e in kept:
+            if s in tokened:
+                found = windows.token(s, e)
+                if found is None:
                     continue
-                if token.is_upper and self._shouted(doc, s):
+                doc, starts, i = found
+                if pattern.entry.needs_context and not _in_context(doc, starts, i, plain, layout):
                     continue
-                text, start = token.text, token.idx
-                end = start + len(text)
-            else:
-                span = doc[s:e]
-                text, start, end = span.text, span.start_char, span.end_char
-            requirement = ("requirement", layout.requirement(start))
-            attrs = (("negated", "true"), requirement) if layout.negated(start, end) else (requirement,)  # sorted
-            cues.append(Cue(kind="skill", text=text, value=entry.skill_id, field="description", start=start,
-                            end=end, lexicon_row=entry.row, attrs=attrs))
+                if _shouted(doc, i):
+                    continue
+            requirement = ("requirement", layout.requirement(s))
+            attrs = (("negated", "true"), requirement) if layout.negated(s, e) else (requirement,)  # sorted
+            cues.append(Cue(kind="skill", text=text[s:e], value=pattern.entry.skill_id, field="description", start=s,
+                            end=e, lexicon_row=pattern.entry.row, attrs=attrs))
         return cues
 
-    @staticmethod
-    def _in_context(doc: Doc, i: int, plain: list[int], layout: TextLayout) -> bool:
-        """An ambiguous single word counts only where it plainly means the technology."""
-        nxt = [t for t in doc[i + 1:i + 4] if not t.is_space]
-        plain_at = set(plain)
-        first = nxt[0].lower_ if nxt else ""
-        if first in _NEG_NEXT or (first == "-" and len(nxt) > 1 and nxt[1].is_alpha):
-            return False
-        if nxt and nxt[0].i == i + 1 and nxt[0].is_title and nxt[0].lower_ not in _POS_NEXT and nxt[0].i not in plain_at:
-            return False  # part of a longer name: "Unity Catalog", "Go Daddy"
-        if any(t.lower_ in _POS_NEXT for t in nxt[:2] if not t.is_punct) or \
-                any(t.lower_ in _POS_NEXT for t in nxt[1:3] if nxt[0].text == "("):
-            return True
-        prev = [t.lower_ for t in doc[max(0, i - 3):i] if not t.is_space]
-        if prev and (prev[-1] in _POS_PREV or (len(prev) > 1 and prev[-2] in _POS_PREV and prev[-1] in {"and", "or", ","})):
-            return True
-        sent = layout.sentence(doc[i].idx)
-        return any(abs(j - i) <= _NEIGHBOUR_TOKENS and sent[0] <= doc[j].idx < sent[1] for j in plain)
 
-    @staticmethod
-    def _shouted(doc: Doc, i: int) -> bool:
-        """An all-caps word inside an all-caps heading ("MAGIC HAPPENS HERE") is not a product name."""
-        tok = doc[i]
-        if not tok.is_upper:
-            return False
-        around = [t for t in (*doc[max(0, i - 2):i], *doc[i + 1:i + 3]) if t.is_alpha and len(t) > 2]
-        return len(around) >= 2 and all(t.is_upper for t in around)
+def _in_context(doc: Doc, starts: list[int], i: int, plain: list[int], layout: TextLayout) -> bool:
+    """An ambiguous single word counts only where it plainly means the technology."""
+    nxt = [t for t in doc[i + 1:i + 4] if not t.is_space]
+    plain_at = set()  # the window's tokens where a plain (unambiguous) skill starts
+    for p in plain:
+        j = bisect.bisect_left(starts, p)
+        if j < len(starts) and starts[j] == p:
+            plain_at.add(j)
+    first = nxt[0].lower_ if nxt else ""
+    if first in _NEG_NEXT or (first == "-" and len(nxt) > 1 and nxt[1].is_alpha):
+        return False
+    if nxt and nxt[0].i == i + 1 and nxt[0].is_title and nxt[0].lower_ not in _POS_NEXT and nxt[0].i not in plain_at:
+        return False  # part of a longer name: "Unity Catalog", "Go Daddy"
+    if any(t.lower_ in _POS_NEXT for t in nxt[:2] if not t.is_punct) or \
+            any(t.lower_ in _POS_NEXT for t in nxt[1:3] if nxt[0].text == "("):
+        return True
+    prev = [t.lower_ for t in doc[max(0, i - 3):i] if not t.is_space]
+    if prev and (prev[-1] in _POS_PREV or (len(prev) > 1 and prev[-2] in _POS_PREV and prev[-1] in {"and", "or", ","})):
+        return True
+    sent = layout.sentence(starts[i])
+    return any(abs(j - i) <= _NEIGHBOUR_TOKENS and sent[0] <= starts[j] < sent[1] for j in plain_at)
+
+
+def _shouted(doc: Doc, i: int) -> bool:
+    """An all-caps word inside an all-caps heading ("MAGIC HAPPENS HERE") is not a product name."""
+    tok = doc[i]
+    if not tok.is_upper:
+        return False
+    around = [t for t in (*doc[max(0, i - 2):i], *doc[i + 1:i + 3]) if t.is_alpha and len(t) > 2]
+    return len(around) >= 2 and all(t.is_upper for t in around)
 
 
 class DescriptionAnalyzer:
-    """Description cues for postings: skills (tokens + PhraseMatcher) and experience (regexes).
+    """Description cues for postings: skills (automata + token windows) and experience (regexes).
 
-    The spaCy pipeline and the skill PhraseMatchers are built by ``prepare``, which the first posting
-    with a description calls: a titles-only run starts without importing spaCy.
+    The skill automata and spaCy's tokenizer are built by ``prepare``, which the first posting with a
+    description calls: a titles-only run starts without importing spaCy.
     """
 
-    __slots__ = ("lexicons", "skills", "batch_size", "_nlp")
+    __slots__ = ("lexicons", "skills", "_nlp")
 
-    def __init__(self, lexicons, batch_size: int) -> None:
-        self.lexicons, self.batch_size = lexicons, batch_size
+    def __init__(self, lexicons) -> None:
+        self.lexicons = lexicons
         self.skills: SkillMatcher | None = None
         self._nlp: Language | None = None
 
-    @classmethod
-    def build(cls, lexicons, settings) -> "DescriptionAnalyzer":
-        return cls(lexicons, batch_size=settings.nlp_batch_size)
-
-    def prepare(self) -> Language:
-        """The tokenizer pipeline, with the skill matchers built and compiled; call before forking workers so they share it."""
+    def prepare(self) -> None:
+        """Build the tokenizer and the skill automata once; call before forking workers so they share them."""
         if self._nlp is None:
             from .nlp import build_nlp
 
-            nlp = build_nlp()
-            skills = SkillMatcher.build(self.lexicons)
-            skills.compile(nlp)
-            self.skills, self._nlp = skills, nlp
-        return self._nlp
+            self.skills, self._nlp = SkillMatcher.build(self.lexicons), build_nlp()
 
     def analyze(self, posting: Posting) -> DescriptionCues:
         return next(self.analyze_many([posting]))
 
     def analyze_many(self, postings: Iterable[Posting]) -> Iterator[DescriptionCues]:
-        """Streams cues in input order; tokenises each description once (boilerplate blanked, offsets kept)."""
-        texts = ((_break_long_runs(text), text) for text in (_blank(p.description, p.boilerplate) for p in postings))
-        for doc, text in self._pipe(texts):
-            # not doc.text: rebuilding it costs a third of the tokenizer's time; a blank text has no cues
-            yield self._cues(doc, text) if doc is not None else _NO_CUES
-
-    def _pipe(self, texts: Iterator[tuple[str, str]]) -> Iterator[tuple[Doc | None, str]]:
-        """(doc, text) per text; blank texts are not tokenised (doc None), so a batch of titles never builds spaCy."""
-        pending: list[tuple[str, str]] = []
-        for pair in texts:
-            if pair[1] and not pair[1].isspace():
-                pending.append(pair)
-                if len(pending) >= self.batch_size:  # bounded: the stream stays a stream
-                    yield from self._tokenised(pending)
-                    pending = []
+        """Streams cues in input order, one posting at a time (boilerplate blanked, offsets kept)."""
+        for p in postings:
+            text = _blank(p.description, p.boilerplate)
+            if not text or text.isspace():
+                yield _NO_CUES
                 continue
-            yield from self._tokenised(pending)
-            pending = []
-            yield None, pair[1]
-        yield from self._tokenised(pending)
+            self.prepare()
+            yield self._cues(text)
 
-    def _tokenised(self, pairs: list[tuple[str, str]]) -> Iterator[tuple[Doc, str]]:
-        if pairs:
-            yield from self.prepare().pipe(pairs, batch_size=self.batch_size, as_tuples=True)
-
-    def _cues(self, doc: Doc, text: str) -> DescriptionCues:
+    def _cues(self, text: str) -> DescriptionCues:
         layout = TextLayout.of(text)
-        skills = self.skills.find(doc, layout)
+        skills = self.skills.find(text, layout, self._nlp)
         exp = read_experience(text, layout)
         years = tuple(_with_skill(c, skills, text) for c in exp.years)
         return DescriptionCues(

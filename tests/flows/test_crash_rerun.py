@@ -58,7 +58,7 @@ def feeds(tmp_path_factory) -> Path:
 
 def child_env(tmp: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "JDCLASSIFY_"))}
-    env.update(JDCLASSIFY_CHUNK_SIZE=str(CHUNK), PREFECT_HOME=str(tmp / "prefect-home"), PYTHONPATH=str(ROOT),
+    env.update(JDCLASSIFY_CHUNK_SIZE=str(CHUNK), PREFECT_HOME=str(tmp / "prefect-home"), PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
                PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", PREFECT_LOGGING_LEVEL="WARNING")
     return env
 

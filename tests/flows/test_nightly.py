@@ -131,19 +131,22 @@ def test_failed_chunk_is_retried_then_quarantined_not_skipped(tmp_path, nightly)
     assert "p8" not in state  # not labelled, so tried again next night
 
 
-def test_plan_night_unit(make_classification):
-    from flows.nightly import State, plan_night
+def test_night_plans_each_record_as_it_comes_and_closes_what_the_feed_lacks():
+    from flows.nightly import Night, State
 
     from jdclassify.records import Posting
+    from jdclassify.settings import Settings
 
     state = State({"a": {"id": "a", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"},
                    "b": {"id": "b", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"}},
                   ("r0",))
+    night = Night(state, Settings(), "d1", "r1")
     items = [Posting("a", "x", content_hash="h"), Posting("c", "y", content_hash="k"), Posting("c", "y2", content_hash="k2")]
-    plan = plan_night(items, state, "d1", "r1")
-    assert [getattr(i, "reason", "posting") for i in plan.todo] == ["posting", "duplicate_id"]
-    assert [c["id"] for c in plan.closed] == ["b"] and plan.postings["a"]["last_seen"] == "d1"
-    assert set(plan.pending) == {"c"}
+    planned = [night.plan(item) for item in items]
+    assert planned[0] is None and planned[1] is items[1] and planned[2].reason == "duplicate_id"
+    assert night.postings["a"]["last_seen"] == "d1" and set(night.pending) == {"c"}
+    assert [c["id"] for c in night.close()] == ["b"] and night.postings["b"]["status"] == "closed"
+    assert night.counts == {"read": 3, "unchanged": 1, "reopened": 0, "new": 1, "changed": 0}
 
 
 def test_an_unchanged_record_is_not_cleaned_again_and_a_changed_one_is(tmp_path, nightly, monkeypatch):
@@ -161,3 +164,38 @@ def test_an_unchanged_record_is_not_cleaned_again_and_a_changed_one_is(tmp_path,
     state = {r["id"]: r for r in pq.read_table(nightly.state_path(out)).to_pylist()}
     assert state["p6"]["raw_hash"] and state["p6"]["run_id"] == second.run_id
     assert state["p0"]["last_seen"] == "2024-05-02" and state["p0"]["run_id"] != second.run_id
+
+
+def test_the_night_streams_its_feed_and_plans_each_record_as_it_is_read(tmp_path, nightly, monkeypatch):
+    """The old flow read the whole feed into a list, then planned it, then classified: memory grew with the feed."""
+    import flows.batch
+
+    read, writes = [], []
+    real_read, real_write = flows.batch.read_postings, flows.batch.write_dataset_chunk
+
+    def reading(*args, **kwargs):
+        for item in real_read(*args, **kwargs):
+            read.append(item.id)
+            yield item
+
+    def writing(out, rows, quarantine, *, run_id, chunk, run_date):
+        writes.append((chunk, len(read)))
+        return real_write(out, rows, quarantine, run_id=run_id, chunk=chunk, run_date=run_date)
+
+    monkeypatch.setattr(flows.batch, "read_postings", reading)
+    monkeypatch.setattr(flows.batch, "write_dataset_chunk", writing)
+    feeds, out = tmp_path / "feeds", tmp_path / "out"
+    write_feed(feeds, [(f"p{i:03d}", f"Nurse {i}", "") for i in range(200)])
+    first = nightly.nightly(str(feeds), str(out), run_date="2024-05-01", chunk_size=20)
+    assert first.counts["new"] == first.batch.labelled == 200
+    assert [chunk for chunk, _ in writes] == list(range(10)) and writes[0][1] <= 20  # one chunk ahead, not the feed
+
+    # the next night: 10 changed records among unchanged ones; only they are classified, still a chunk at a time
+    read.clear(), writes.clear()
+    write_feed(feeds, [(f"p{i:03d}", f"Nurse {i}" + (" II" if i % 20 == 0 else ""), "") for i in range(200)])
+    second = nightly.nightly(str(feeds), str(out), run_date="2024-05-02", chunk_size=5)
+    assert (second.counts["changed"], second.counts["unchanged"], second.batch.labelled) == (10, 190, 10)
+    assert [chunk for chunk, _ in writes] == [0, 1] and writes[0][1] <= 100  # 5 changed records are p000..p080
+    state = {r["id"]: r for r in pq.read_table(nightly.state_path(out)).to_pylist()}
+    assert state["p020"]["run_id"] == second.run_id and state["p021"]["run_id"] == first.run_id
+    assert all(r["raw_hash"] for r in state.values())

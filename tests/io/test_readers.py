@@ -258,3 +258,27 @@ def test_jsonl_numbers_and_odd_values_read_as_json_reads_them(tmp_path):
     got = list(read_postings(path))
     assert [(p.id, p.title) for p in got] == [("98765432109876543210", "Welder"), ("12", "Nurse"), ("13", "Chef \ufffd"),
                                               ("14", "Cook")]
+
+
+def test_finish_replaces_cleaning_as_records_are_read_and_duplicates_are_still_judged(tmp_path):
+    """``finish`` sees each raw record when it is read (not after the whole input) and its result is what comes out."""
+    from jdclassify.io.readers import RawRecord, finish_record
+
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "title": f"Nurse {i}"}) + "\n" for i in ("a", "b", "a", "c")) + "{bad\n")
+    seen = []
+
+    def finish(record):
+        assert isinstance(record, RawRecord)
+        seen.append(record.posting.id)
+        return finish_record(record, Settings()) if record.posting.id != "c" else Posting("c", "kept as given")
+
+    stream = read_postings([path], Settings(), finish)
+    first = next(stream)
+    assert seen == ["a"] and first.id == "a"  # one record finished per record given
+    rest = list(stream)
+    assert seen == ["a", "b", "a", "c"]
+    assert [outcome(r)[2] for r in rest] == ["posting", "duplicate_id", "posting", "malformed_json"]
+    assert rest[2] == Posting("c", "kept as given")
+    plain = list(read_postings([path], Settings()))  # without finish: finish_record for every record
+    assert [outcome(r)[2] for r in plain] == ["posting", *(outcome(r)[2] for r in rest)] and plain[3].title == "Nurse c"

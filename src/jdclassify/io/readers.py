@@ -30,7 +30,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import IO, Any
@@ -72,16 +72,26 @@ _META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_\-]
 _EXCERPT_CHARS = 200
 
 
-def read_postings(inputs: Iterable[str | os.PathLike] | str | os.PathLike, settings: Settings | None = None) -> Iterator[Record]:
+def read_postings(
+    inputs: Iterable[str | os.PathLike] | str | os.PathLike,
+    settings: Settings | None = None,
+    finish: Callable[[RawRecord], Record] | None = None,
+) -> Iterator[Record]:
     """Postings (cleaned and redacted) and QuarantineRecords from ``inputs``, streamed in order.
 
     Every input record yields exactly one item; a later record whose id was already read in this
     call is quarantined as ``duplicate_id``. Raises InputError before reading if a path is missing.
+    ``finish`` turns each raw record into its Posting (or QuarantineRecord) as it is read, in place of
+    ``finish_record`` (the nightly flow skips cleaning a record it has seen unchanged); the duplicate-id
+    check runs on what it returns.
     """
     settings = settings or Settings()
     ids = IdRegistry()
     for item in read_raw(inputs, settings):
-        yield ids.admit(finish_record(item, settings), item.raw) if isinstance(item, RawRecord) else item
+        if isinstance(item, RawRecord):
+            yield ids.admit(finish(item) if finish is not None else finish_record(item, settings), item.raw)
+        else:
+            yield item
 
 
 def read_raw(inputs: Iterable[str | os.PathLike] | str | os.PathLike, settings: Settings | None = None) -> Iterator[RawRecord | QuarantineRecord]:
@@ -137,10 +147,16 @@ def finish_record(record: RawRecord, settings: Settings) -> Record:
 
 
 class IdRegistry:
-    """Ids seen so far in one read: a later record with a known id is quarantined as ``duplicate_id``."""
+    """Ids seen so far in one read: a later record with a known id is quarantined as ``duplicate_id``.
+
+    It holds every id of a read, so it is the one thing here that grows with the input: each id keeps one int
+    (its first record's source, line and a 32-bit checksum of its content hash) rather than a tuple holding
+    the 64-character hash, ~135 instead of ~310 bytes per posting with its id (~170 MB less for 1,000,000 postings)."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, tuple[str, str, int]] = {}  # id -> (content hash, source, line)
+        self.seen: dict[str, int] = {}  # id -> (line << 64) | (source index << 32) | crc32(content hash)
+        self._sources: dict[str, int] = {}
+        self._names: list[str] = []
 
     def admit(self, item: Record, raw: str) -> Record:
         """``item`` itself, or a duplicate_id QuarantineRecord when its id was seen before."""
@@ -150,12 +166,18 @@ class IdRegistry:
 
     def check(self, id: str, content_hash: str, source: str, line: int, raw: str) -> QuarantineRecord | None:
         """Registers ``id``; a QuarantineRecord when it was seen before, else None."""
+        checksum = zlib.crc32(content_hash.encode("utf-8", "surrogatepass"))
         first = self.seen.get(id)
         if first is None:
-            self.seen[id] = (content_hash, source, line)
+            index = self._sources.get(source)
+            if index is None:
+                index = self._sources[source] = len(self._names)
+                self._names.append(source)
+            self.seen[id] = (max(0, line) << 64) | (index << 32) | checksum
             return None
-        same = "same" if first[0] == content_hash else "different"
-        return _quarantine(QuarantineReason.DUPLICATE_ID, f"id {id!r} was already read at {first[1]}:{first[2]} ({same} content)",
+        same = "same" if first & 0xFFFFFFFF == checksum else "different"
+        where = f"{self._names[(first >> 32) & 0xFFFFFFFF]}:{first >> 64}"
+        return _quarantine(QuarantineReason.DUPLICATE_ID, f"id {id!r} was already read at {where} ({same} content)",
                            source, line, raw, id)
 
 
