@@ -167,6 +167,12 @@ def _scan_time(pattern: re.Pattern, text, anchored: bool) -> float:
     return time.perf_counter() - clock
 
 
+def _doubling_ratio(pattern: re.Pattern, text, anchored: bool, runs: int) -> float:
+    """Scan time at twice the length over scan time at the length, best of ``runs`` each: ~2 linear, ~4 quadratic."""
+    once = min(_scan_time(pattern, text, anchored) for _ in range(runs))
+    return min(_scan_time(pattern, text * 2, anchored) for _ in range(runs)) / once
+
+
 def _scan_worker(sources: list[tuple[str | bytes, int]], anchored: set, length: int, conn) -> None:
     """Sends (index, []) per pattern, or (index, [runs that scale super-linearly]): a run whose scan is slow
     enough to measure is scanned again at twice the length; linear costs ~2x, quadratic ~4x."""
@@ -180,7 +186,9 @@ def _scan_worker(sources: list[tuple[str | bytes, int]], anchored: set, length: 
             text = text.encode("utf-8") if isinstance(source, bytes) else text
             base = _scan_time(pattern, text, source in anchored)
             if base > 0.05:
-                ratio = min(_scan_time(pattern, text * 2, source in anchored) for _ in range(2)) / base
+                ratio = _doubling_ratio(pattern, text, source in anchored, 2)
+                if ratio > 3.0:  # confirm: a busy machine can slow one run of a linear pattern
+                    ratio = _doubling_ratio(pattern, text, source in anchored, 4)
                 if ratio > 3.0:
                     slow.append(f"{text[:12]!r}... x{ratio:.1f} when doubled")
                     break  # one is enough to name the pattern
