@@ -49,6 +49,20 @@ def test_a_cached_index_gives_the_ranker_the_same_word_counts_and_title_reading(
     assert cached.read_title(cues[1]) == "backend developer"
 
 
+def test_a_cached_index_gives_the_ranker_the_same_task_statement_words(tmp_path):
+    settings = Settings(cache_dir=tmp_path)
+    tasks = {"17-2051.00": ("Inspect bridges and pipelines.", "Design bridges."), "29-1141.00": ("Monitor patients.",)}
+    lex = SimpleNamespace(**vars(lexicons()), occupation_tasks=tasks)
+    index_cache.load_matcher(lex, settings)
+    cached, fresh = index_cache.load_matcher(lex, settings), TitleMatcher.build(lex, settings)
+    words = lambda m: {f: (ix.tolist(), n.tolist()) for f, (ix, n) in m.occupations.task_words.items()}  # noqa: E731
+    assert words(cached) == words(fresh)
+    civil = fresh.occupations.code_index["17-2051.00"]
+    assert words(fresh)["bridge"] == ([civil], [2]) and words(fresh)["stem:pipel"] == ([civil], [1])
+    assert "and" not in words(fresh)
+    assert cached.occupations.task_counts.tolist() == fresh.occupations.task_counts.tolist() == [0, 2, 1]
+
+
 def test_a_new_lexicon_version_never_reads_the_old_index(tmp_path):
     settings = Settings(cache_dir=tmp_path)
     index_cache.load_matcher(lexicons("v1"), settings)

@@ -156,12 +156,20 @@ def test_unknown_role_in_csv_is_reported(lexicon_copy):
 
 def test_a_broken_skill_table_stops_a_run_with_descriptions_instead_of_quarantining_it(lexicon_copy, tmp_path):
     """The skill tables are read on the first description; their error must stop the run, not fail each record."""
-    _replace_line(lexicon_copy / "occupation_tasks.csv", 5, "11-1011.00", "99-9999.00")
+    _replace_line(lexicon_copy / "occupation_skills.csv", 5, "11-1011.00", "99-9999.00")
     settings = dataclasses.replace(Settings(), lexicon_dir=lexicon_copy, cache_dir=tmp_path / "cache")
     classifier = Classifier.load(settings)
     assert classifier.classify({"id": "1", "title": "Registered Nurse"}).onet.value == "29-1141.00"  # titles need no skills
-    with pytest.raises(LexiconError, match=r"occupation_tasks\.csv:5:onet_code"):
+    with pytest.raises(LexiconError, match=r"occupation_skills\.csv:5:onet_code"):
         list(classifier.classify_many([{"id": "2", "title": "Nurse", "description": "Patient care on a busy ward."}]))
+
+
+def test_a_broken_task_table_stops_a_run_when_the_title_index_is_built(lexicon_copy, tmp_path):
+    """The title index holds the task statements' words (ranker features), so titles need the task table too."""
+    _replace_line(lexicon_copy / "occupation_tasks.csv", 5, "11-1011.00", "99-9999.00")
+    settings = dataclasses.replace(Settings(), lexicon_dir=lexicon_copy, cache_dir=tmp_path / "cache")
+    with pytest.raises(LexiconError, match=r"occupation_tasks\.csv:5:onet_code"):
+        Classifier.load(settings)
 
 
 def test_bad_yaml_value_names_file_line_column(lexicon_copy):

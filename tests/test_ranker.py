@@ -207,3 +207,18 @@ def test_an_unseen_title_lands_in_the_soc_major_group_its_words_point_to(calibra
     assert fold_of(title) == CALIBRATION_FOLD and ranker_half(title) == 1
     c = calibration_fold_classifier.classify({"id": "1", "title": title})
     assert c.onet.value[:2] == major and "learned ranker" in c.onet.rule
+
+
+@pytest.mark.parametrize("title, code", [
+    ("Correctional Officer", "33-3012"),  # the officers' tasks guard inmates; was a probation officer (21-1092)
+    ("Landscape Technician", "37-3011"),  # landscaping workers' tasks; was a landscape architect (17-1012)
+    ("Milking Worker", "45-2093"),  # farmworkers' tasks milk the herd; was a farm equipment mechanic (49-3041)
+])
+def test_an_unseen_title_goes_to_the_occupation_whose_task_statements_use_its_words(calibration_fold_classifier, title, code):
+    # calibration-fold titles outside the ranker's training half, that fold removed from the alias index; each was
+    # wrong before the task_* features (1084a24)
+    from jdclassify.evaluate import CALIBRATION_FOLD, fold_of, ranker_half
+
+    assert fold_of(title) == CALIBRATION_FOLD and ranker_half(title) == 1
+    c = calibration_fold_classifier.classify({"id": "1", "title": title})
+    assert c.onet.value[:7] == code and "learned ranker" in c.onet.rule

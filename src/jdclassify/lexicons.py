@@ -257,7 +257,8 @@ def _has_rows(path: Path) -> bool:
 
 class Deferred(abc.Mapping):
     """A lexicon table read and validated on first use. Only descriptions need the skill tables
-    (~0.2 s to read), so a titles-only run never reads them; a bad row still raises LexiconError with its place."""
+    (~0.2 s to read), so a titles-only run never reads them (the task table is read when the title index is built: its
+    words are ranker features); a bad row still raises LexiconError with its place."""
 
     __slots__ = ("_read", "_table")
 

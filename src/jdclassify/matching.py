@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -94,7 +94,7 @@ class TitleMatcher:
             shortlist_size=settings.shortlist_size,
             cutoff=settings.fuzzy_cutoff,
             top_candidates=settings.top_candidates,
-            occupations=OccupationIndex.build(keys, key_rows),
+            occupations=OccupationIndex.build(keys, key_rows, getattr(lexicons, "occupation_tasks", {})),
             **_reading(lexicons),
         )
 
@@ -333,9 +333,16 @@ class OccupationIndex:
     official: dict[str, str]  # code -> its normalised O*NET title when the index holds it (a ranker feature)
     # word or "head:word" -> per code in postings[feature][0], how many of the code's aliases use it (ranker features)
     word_counts: dict[str, np.ndarray]
+    # the codes' O*NET task statements, read as titles are (normalise_title): per code its number of statements, and
+    # word or "stem:<first TASK_STEM letters>" -> (code indexes, how many of the code's statements use it); ranker
+    # features compare a title's words with these (no alias text: the statements never name the reported titles)
+    task_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    task_words: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, keys: Sequence[str], key_rows: Sequence[Sequence[AliasRow]]) -> "OccupationIndex":
+    def build(cls, keys: Sequence[str], key_rows: Sequence[Sequence[AliasRow]],
+              tasks: Mapping[str, Sequence[str]] | None = None) -> "OccupationIndex":
+        """``tasks``: onet_code -> task statements (``Lexicons.occupation_tasks``); codes without aliases are left out."""
         docs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         names: dict[str, str] = {}
         roles: dict[str, str] = {}
@@ -380,6 +387,7 @@ class OccupationIndex:
             alias_counts=dict(counts),
             official={c: normalise_title(names[c]) for c in codes if names[c] != c},
             word_counts={f: np.asarray(n, dtype=np.int32) for f, n in word_counts.items()},
+            **_task_index(codes, tasks or {}),
         )
 
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -396,6 +404,10 @@ class OccupationIndex:
             "weights": np.concatenate([self.postings[f][1] for f in features]) if features else np.empty(0),
             "counted": np.asarray(counted, dtype=np.int32),
             **_ragged("word_counts", [self.word_counts[features[i]] for i in counted]),
+            "task_counts": self.task_counts,
+            "task_words": _pack(list(self.task_words)),
+            **_ragged("task_codes", [ix for ix, _ in self.task_words.values()]),
+            **_ragged("task_uses", [n for _, n in self.task_words.values()]),
         }
 
     @classmethod
@@ -413,6 +425,8 @@ class OccupationIndex:
             alias_counts=dict(zip(codes, arrays["alias_counts"].tolist())),
             official={c: normalise_title(n) for c, n in zip(codes, names) if n != c},
             word_counts=dict(zip((features[i] for i in arrays["counted"].tolist()), _unragged(arrays, "word_counts"))),
+            task_counts=arrays["task_counts"],
+            task_words=dict(zip(_unpack(arrays["task_words"]), zip(_unragged(arrays, "task_codes"), _unragged(arrays, "task_uses")))),
         )
 
     def scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -446,6 +460,38 @@ class OccupationIndex:
             for i, score in sorted(chosen.items())
             if score > 0
         ]
+
+
+TASK_STEM = 5  # a task word's first letters, so "pediatric" meets "pediatrician" and "welding" "welder"
+TASK_STOP = frozenset(
+    "a an and as at by for from in into of on or other such than that the their to with within without".split())
+
+
+def task_features(words: Iterable[str]) -> set[str]:
+    """What a title's or a task statement's (normalised) words count as in ``OccupationIndex.task_words``."""
+    out = set()
+    for w in words:
+        if w in TASK_STOP or len(w) < 2:
+            continue
+        out.add(w)
+        if len(w) > TASK_STEM:
+            out.add(f"stem:{w[:TASK_STEM]}")
+    return out
+
+
+def _task_index(codes: Sequence[str], tasks: Mapping[str, Sequence[str]]) -> dict:
+    """``OccupationIndex.task_counts`` and ``task_words`` for ``codes`` from their task statements."""
+    counts = np.zeros(len(codes), dtype=np.int32)
+    uses: dict[str, dict[int, int]] = defaultdict(dict)
+    for i, code in enumerate(codes):
+        statements = tasks.get(code, ())
+        counts[i] = len(statements)
+        for statement in statements:
+            for f in task_features(normalise_title(statement).split()):
+                uses[f][i] = uses[f].get(i, 0) + 1
+    return {"task_counts": counts,
+            "task_words": {f: (np.fromiter(u.keys(), np.int32, len(u)), np.fromiter(u.values(), np.int32, len(u)))
+                           for f, u in sorted(uses.items())}}
 
 
 _SEPARATOR = "\n"  # no normalised title, feature or O*NET title holds one

@@ -3,7 +3,8 @@
 The hand-combined score (onet.py) picks the right code first for fewer titles than have it in their
 top two. Each candidate code gets a small feature vector built only from what matching and profiles
 already computed (alias and occupation scores, agreement, token coverage, source, prior, profile fit,
-rank, and how strongly the code's own aliases use each of the title's words), and small regression trees,
+rank, how strongly the code's own aliases use each of the title's words, and how its O*NET task statements
+use them), and small regression trees,
 boosted offline by ``scripts/fit_ranker.py`` (LightGBM, lambdarank) on held-out titles of the calibration
 fold, score them; a code's score is the sum of its leaf values, softmax over a title's codes. The trees live
 in ``lexicons/ranker.json`` as plain lists with their feature names and what they were fitted on, and are
@@ -21,7 +22,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .matching import OCCUPATION
+from .matching import OCCUPATION, task_features
 from .records import Candidate
 from .titles import normalise_title
 
@@ -88,6 +89,17 @@ FEATURES = (
     "nb_rank",  # log(1 + the code's rank by that posterior among all codes)
     "nb_major",  # the posterior summed over the code's major group (all codes of it, candidates or not)
     "nb_minor",  # the same for the minor group
+    # the title's words against the code's O*NET task statements (OccupationIndex.task_words; never alias text, so no
+    # reported title leaks in): a "pipe liner" is among codes whose tasks speak of pipes. A word counts as used when a
+    # statement holds it or a word with its first letters (matching.TASK_STEM: "pediatric" meets "pediatrician")
+    "task_has",  # the code has task statements
+    "task_coverage",  # share of the title's words that some statement of the code uses
+    "task_idf_coverage",  # the same, each word weighted by its IDF over the codes' statements
+    "task_share_min",  # per title word, the share of the code's statements using it: the smallest
+    "task_head_share",  # share of the code's statements using the title's last word
+    # (a sum of log shares and its softmax over the candidates gained 0.4 points on the ranker-check half but sent
+    # generic supervisor titles to the specialists whose statements name their trade: "coal mine production foreman"
+    # to mining engineers; left out)
 )
 
 
@@ -190,9 +202,12 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
             0.0,
             0.0,
             *_nb_row(occupations.code_index.get(e.onet_code), posterior, nb_rank, nb_major, nb_minor, nb),
+            *[0.0] * _TASK_COLUMNS,  # task_*: set below
         ])
     x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
     if len(rows):
+        first = _INDEX["task_has"]
+        x[:, first : first + _TASK_COLUMNS] = _task_block(occupations, title_words, [occupations.code_index.get(e.onet_code) for e in evidence])
         for name, column in (("occupation_top", "occupation"), ("alias_top", "best_alias"), ("hand_top", "hand_score")):
             col = x[:, _INDEX[column]]
             x[:, _INDEX[name]] = (col >= col.max()) & (col > 0)
@@ -213,6 +228,7 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
 
 
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
+_TASK_COLUMNS = len(FEATURES) - FEATURES.index("task_has")  # the task_* features come last
 _NB_CODE, _NB_MINOR, _NB_MAJOR = 5.0, 10.0, 20.0  # back-off strengths (pseudo-aliases); see _WordModel
 _HAND_TEMPERATURE = 0.05  # onet.TEMPERATURE (not imported: onet imports this module)
 
@@ -221,6 +237,43 @@ def _nb_row(i: int | None, posterior, rank, major, minor, nb) -> list[float]:
     if i is None:  # a code the occupation index lacks (a canon role without O*NET code)
         return [0.0, math.log1p(len(posterior)), 0.0, 0.0]
     return [float(posterior[i]), math.log1p(int(rank[i])), float(major[nb.major[i]]), float(minor[nb.minor[i]])]
+
+
+def _task_block(occupations, title_words: Sequence[str], codes: Sequence[int | None]) -> np.ndarray:
+    """The task_* columns of ``FEATURES`` for the code indexes ``codes`` (None: not in the index)."""
+    out = np.zeros((len(codes), _TASK_COLUMNS))
+    tasks = getattr(occupations, "task_words", None)
+    if not tasks or not len(codes):
+        return out
+    index = np.array([-1 if i is None else i for i in codes])
+    statements = np.where(index >= 0, occupations.task_counts[np.maximum(index, 0)], 0).astype(float)
+    has = statements > 0
+    out[:, 0] = has
+    words = [w for w in dict.fromkeys(title_words) if task_features((w,))]
+    if not words:
+        return out
+    n = max(int(np.count_nonzero(occupations.task_counts)), 1)
+    uses = np.zeros((len(words), len(codes)))
+    idf = np.zeros(len(words))
+    for j, w in enumerate(words):
+        df = 0
+        for f in task_features((w,)):  # the word and its first letters: a statement counts when it holds either
+            hit = tasks.get(f)
+            if hit is None:
+                continue
+            ix, k = hit
+            pos = np.minimum(np.searchsorted(ix, index), len(ix) - 1)
+            uses[j] = np.maximum(uses[j], np.where(ix[pos] == index, k[pos], 0))
+            df = max(df, len(ix))
+        idf[j] = math.log((n + 1) / (df + 0.5))
+    shares = uses / np.maximum(statements, 1)
+    used = shares > 0
+    out[:, 1] = used.mean(0)
+    out[:, 2] = idf @ used / (idf.sum() or 1.0)
+    out[:, 3] = shares.min(0)
+    out[:, 4] = shares[-1] if words[-1] == title_words[-1] else 0.0
+    out[~has, 1:] = 0.0
+    return out
 
 
 @dataclass(frozen=True, slots=True)
