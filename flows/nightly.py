@@ -100,6 +100,8 @@ class _Strings:
 
     def __setitem__(self, row: int, value: str | None) -> None:
         self._edits[row] = value
+        if len(self._edits) >= self.SEAL:  # a night may edit most rows (raw hashes): fold edits in, SEAL at a time
+            self._fold()
 
     def append(self, value: str | None) -> None:
         self._tail.append(value)
@@ -112,19 +114,23 @@ class _Strings:
             self._starts.append(self._sealed)
             self._sealed, self._tail = self._sealed + len(self._tail), []
 
-    def take(self, rows: pa.Array) -> pa.Array:
-        """The values at ``rows``, edits applied."""
+    def _fold(self) -> None:
+        """Make the column one pyarrow array again: the tail sealed, the chunks joined, the edits applied."""
         self._seal()
-        if len(self._chunks) > 1:  # a chunked array's take would join its chunks on every call
-            self._chunks, self._starts = [pa.concat_arrays(self._chunks)], [0]
-        taken = self._chunks[0].take(rows) if self._chunks else pa.array([], pa.string())
-        if not self._edits:
-            return taken
-        wanted = rows.to_numpy()
-        edited = np.isin(wanted, np.fromiter(self._edits, dtype=np.int64, count=len(self._edits)))
-        if not edited.any():
-            return taken
-        return pc.replace_with_mask(taken, pa.array(edited), pa.array([self._edits[r] for r in wanted[edited].tolist()], pa.string()))
+        if not self._chunks:
+            return
+        column = pa.concat_arrays(self._chunks) if len(self._chunks) > 1 else self._chunks[0]
+        if self._edits:
+            edits = sorted(self._edits.items())
+            mask = np.zeros(len(column), dtype=bool)
+            mask[[row for row, _ in edits]] = True
+            column = pc.replace_with_mask(column, pa.array(mask), pa.array([value for _, value in edits], pa.string()))
+        self._chunks, self._starts, self._edits = [column], [0], {}
+
+    def take(self, rows: pa.Array) -> pa.Array:
+        """The values at ``rows`` (the column is folded first: a chunked array's take would join its chunks on every call)."""
+        self._fold()
+        return self._chunks[0].take(rows) if self._chunks else pa.array([], pa.string())
 
 
 class StateTable:

@@ -256,6 +256,10 @@ def test_state_table_round_trips_and_edits_in_place(monkeypatch):
         expected[new["id"]] = new
     table.put({**expected["x305"], "raw_hash": "w305b"})
     expected["x305"]["raw_hash"] = "w305b"
+    for i in range(20, 40):  # edits are folded into the columns 7 at a time
+        table.set(table.row_of(f"x{i:03d}"), raw_hash=f"v{i}")
+        expected[f"x{i:03d}"]["raw_hash"] = f"v{i}"
+    assert table.row("x039") == expected["x039"] and table.row("x021") == expected["x021"]
     assert len(table) == 220 and table.loaded == 200 and table.row("x312") == expected["x312"]
     assert table.to_arrow().to_pylist() == [expected[k] for k in sorted(expected)]
     assert StateTable.from_rows([{**rows[0], "content_hash": "old"}, rows[1], rows[0]]).to_arrow().to_pylist() == sorted(rows[:2], key=lambda r: r["id"])
