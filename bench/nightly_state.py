@@ -1,12 +1,13 @@
 """Memory of the nightly flow's state: bytes per state row, loading a state and planning a night through ``Night``.
 
     python bench/nightly_state.py make DIR [--rows 1000000]   # a synthetic committed state in DIR/_state/
-    python bench/nightly_state.py measure DIR [--commit-to OUT]
+    python bench/nightly_state.py measure DIR [--commit-to OUT] [--night N]
 
 ``make`` writes a state of N postings as a year of nights would leave it (ids like the corpus's, 64-hex content
 hashes, 32-hex raw hashes, 30 run ids and dates, 5 % closed). ``measure`` loads it with ``flows.nightly`` (whatever
 ``flows`` is first on sys.path, so an older checkout can be measured the same way), then plans a night of the same
-size through ``Night`` without classifying: 88 % unchanged, 8 % changed, 2 % gone (closed), 2 % new; changed and
+size (or ``--night N`` records) through ``Night`` without classifying: 88 % unchanged, 8 % changed, 2 % gone
+(closed), 2 % new (every id past the state's is new, so a 1-row state and ``--night 1000000`` is a first night); changed and
 new postings are "labelled" 1,000 at a time as ``classify_stream`` would; then closes and commits the state to
 ``--commit-to`` (a temporary folder by default). It prints RSS (``/proc/self/status``) after each step and the
 bytes per state row.
@@ -61,7 +62,7 @@ def make(out: Path, rows: int) -> None:
     print(f"wrote {rows:,} state rows to {path}")
 
 
-def measure(out: Path, commit_to: Path | None) -> None:
+def measure(out: Path, commit_to: Path | None, night_size: int | None = None) -> None:
     import pyarrow.parquet as pq
 
     from flows.nightly import Night, State, commit_state, load_state, state_path
@@ -83,7 +84,7 @@ def measure(out: Path, commit_to: Path | None) -> None:
     clock = time.perf_counter()
     night = Night(state, settings, "2024-03-01", "20240301-bench")
     batch = []
-    for i in range(rows + rows // 50):
+    for i in range(rows + rows // 50 if night_size is None else night_size):
         if i < rows and i % 50 == 7:  # gone tonight
             continue
         changed = i < rows and i % 25 == 3
@@ -117,11 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("measure")
     p.add_argument("dir", type=Path)
     p.add_argument("--commit-to", type=Path)
+    p.add_argument("--night", type=int, help="records tonight (default: the state's rows + 2 %%); ids past the state's are new")
     args = parser.parse_args(argv)
     if args.command == "make":
         make(args.dir, args.rows)
     else:
-        measure(args.dir, args.commit_to)
+        measure(args.dir, args.commit_to, args.night)
     return 0
 
 
