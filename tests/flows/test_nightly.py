@@ -2,6 +2,7 @@
 
 import json
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -263,3 +264,5 @@ def test_state_table_round_trips_and_edits_in_place(monkeypatch):
     assert len(table) == 220 and table.loaded == 200 and table.row("x312") == expected["x312"]
     assert table.to_arrow().to_pylist() == [expected[k] for k in sorted(expected)]
     assert StateTable.from_rows([{**rows[0], "content_hash": "old"}, rows[1], rows[0]]).to_arrow().to_pylist() == sorted(rows[:2], key=lambda r: r["id"])
+    older = pa.Table.from_pylist(rows[:3], schema=STATE_SCHEMA).drop_columns(["raw_hash"])  # a state file from before raw_hash
+    assert StateTable(older).to_arrow().to_pylist() == sorted(({**r, "raw_hash": None} for r in rows[:3]), key=lambda r: r["id"])
