@@ -15,8 +15,8 @@ committed night (same date, same feed bytes -> same run id) does nothing at all.
 
 The feed streams as in the batch flow (``flows/batch.py``): each record is planned against the state as it
 is read (``Night``), new and changed postings go on in chunks with a bounded number in flight, and results
-are written in chunk order, so memory holds the state, not the feed. ``--workers N`` / ``--dask ADDRESS``
-classify on Dask as the batch flow does.
+are written in chunk order, so memory holds the state, not the feed; the state is held as columns
+(``StateTable``, ~350 bytes a posting). ``--workers N`` / ``--dask ADDRESS`` classify on Dask as the batch flow does.
 """
 
 from __future__ import annotations
@@ -27,21 +27,26 @@ import os
 import re
 import sys
 import time
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
+import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
+import pyarrow.compute as pc  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 
 from jdclassify.errors import QuarantineReason  # noqa: E402
-from jdclassify.io.writers import output_paths, write_json, write_parquet  # noqa: E402
+from jdclassify.io.writers import output_paths, write_json, write_parquet, write_parquet_batches  # noqa: E402
 from jdclassify.io.readers import RawRecord, Record, finish_record  # noqa: E402
 from jdclassify.records import Posting, QuarantineRecord  # noqa: E402
 from jdclassify.run import ChunkResult, chunked, input_digests, make_run_id, manifest  # noqa: E402
@@ -73,11 +78,193 @@ _PART = re.compile(r"part-(?P<run_id>.+)-\d{5}\.parquet")
 _COMMITTED_KEY = b"jdclassify.committed_runs"
 
 
+class _Strings:
+    """One string column: pyarrow chunks (the loaded column, then appended values sealed ``SEAL`` at a time), the
+    values appended since the last seal, and point edits by row (a changed posting's new hash)."""
+
+    SEAL = 65_536
+
+    def __init__(self, loaded: pa.Array) -> None:
+        self._chunks, self._starts = ([loaded], [0]) if len(loaded) else ([], [])
+        self._sealed = len(loaded)  # rows held in _chunks
+        self._tail: list[str | None] = []
+        self._edits: dict[int, str | None] = {}
+
+    def __getitem__(self, row: int) -> str | None:
+        if row in self._edits:
+            return self._edits[row]
+        if row >= self._sealed:
+            return self._tail[row - self._sealed]
+        k = bisect_right(self._starts, row) - 1
+        return self._chunks[k][row - self._starts[k]].as_py()
+
+    def __setitem__(self, row: int, value: str | None) -> None:
+        self._edits[row] = value
+        if len(self._edits) >= self.SEAL:  # a night may edit most rows (raw hashes): fold edits in, SEAL at a time
+            self._fold()
+
+    def append(self, value: str | None) -> None:
+        self._tail.append(value)
+        if len(self._tail) >= self.SEAL:
+            self._seal()
+
+    def _seal(self) -> None:
+        if self._tail:
+            self._chunks.append(pa.array(self._tail, pa.string()))
+            self._starts.append(self._sealed)
+            self._sealed, self._tail = self._sealed + len(self._tail), []
+
+    def _fold(self) -> None:
+        """Make the column one pyarrow array again: the tail sealed, the chunks joined, the edits applied."""
+        self._seal()
+        if not self._chunks:
+            return
+        column = pa.concat_arrays(self._chunks) if len(self._chunks) > 1 else self._chunks[0]
+        if self._edits:
+            edits = sorted(self._edits.items())
+            mask = np.zeros(len(column), dtype=bool)
+            mask[[row for row, _ in edits]] = True
+            column = pc.replace_with_mask(column, pa.array(mask), pa.array([value for _, value in edits], pa.string()))
+        self._chunks, self._starts, self._edits = [column], [0], {}
+
+    def take(self, rows: pa.Array) -> pa.Array:
+        """The values at ``rows`` (the column is folded first: a chunked array's take would join its chunks on every call)."""
+        self._fold()
+        return self._chunks[0].take(rows) if self._chunks else pa.array([], pa.string())
+
+
+class StateTable:
+    """Every posting's current version (the nightly state): one row per posting id, held as columns.
+
+    Why columnar: the state holds every posting ever seen, so it is the one thing in a nightly run that grows with
+    the feed. As a dict per row it cost ~1,100 bytes a row (~1.1 GB at 1,000,000 postings, which alone breaks
+    issue 7's 1.5 GB target). Here the loaded rows' hashes stay in their pyarrow columns; run ids, dates and
+    statuses, which repeat, are int32 codes (mutable in place) into one short list of distinct values; an
+    ``id -> row`` dict (the only per-row Python objects) finds a row. A changed row's new hashes are point
+    edits beside the columns; ids the table lacked are appended as new rows. Rows are never removed, so row
+    numbers are stable and ``ids()`` (the dict's keys) lists them in row order: the loaded ones first.
+    A loaded 1,000,000-row state takes ~310 bytes a row of RSS (``bench/nightly_state.py``).
+    """
+
+    HASHES = ("content_hash", "raw_hash")
+    CODED = ("run_id", "first_seen", "last_seen", "status")
+
+    def __init__(self, source: pa.Table | pq.ParquetFile | None = None) -> None:
+        """``source``: the rows as a table, or the state's Parquet file, read a column at a time (decoding a
+        1,000,000-row file whole took ~400 MB more at once)."""
+        source = STATE_SCHEMA.empty_table() if source is None else source
+        ids = _column(source, "id").to_pylist()
+        self._row: dict[str, int] = dict(zip(ids, range(len(ids))))
+        keep = None
+        if len(self._row) < len(ids):  # a repeated id: its last row, at its first row's place (as a dict of rows did)
+            keep = pa.array(list(self._row.values()), pa.int64())
+            self._row = dict(zip(self._row, range(len(self._row))))
+        del ids
+        self.loaded = len(self._row)  # rows read from the state file: the ones tonight may close
+        self._hashes = {name: _Strings(_column(source, name, keep)) for name in self.HASHES}
+        self._values: list[str | None] = []  # distinct run ids, dates and statuses
+        self._code: dict[str | None, int] = {}
+        self._codes = {name: self._encode(_column(source, name, keep)) for name in self.CODED}
+
+    @classmethod
+    def from_rows(cls, rows: list[dict]) -> StateTable:
+        return cls(pa.Table.from_pylist(rows, schema=STATE_SCHEMA))
+
+    def _intern(self, value: str | None) -> int:
+        code = self._code.get(value)
+        if code is None:
+            code = self._code[value] = len(self._values)
+            self._values.append(value)
+        return code
+
+    def _encode(self, column: pa.Array) -> array:
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        recode = np.array([self._intern(v) for v in encoded.dictionary.to_pylist()] or [0], dtype=np.int32)
+        return array("i", recode[encoded.indices.to_numpy(zero_copy_only=False)].astype(np.int32).tobytes())
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._row
+
+    def row_of(self, pid: str | None) -> int | None:
+        return self._row.get(pid)
+
+    def ids(self) -> list[str]:
+        """Every id, in row order."""
+        return list(self._row)
+
+    def get(self, row: int, name: str) -> str | None:
+        if name in self._hashes:
+            return self._hashes[name][row]
+        return self._values[self._codes[name][row]]
+
+    def set(self, row: int, **values: str | None) -> None:
+        for name, value in values.items():
+            if name in self._hashes:
+                self._hashes[name][row] = value
+            else:
+                self._codes[name][row] = self._intern(value)
+
+    def put(self, values: dict) -> int:
+        """Make ``values`` (a whole row) the current version of its id: in place, or as a new row."""
+        row = self._row.get(values["id"])
+        if row is not None:
+            self.set(row, **{k: v for k, v in values.items() if k != "id"})
+            return row
+        row = self._row[values["id"]] = len(self._row)
+        for name, column in self._hashes.items():
+            column.append(values.get(name))
+        for name, codes in self._codes.items():
+            codes.append(self._intern(values[name]))
+        return row
+
+    def row(self, pid: str) -> dict | None:
+        """One id's row as a dict (for tests and debugging; the flow reads single values with ``get``)."""
+        row = self._row.get(pid)
+        return None if row is None else {"id": pid, **{f.name: self.get(row, f.name) for f in STATE_SCHEMA if f.name != "id"}}
+
+    def where(self, name: str, value: str) -> np.ndarray:
+        """A bool per row: is column ``name`` (a coded one) ``value``?"""
+        code = self._code.get(value, -1)
+        return np.frombuffer(self._codes[name], dtype=np.int32) == code if len(self._row) else np.zeros(0, dtype=bool)
+
+    def batches(self, size: int = 65_536) -> Iterator[pa.RecordBatch]:
+        """The rows in STATE_SCHEMA, sorted by id, ``size`` at a time: writing never holds a second copy of the table."""
+        ids = pa.array(self.ids(), pa.string())
+        order, values = pc.sort_indices(ids), pa.array(self._values, pa.string())
+        for start in range(0, len(ids), size):
+            rows = order.slice(start, size)
+            columns = {"id": ids.take(rows)}
+            columns.update((name, column.take(rows)) for name, column in self._hashes.items())
+            columns.update((name, values.take(pa.array(np.frombuffer(codes, dtype=np.int32)[rows.to_numpy()])))
+                           for name, codes in self._codes.items())
+            yield pa.record_batch([columns[f.name] for f in STATE_SCHEMA], schema=STATE_SCHEMA)
+
+    def to_arrow(self) -> pa.Table:
+        """The table in STATE_SCHEMA, sorted by id."""
+        return pa.Table.from_batches(list(self.batches()), schema=STATE_SCHEMA)
+
+
+def _column(source: pa.Table | pq.ParquetFile, name: str, keep: pa.Array | None = None) -> pa.Array:
+    """Column ``name`` as one string array (rows ``keep`` only, if given); all null if the source lacks it
+    (``raw_hash`` in older state files)."""
+    if isinstance(source, pq.ParquetFile):
+        rows, column = source.metadata.num_rows, source.read(columns=[name]).column(0) if name in source.schema_arrow.names else None
+    else:
+        rows, column = source.num_rows, source.column(name) if name in source.column_names else None
+    if column is None:
+        return pa.nulls(rows if keep is None else len(keep), pa.string())
+    column = column.combine_chunks().cast(pa.string())
+    return column if keep is None else column.take(keep)
+
+
 @dataclass(frozen=True, slots=True)
 class State:
     """Every posting's current version, and the runs that committed."""
 
-    postings: dict[str, dict]
+    postings: StateTable
     committed: tuple[str, ...]
 
 
@@ -88,17 +275,18 @@ def state_path(out: str | os.PathLike) -> Path:
 def load_state(out: str | os.PathLike) -> State:
     path = state_path(out)
     if not path.is_file():
-        return State({}, ())
-    table = pq.read_table(path)
-    committed = json.loads((table.schema.metadata or {}).get(_COMMITTED_KEY, b"[]"))
-    return State({row["id"]: row for row in table.to_pylist()}, tuple(committed))
+        return State(StateTable(), ())
+    file = pq.ParquetFile(path)
+    committed = json.loads((file.schema_arrow.metadata or {}).get(_COMMITTED_KEY, b"[]"))
+    postings = StateTable(file)
+    pa.default_memory_pool().release_unused()  # pyarrow's allocator would keep what reading took (~200 MB at 1M rows)
+    return State(postings, tuple(committed))
 
 
 def commit_state(out: str | os.PathLike, state: State) -> None:
-    """Write the state table atomically: the last step of a successful run."""
-    rows = [state.postings[k] for k in sorted(state.postings)]
+    """Write the state table (sorted by id) atomically: the last step of a successful run."""
     schema = STATE_SCHEMA.with_metadata({_COMMITTED_KEY: json.dumps(list(state.committed)).encode()})
-    write_parquet(state_path(out), pa.Table.from_pylist(rows, schema=schema))
+    write_parquet_batches(state_path(out), schema, state.postings.batches())
 
 
 def posting_hash(p: Posting) -> str:
@@ -141,26 +329,39 @@ class Night:
     reading costs, and most of a night's feed is unchanged. ``plan`` compares each record with the state and
     returns what to classify (new and changed postings, and records the reader quarantined) or None; ``labelled``
     makes a classified posting's new version current; ``close`` closes the postings tonight's feed lacks.
-    ``postings`` is the next state: the Night takes over ``state.postings`` and updates its rows in place.
+    ``postings`` is the next state: the Night takes over ``state.postings`` (a StateTable) and updates it in place.
+    Which ids tonight's feed held: a bool per loaded state row, and a set of the other ids only.
     """
 
     def __init__(self, state: State, settings: Settings, run_date: str, run_id: str) -> None:
         self.settings, self.run_date, self.run_id = settings, run_date, run_id
         self.postings = state.postings
         self.pending: dict[str, tuple[dict, dict | None]] = {}  # id -> (state row, superseded row) applied once labelled
-        self.seen: set[str] = set()
+        self._seen_rows = np.zeros(self.postings.loaded, dtype=bool)  # state rows whose id tonight's feed holds
+        self._seen_new: set[str] = set()  # ids tonight's feed holds that the state did not
         self.superseded: list[dict] = []
         self.closed: list[dict] = []
         self.counts = {"read": 0, "unchanged": 0, "reopened": 0, "new": 0, "changed": 0}
         self._last: tuple[object, str] | None = None  # (what finish returned last, that record's raw hash)
 
+    def _see(self, pid: str) -> bool:
+        """Note that tonight's feed holds ``pid``; True if it was noted before."""
+        row = self.postings.row_of(pid)
+        if row is not None and row < len(self._seen_rows):
+            before, self._seen_rows[row] = bool(self._seen_rows[row]), True
+            return before
+        if pid in self._seen_new:
+            return True
+        self._seen_new.add(pid)
+        return False
+
     def finish(self, record: RawRecord) -> Record:
         """The record's Posting as ``finish_record`` gives it, or a stand-in for the stored version if its raw hash is known."""
         digest = raw_hash(record)
         p = record.posting
-        old = self.postings.get(p.id) if p.id else None
-        if old is not None and old.get("raw_hash") == digest:
-            item = Posting(id=p.id, title=p.title, source=p.source, line=p.line, content_hash=old["content_hash"])
+        row = self.postings.row_of(p.id) if p.id else None
+        if row is not None and self.postings.get(row, "raw_hash") == digest:
+            item = Posting(id=p.id, title=p.title, source=p.source, line=p.line, content_hash=self.postings.get(row, "content_hash"))
         else:
             item = finish_record(record, self.settings)
         self._last = (item, digest)
@@ -170,28 +371,28 @@ class Night:
         """``item`` if it is to be classified (new, changed, or quarantined), else None (unchanged)."""
         self.counts["read"] += 1
         if isinstance(item, QuarantineRecord):
-            self.seen.add(item.id)
+            self._see(item.id)
             return item
-        if item.id in self.seen:
+        if self._see(item.id):
             return QuarantineRecord(QuarantineReason.DUPLICATE_ID.value, "id appears again in tonight's feed",
                                     item.source, item.line, item.title[:200], item.id)
-        self.seen.add(item.id)
         # the raw hash lets the next night skip cleaning this record (finish just made ``item`` from it)
         raw = self._last[1] if self._last is not None and self._last[0] is item else None
-        digest, old = posting_hash(item), self.postings.get(item.id)
+        state, digest, old = self.postings, posting_hash(item), self.postings.row_of(item.id)
         if old is not None:
-            self.counts["reopened"] += old["status"] == CLOSED
-            old.update(last_seen=self.run_date, status=OPEN)  # seen tonight; stays current until a new version is labelled
-            if old["content_hash"] == digest:
+            self.counts["reopened"] += state.get(old, "status") == CLOSED
+            state.set(old, last_seen=self.run_date, status=OPEN)  # seen tonight; stays current until a new version is labelled
+            if state.get(old, "content_hash") == digest:
                 self.counts["unchanged"] += 1
-                if raw is not None:
-                    old["raw_hash"] = raw
+                if raw is not None and raw != state.get(old, "raw_hash"):
+                    state.set(old, raw_hash=raw)
                 return None
-        self.counts["changed" if old else "new"] += 1
-        new = {"id": item.id, "content_hash": digest, "run_id": self.run_id, "first_seen": old["first_seen"] if old else self.run_date,
+        self.counts["changed" if old is not None else "new"] += 1
+        new = {"id": item.id, "content_hash": digest, "run_id": self.run_id,
+               "first_seen": state.get(old, "first_seen") if old is not None else self.run_date,
                "last_seen": self.run_date, "status": OPEN, "raw_hash": raw}
-        replaced = old and {"id": item.id, "content_hash": old["content_hash"], "run_id": old["run_id"], "superseded_by_hash": digest,
-                            "superseded_by_run_id": self.run_id, "superseded_on": self.run_date}
+        replaced = old is not None and {"id": item.id, "content_hash": state.get(old, "content_hash"), "run_id": state.get(old, "run_id"),
+                                        "superseded_by_hash": digest, "superseded_by_run_id": self.run_id, "superseded_on": self.run_date}
         self.pending[item.id] = (new, replaced or None)
         return item
 
@@ -199,17 +400,19 @@ class Night:
         """Labelled postings' new versions become current (quarantined ones are tried again next night)."""
         for row in result.rows:
             new, replaced = self.pending.pop(row["id"])
-            self.postings[row["id"]] = new
+            self.postings.put(new)
             if replaced:
                 self.superseded.append(replaced)
 
     def close(self) -> list[dict]:
-        """Once the whole feed is read: close every open posting it lacks."""
-        for pid, row in self.postings.items():
-            if pid not in self.seen and row["status"] == OPEN:
-                self.closed.append({"id": pid, "content_hash": row["content_hash"], "run_id": row["run_id"],
-                                    "closed_on": self.run_date, "closed_by_run_id": self.run_id})
-                row["status"] = CLOSED
+        """Once the whole feed is read: close every open posting it lacks (in state row order)."""
+        state = self.postings
+        gone = ~self._seen_rows & state.where("status", OPEN)[: state.loaded]
+        ids = state.ids() if gone.any() else []
+        for row in np.flatnonzero(gone).tolist():
+            self.closed.append({"id": ids[row], "content_hash": state.get(row, "content_hash"), "run_id": state.get(row, "run_id"),
+                                "closed_on": self.run_date, "closed_by_run_id": self.run_id})
+            state.set(row, status=CLOSED)
         return self.closed
 
 

@@ -2,6 +2,7 @@
 
 import json
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -132,20 +133,20 @@ def test_failed_chunk_is_retried_then_quarantined_not_skipped(tmp_path, nightly)
 
 
 def test_night_plans_each_record_as_it_comes_and_closes_what_the_feed_lacks():
-    from flows.nightly import Night, State
+    from flows.nightly import Night, State, StateTable
 
     from jdclassify.records import Posting
     from jdclassify.settings import Settings
 
-    state = State({"a": {"id": "a", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"},
-                   "b": {"id": "b", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"}},
+    state = State(StateTable.from_rows([{"id": "a", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"},
+                                        {"id": "b", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"}]),
                   ("r0",))
     night = Night(state, Settings(), "d1", "r1")
     items = [Posting("a", "x", content_hash="h"), Posting("c", "y", content_hash="k"), Posting("c", "y2", content_hash="k2")]
     planned = [night.plan(item) for item in items]
     assert planned[0] is None and planned[1] is items[1] and planned[2].reason == "duplicate_id"
-    assert night.postings["a"]["last_seen"] == "d1" and set(night.pending) == {"c"}
-    assert [c["id"] for c in night.close()] == ["b"] and night.postings["b"]["status"] == "closed"
+    assert night.postings.row("a")["last_seen"] == "d1" and set(night.pending) == {"c"}
+    assert [c["id"] for c in night.close()] == ["b"] and night.postings.row("b")["status"] == "closed"
     assert night.counts == {"read": 3, "unchanged": 1, "reopened": 0, "new": 1, "changed": 0}
 
 
@@ -199,3 +200,69 @@ def test_the_night_streams_its_feed_and_plans_each_record_as_it_is_read(tmp_path
     state = {r["id"]: r for r in pq.read_table(nightly.state_path(out)).to_pylist()}
     assert state["p020"]["run_id"] == second.run_id and state["p021"]["run_id"] == first.run_id
     assert all(r["raw_hash"] for r in state.values())
+
+
+def test_three_nights_give_the_counts_and_state_rows_worked_out_by_hand(tmp_path, nightly):
+    """New, unchanged, changed, closed and reopened postings over three nights; the committed state row for row."""
+    feeds, out = tmp_path / "feeds", tmp_path / "out"
+    base = [(f"p{i}", f"Nurse {i}", "") for i in range(5)]
+    nights = [base,  # p0..p4 new
+              [base[0], ("p1", "Head Nurse 1", ""), *base[3:], ("p9", "Welder", "")],  # p1 changed, p2 gone, p9 new
+              [base[0], ("p1", "Head Nurse 1", ""), *base[2:]]]  # p2 back unchanged (reopened), p9 gone
+    runs = []
+    for n, feed in enumerate(nights, start=1):
+        write_feed(feeds, feed)
+        runs.append(nightly.nightly(str(feeds), str(out), run_date=f"2024-05-0{n}", chunk_size=2))
+    counts = [{k: r.counts[k] for k in ("new", "changed", "unchanged", "reopened", "closed", "superseded")} for r in runs]
+    assert counts == [{"new": 5, "changed": 0, "unchanged": 0, "reopened": 0, "closed": 0, "superseded": 0},
+                      {"new": 1, "changed": 1, "unchanged": 3, "reopened": 0, "closed": 1, "superseded": 1},
+                      {"new": 0, "changed": 0, "unchanged": 5, "reopened": 1, "closed": 1, "superseded": 0}]
+
+    r1, r2, r3 = (r.run_id for r in runs)
+    rows = pq.read_table(nightly.state_path(out)).to_pylist()
+    assert [r["id"] for r in rows] == ["p0", "p1", "p2", "p3", "p4", "p9"]  # sorted by id
+    by_hand = {  # id: (run_id, first_seen, last_seen, status)
+        "p0": (r1, "2024-05-01", "2024-05-03", "open"), "p1": (r2, "2024-05-01", "2024-05-03", "open"),
+        "p2": (r1, "2024-05-01", "2024-05-03", "open"), "p3": (r1, "2024-05-01", "2024-05-03", "open"),
+        "p4": (r1, "2024-05-01", "2024-05-03", "open"), "p9": (r2, "2024-05-02", "2024-05-02", "closed")}
+    assert {r["id"]: (r["run_id"], r["first_seen"], r["last_seen"], r["status"]) for r in rows} == by_hand
+    labels = {(r["id"], r["run_id"]): r["content_hash"] for r in read_output(out).to_pylist()}
+    assert all(r["content_hash"] == labels[r["id"], r["run_id"]] and r["raw_hash"] for r in rows)  # the labelled version
+    superseded = pq.read_table(out / "_superseded").to_pylist()
+    assert [(s["id"], s["content_hash"], s["run_id"], s["superseded_by_hash"], s["superseded_by_run_id"], s["superseded_on"])
+            for s in superseded] == [("p1", labels["p1", r1], r1, labels["p1", r2], r2, "2024-05-02")]
+    closed = sorted((c["closed_on"], c["id"], c["content_hash"], c["run_id"], c["closed_by_run_id"])
+                    for c in pq.read_table(out / "_closed").to_pylist())
+    assert closed == [("2024-05-02", "p2", labels["p2", r1], r1, r2), ("2024-05-03", "p9", labels["p9", r2], r2, r3)]
+
+
+def test_state_table_round_trips_and_edits_in_place(monkeypatch):
+    """The columnar state reads and writes the same rows a list of dicts would, sorted by id, whatever was edited."""
+    from flows.nightly import STATE_SCHEMA, StateTable, _Strings
+
+    rows = [{"id": f"x{i:03d}", "content_hash": f"c{i}", "run_id": f"r{i % 3}", "first_seen": "d0", "last_seen": f"d{i % 2}",
+             "status": "open" if i % 4 else "closed", "raw_hash": None if i % 5 == 0 else f"w{i}"} for i in range(200)][::-1]
+    table = StateTable.from_rows(rows)
+    assert len(table) == 200 and table.row("x007") == rows[200 - 1 - 7] and "x300" not in table
+    assert table.to_arrow().to_pylist() == sorted(rows, key=lambda r: r["id"]) and table.to_arrow().schema == STATE_SCHEMA
+
+    expected = {r["id"]: dict(r) for r in rows}
+    table.set(table.row_of("x010"), content_hash="c10b", run_id="r9", status="closed")
+    expected["x010"].update(content_hash="c10b", run_id="r9", status="closed")
+    monkeypatch.setattr(_Strings, "SEAL", 7)  # appended rows are sealed into pyarrow chunks as they come
+    for i in range(300, 320):
+        new = {"id": f"x{i}", "content_hash": f"c{i}", "run_id": "r9", "first_seen": "d9", "last_seen": "d9", "status": "open",
+               "raw_hash": f"w{i}"}
+        table.put(new)
+        expected[new["id"]] = new
+    table.put({**expected["x305"], "raw_hash": "w305b"})
+    expected["x305"]["raw_hash"] = "w305b"
+    for i in range(20, 40):  # edits are folded into the columns 7 at a time
+        table.set(table.row_of(f"x{i:03d}"), raw_hash=f"v{i}")
+        expected[f"x{i:03d}"]["raw_hash"] = f"v{i}"
+    assert table.row("x039") == expected["x039"] and table.row("x021") == expected["x021"]
+    assert len(table) == 220 and table.loaded == 200 and table.row("x312") == expected["x312"]
+    assert table.to_arrow().to_pylist() == [expected[k] for k in sorted(expected)]
+    assert StateTable.from_rows([{**rows[0], "content_hash": "old"}, rows[1], rows[0]]).to_arrow().to_pylist() == sorted(rows[:2], key=lambda r: r["id"])
+    older = pa.Table.from_pylist(rows[:3], schema=STATE_SCHEMA).drop_columns(["raw_hash"])  # a state file from before raw_hash
+    assert StateTable(older).to_arrow().to_pylist() == sorted(({**r, "raw_hash": None} for r in rows[:3]), key=lambda r: r["id"])

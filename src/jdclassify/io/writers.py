@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Iterable, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -138,6 +138,20 @@ def write_parquet(path: Path, table: pa.Table) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _discard(tmp)
+        raise _output_error(path, exc) from exc
+
+
+def write_parquet_batches(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> None:
+    """Write one Parquet file atomically from record batches (a row group each), never holding the whole table."""
+    tmp = _tmp_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
         os.replace(tmp, path)
     except OSError as exc:
         _discard(tmp)
