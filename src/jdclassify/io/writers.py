@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -275,6 +275,18 @@ def remove_run_files(out_dir: str | os.PathLike, run_id: str) -> int:
 
 
 _PARTITION_SCHEMA = pa.schema([("run_date", pa.string()), ("source", pa.string())])
+SCAN_BATCH_ROWS = 16_384
+
+
+def _parquet_dataset(path: Path, kind: Kind):
+    import pyarrow.dataset as ds  # half a second to import (it brings pandas): only filtered or streamed reads need it
+
+    partitioning = ds.partitioning(_PARTITION_SCHEMA, flavor="hive") if kind == "dataset" else None
+    return ds.dataset(path, format="parquet", partitioning=partitioning)
+
+
+def _has_rows(path: Path, kind: Kind) -> bool:
+    return kind != "dataset" or any(path.glob("run_date=*"))
 
 
 def read_output(path: str | os.PathLike, columns: list[str] | None = None, where=None) -> pa.Table:
@@ -286,14 +298,11 @@ def read_output(path: str | os.PathLike, columns: list[str] | None = None, where
     path = Path(path)
     kind = output_kind(path)
     if kind in ("dataset", "parquet"):
-        if kind == "dataset" and not any(path.glob("run_date=*")):
+        if not _has_rows(path, kind):
             return OUTPUT_SCHEMA.empty_table().select(columns or list(COLUMNS))
         if kind == "parquet" and where is None:
             return pq.read_table(path, columns=columns)
-        import pyarrow.dataset as ds  # half a second to import (it brings pandas): only filtered reads need it
-
-        partitioning = ds.partitioning(_PARTITION_SCHEMA, flavor="hive") if kind == "dataset" else None
-        table = ds.dataset(path, format="parquet", partitioning=partitioning).to_table(columns=columns, filter=where)
+        table = _parquet_dataset(path, kind).to_table(columns=columns, filter=where)
         return table.select(columns or list(COLUMNS)) if kind == "dataset" else table
     if kind == "jsonl":
         with open(path, encoding="utf-8") as fh:
@@ -306,6 +315,22 @@ def read_output(path: str | os.PathLike, columns: list[str] | None = None, where
     if where is not None:
         table = table.filter(where)
     return table.select(columns) if columns else table
+
+
+def scan_output(path: str | os.PathLike, columns: list[str], where=None) -> Iterator[pa.RecordBatch]:
+    """``read_output`` a record batch at a time, for readers that keep running figures rather than rows.
+
+    Parquet (file or dataset) is streamed: a few batches of ``SCAN_BATCH_ROWS`` rows are in memory at
+    once, whatever the size of the output. CSV and JSONL are read whole and then split: their types
+    are inferred from the whole file, and they are the small outputs.
+    """
+    path = Path(path)
+    kind = output_kind(path)
+    if kind in ("dataset", "parquet") and _has_rows(path, kind):
+        yield from _parquet_dataset(path, kind).to_batches(columns=columns, filter=where, batch_size=SCAN_BATCH_ROWS,
+                                                           batch_readahead=2, fragment_readahead=2)
+    else:
+        yield from read_output(path, columns, where).to_batches(max_chunksize=SCAN_BATCH_ROWS)
 
 
 class OutputWriter:
