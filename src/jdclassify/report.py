@@ -168,8 +168,7 @@ class _Tally:
 
 def _lowest_rows(output: Path, ids: list, this_run) -> list[dict]:
     """The rows of ``ids`` in that order, with their long text and evidence (read for these few rows only)."""
-    where = _and(pc.field("id").isin(ids), this_run)
-    found = {r["id"]: r for batch in scan_output(output, _COLUMNS, where=where) for r in batch.to_pylist()}
+    found = {r["id"]: r for r in read_output(output, columns=_COLUMNS, where=_and(pc.field("id").isin(ids), this_run)).to_pylist()}
     lowest = []
     for r in (found[i] for i in ids if i in found):
         try:
@@ -217,7 +216,7 @@ def collect(output: str | os.PathLike, run_id: str | None = None) -> ReportData:
     this_run = pc.field("run_id") == run_id if output_kind(output) == "dataset" else None
     tally = _Tally()
     # the long text columns are read only for the few lowest rows: a million rows of evidence is gigabytes
-    for batch in scan_output(output, [c for c in _COLUMNS if c not in _LONG_COLUMNS], where=this_run):
+    for batch in scan_output(output, [c for c in _COLUMNS if c not in _LONG_COLUMNS], where=this_run, run_id=run_id):
         tally.add(batch)
     manifest = _manifest(output, run_id)
     quarantine = _quarantine_rows(output, run_id)

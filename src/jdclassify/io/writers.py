@@ -278,17 +278,6 @@ _PARTITION_SCHEMA = pa.schema([("run_date", pa.string()), ("source", pa.string()
 SCAN_BATCH_ROWS = 16_384
 
 
-def _parquet_dataset(path: Path, kind: Kind):
-    import pyarrow.dataset as ds  # half a second to import (it brings pandas): only filtered or streamed reads need it
-
-    partitioning = ds.partitioning(_PARTITION_SCHEMA, flavor="hive") if kind == "dataset" else None
-    return ds.dataset(path, format="parquet", partitioning=partitioning)
-
-
-def _has_rows(path: Path, kind: Kind) -> bool:
-    return kind != "dataset" or any(path.glob("run_date=*"))
-
-
 def read_output(path: str | os.PathLike, columns: list[str] | None = None, where=None) -> pa.Table:
     """Read back what ``open_output`` wrote (any format) as an Arrow table; the inverse of the writers.
 
@@ -298,11 +287,14 @@ def read_output(path: str | os.PathLike, columns: list[str] | None = None, where
     path = Path(path)
     kind = output_kind(path)
     if kind in ("dataset", "parquet"):
-        if not _has_rows(path, kind):
+        if kind == "dataset" and not any(path.glob("run_date=*")):
             return OUTPUT_SCHEMA.empty_table().select(columns or list(COLUMNS))
         if kind == "parquet" and where is None:
             return pq.read_table(path, columns=columns)
-        table = _parquet_dataset(path, kind).to_table(columns=columns, filter=where)
+        import pyarrow.dataset as ds  # half a second to import (it brings pandas): only filtered reads need it
+
+        partitioning = ds.partitioning(_PARTITION_SCHEMA, flavor="hive") if kind == "dataset" else None
+        table = ds.dataset(path, format="parquet", partitioning=partitioning).to_table(columns=columns, filter=where)
         return table.select(columns or list(COLUMNS)) if kind == "dataset" else table
     if kind == "jsonl":
         with open(path, encoding="utf-8") as fh:
@@ -317,20 +309,43 @@ def read_output(path: str | os.PathLike, columns: list[str] | None = None, where
     return table.select(columns) if columns else table
 
 
-def scan_output(path: str | os.PathLike, columns: list[str], where=None) -> Iterator[pa.RecordBatch]:
+def _dataset_files(out_dir: Path, run_id: str | None) -> list[Path]:
+    """The data files a dataset scan reads (no ``_``/``.`` sidecars or temp files); a run's only, by name, if given."""
+    files = out_dir.rglob(f"part-{run_id}-*.parquet" if run_id else "*")
+    return sorted(f for f in files if f.is_file() and not any(p.startswith(("_", ".")) for p in f.relative_to(out_dir).parts))
+
+
+def _parquet_batches(path: Path, columns: list[str], partition: dict[str, str] | None = None) -> Iterator[pa.RecordBatch]:
+    """One Parquet file's ``columns`` a batch at a time; partition columns from its directory names, missing ones null."""
+    with pq.ParquetFile(path) as file:
+        present = set(file.schema_arrow.names)
+        for batch in file.iter_batches(batch_size=SCAN_BATCH_ROWS, columns=[c for c in columns if c in present]):
+            n = batch.num_rows
+            yield pa.record_batch({c: batch.column(c) if c in present else
+                                   pa.array([(partition or {}).get(c)] * n, OUTPUT_SCHEMA.field(c).type) for c in columns})
+
+
+def scan_output(path: str | os.PathLike, columns: list[str], where=None, *, run_id: str | None = None) -> Iterator[pa.RecordBatch]:
     """``read_output`` a record batch at a time, for readers that keep running figures rather than rows.
 
-    Parquet (file or dataset) is streamed: a few batches of ``SCAN_BATCH_ROWS`` rows are in memory at
-    once, whatever the size of the output. CSV and JSONL are read whole and then split: their types
-    are inferred from the whole file, and they are the small outputs.
+    Parquet is streamed file by file with ``ParquetFile.iter_batches``: one batch of ``SCAN_BATCH_ROWS``
+    rows is in memory at a time, whatever the size of the output (``pyarrow.dataset``'s ``to_batches``
+    kept much of what it had read: apache/arrow#39808). ``where`` filters each batch. With ``run_id``
+    a dataset reads only that run's files (their names carry the run id). CSV and JSONL are read whole
+    and then split: their types are inferred from the whole file, and they are the small outputs.
     """
     path = Path(path)
     kind = output_kind(path)
-    if kind in ("dataset", "parquet") and _has_rows(path, kind):
-        yield from _parquet_dataset(path, kind).to_batches(columns=columns, filter=where, batch_size=SCAN_BATCH_ROWS,
-                                                           batch_readahead=2, fragment_readahead=2)
+    if kind == "parquet":
+        batches = _parquet_batches(path, columns)
+    elif kind == "dataset":
+        batches = (batch for f in _dataset_files(path, run_id) for batch in _parquet_batches(
+            f, columns, dict(p.split("=", 1) for p in f.relative_to(path).parts[:-1] if "=" in p)))
     else:
         yield from read_output(path, columns, where).to_batches(max_chunksize=SCAN_BATCH_ROWS)
+        return
+    for batch in batches:
+        yield batch if where is None else batch.filter(where)
 
 
 class OutputWriter:
