@@ -166,9 +166,11 @@ class _Tally:
         self.lowest = rows.take(pc.sort_indices(rows, sort_keys=[("weakest", "ascending"), ("key", "ascending")])[:LOWEST])
 
 
-def _lowest_rows(output: Path, ids: list, this_run) -> list[dict]:
+def _lowest_rows(output: Path, ids: list, run_id: str, this_run) -> list[dict]:
     """The rows of ``ids`` in that order, with their long text and evidence (read for these few rows only)."""
-    found = {r["id"]: r for r in read_output(output, columns=_COLUMNS, where=_and(pc.field("id").isin(ids), this_run)).to_pylist()}
+    where = _and(pc.field("id").isin(ids), this_run)
+    found = {r["id"]: r for batch in scan_output(output, _COLUMNS, where, run_id=run_id, key_columns=["id", "run_id"])
+             for r in batch.to_pylist()}
     lowest = []
     for r in (found[i] for i in ids if i in found):
         try:
@@ -235,7 +237,7 @@ def collect(output: str | os.PathLike, run_id: str | None = None) -> ReportData:
         confidence={name: [int(c) for c in counts] for name, counts in tally.confidence.items()},
         skills=[[skill, count] for skill, count in _ranked(tally.skills) if skill][:TOP_SKILLS],
         quarantine=[[reason, count, example[reason]] for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))],
-        lowest=_lowest_rows(output, tally.lowest.column("id").to_pylist() if tally.lowest else [], this_run),
+        lowest=_lowest_rows(output, tally.lowest.column("id").to_pylist() if tally.lowest else [], run_id, this_run),
         lexicon_version=", ".join(sorted(tally.lexicons)) if n else manifest.get("lexicon_version", ""),
         review_threshold=(manifest.get("settings") or {}).get("review_threshold"),
         nightly=manifest.get("nightly"),

@@ -315,37 +315,51 @@ def _dataset_files(out_dir: Path, run_id: str | None) -> list[Path]:
     return sorted(f for f in files if f.is_file() and not any(p.startswith(("_", ".")) for p in f.relative_to(out_dir).parts))
 
 
-def _parquet_batches(path: Path, columns: list[str], partition: dict[str, str] | None = None) -> Iterator[pa.RecordBatch]:
-    """One Parquet file's ``columns`` a batch at a time; partition columns from its directory names, missing ones null."""
+def _parquet_batches(path: Path, columns: list[str], where, key_columns: list[str] | None,
+                     partition: dict[str, str] | None = None) -> Iterator[pa.RecordBatch]:
+    """One Parquet file's rows a batch at a time (see scan_output); partition columns from its directory names."""
     with pq.ParquetFile(path) as file:
         present = set(file.schema_arrow.names)
-        for batch in file.iter_batches(batch_size=SCAN_BATCH_ROWS, columns=[c for c in columns if c in present]):
+
+        def whole(batch: pa.RecordBatch, names: list[str]) -> pa.RecordBatch:
             n = batch.num_rows
-            yield pa.record_batch({c: batch.column(c) if c in present else
-                                   pa.array([(partition or {}).get(c)] * n, OUTPUT_SCHEMA.field(c).type) for c in columns})
+            return pa.record_batch({c: batch.column(c) if c in present else
+                                    pa.array([(partition or {}).get(c)] * n, OUTPUT_SCHEMA.field(c).type) for c in names})
+
+        if key_columns is None:
+            batches = file.iter_batches(batch_size=SCAN_BATCH_ROWS, columns=[c for c in columns if c in present])
+        else:  # a row group is read whole only if one of its rows matches: a few rows of a wide table cost little
+            groups = (g for g in range(file.num_row_groups)
+                      if any(whole(b, key_columns).filter(where).num_rows
+                             for b in file.read_row_group(g, columns=[c for c in key_columns if c in present]).to_batches()))
+            batches = (b for g in groups for b in file.read_row_group(g, columns=[c for c in columns if c in present]).to_batches())
+        for batch in batches:
+            batch = whole(batch, columns)
+            yield batch if where is None else batch.filter(where)
 
 
-def scan_output(path: str | os.PathLike, columns: list[str], where=None, *, run_id: str | None = None) -> Iterator[pa.RecordBatch]:
-    """``read_output`` a record batch at a time, for readers that keep running figures rather than rows.
+def scan_output(path: str | os.PathLike, columns: list[str], where=None, *, run_id: str | None = None,
+                key_columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """``read_output`` a record batch at a time, for readers that keep running figures or pick a few rows.
 
     Parquet is streamed file by file with ``ParquetFile.iter_batches``: one batch of ``SCAN_BATCH_ROWS``
     rows is in memory at a time, whatever the size of the output (``pyarrow.dataset``'s ``to_batches``
-    kept much of what it had read: apache/arrow#39808). ``where`` filters each batch. With ``run_id``
-    a dataset reads only that run's files (their names carry the run id). CSV and JSONL are read whole
-    and then split: their types are inferred from the whole file, and they are the small outputs.
+    kept much of what it had read: apache/arrow#39808). ``where`` filters each batch; given the
+    ``key_columns`` it reads, ``where`` is tried on them first and only row groups with a match are read
+    whole. With ``run_id`` a dataset reads only that run's files (their names carry the run id). CSV and
+    JSONL are read whole and then split: their types are inferred from the whole file, and they are the
+    small outputs.
     """
     path = Path(path)
     kind = output_kind(path)
     if kind == "parquet":
-        batches = _parquet_batches(path, columns)
+        yield from _parquet_batches(path, columns, where, key_columns)
     elif kind == "dataset":
-        batches = (batch for f in _dataset_files(path, run_id) for batch in _parquet_batches(
-            f, columns, dict(p.split("=", 1) for p in f.relative_to(path).parts[:-1] if "=" in p)))
+        for f in _dataset_files(path, run_id):
+            partition = dict(p.split("=", 1) for p in f.relative_to(path).parts[:-1] if "=" in p)
+            yield from _parquet_batches(f, columns, where, key_columns, partition)
     else:
         yield from read_output(path, columns, where).to_batches(max_chunksize=SCAN_BATCH_ROWS)
-        return
-    for batch in batches:
-        yield batch if where is None else batch.filter(where)
 
 
 class OutputWriter:
