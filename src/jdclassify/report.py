@@ -202,8 +202,10 @@ def _manifest(output: Path, run_id: str) -> dict:
 
 def latest_run_id(output: str | os.PathLike) -> str:
     """The newest run in an output (by run_date, then run id)."""
-    table = read_output(output, columns=["run_id", "run_date"])
-    pairs = {(d, r) for d, r in zip(table.column("run_date").to_pylist(), table.column("run_id").to_pylist())}
+    pairs = set()
+    for batch in scan_output(output, ["run_id", "run_date"]):
+        runs = pa.Table.from_batches([batch]).group_by(["run_date", "run_id"]).aggregate([])
+        pairs.update(zip(runs.column("run_date").to_pylist(), runs.column("run_id").to_pylist()))
     if not pairs:
         raise InputError(f"{output} holds no labelled postings; run 'jdclassify classify' into it first")
     return max(pairs)[1]
