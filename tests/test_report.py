@@ -132,3 +132,29 @@ def test_report_charts_draw_in_a_real_browser(tmp_path, file_report):
     for chart in charts:
         assert chart["width"] > 100 and chart["height"] > 50, chart
         assert chart["drawn"] > 10, chart
+
+
+def test_report_over_many_small_chunks_equals_the_report_over_one(tmp_path, monkeypatch):
+    """collect reads a batch at a time: counts, histograms, skills and the lowest rows (ties by id) must not depend on it."""
+    import jdclassify.io.writers as writers
+
+    monkeypatch.setattr(writers, "SCAN_BATCH_ROWS", 3)
+    specs = [(role, level, onet, conf) for role, level, onet, conf in
+             [("AIMLAM.GEN", "P4", "15-2051.00", 0.9), ("SOC291141.00", "P2", "29-1141.00", 0.3),
+              ("DATANL.GEN", "", "", 0.6), ("SOC291141.00", "M1", "29-1141.00", 0.2)] * 15]
+    rows = [_row(59 - i, *spec, run_id="20260301-aaaa", run_date="2026-03-01", skills=("canon:python", f"s{i % 7}"))
+            for i, spec in enumerate(specs)]  # the lowest ids come last: ties must fall by id across batches
+    outputs = {"one": tmp_path / "one", "chunks": tmp_path / "chunks", "file": tmp_path / "chunks.parquet"}
+    for name, out in outputs.items():
+        size = len(rows) if name == "one" else 4  # 15 chunk files, or row groups in the .parquet
+        with open_output(out, run_id="20260301-aaaa", run_date="2026-03-01") as writer:
+            for start in range(0, len(rows), size):
+                writer.write_chunk(rows[start:start + size], _quarantine("20260301-aaaa") if start == 0 else [])
+    one = collect(outputs["one"])
+    assert collect(outputs["chunks"]) == one
+    assert collect(outputs["file"]) == one
+    assert one.counts == {"in": 61, "labelled": 60, "needs_review": 30, "quarantined": 1}
+    weakest = sorted((min(r["role_confidence"], r["level_confidence"], r["onet_confidence"]), r["id"]) for r in rows)
+    assert [r["id"] for r in one.lowest] == [i for _, i in weakest[:15]]
+    assert one.confidence["role"][2] == 15 and sum(one.confidence["onet"]) == 60
+    assert dict(map(tuple, one.skills))["canon:python"] == 60

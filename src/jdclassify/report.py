@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import InputError
-from .io.writers import atomic_write_bytes, output_kind, output_paths, read_output, write_json
+from .io.writers import atomic_write_bytes, output_kind, output_paths, read_output, scan_output, write_json
 
 # SOC 2018 major groups (a fixed standard; O*NET-SOC 2019 codes start with one of these two digits).
 SOC_MAJOR_GROUPS = {
@@ -82,38 +82,41 @@ def report_path(output: str | os.PathLike, run_id: str) -> Path:
 # -- collect -----------------------------------------------------------------------------------------
 
 
-def _strings(table, name: str) -> pa.Array:
+def _strings(batch: pa.RecordBatch, name: str) -> pa.Array:
     """A column as strings, nulls as "" (CSV output reads back with other types)."""
-    column = table.column(name).combine_chunks()
+    column = batch.column(name)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         column = pc.cast(column, pa.string())
     return pc.fill_null(column, "")
 
 
-def _flags(table, name: str) -> np.ndarray:
-    column = table.column(name).combine_chunks()
+def _flags(batch: pa.RecordBatch, name: str) -> np.ndarray:
+    column = batch.column(name)
     if pa.types.is_boolean(column.type):
         return np.asarray(pc.fill_null(column, False).to_numpy(zero_copy_only=False), dtype=bool)
-    text = pc.utf8_lower(pc.utf8_trim_whitespace(_strings(table, name)))
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(_strings(batch, name)))
     return np.asarray(pc.is_in(text, value_set=pa.array(["true", "1"])).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _numbers(table, name: str) -> np.ndarray:
-    return np.asarray(pc.fill_null(pc.cast(table.column(name), pa.float64()), 0.0).to_numpy(zero_copy_only=False))
+def _numbers(batch: pa.RecordBatch, name: str) -> np.ndarray:
+    return np.asarray(pc.fill_null(pc.cast(batch.column(name), pa.float64()), 0.0).to_numpy(zero_copy_only=False))
 
 
-def _counts(values: pa.Array) -> list[tuple[str, int]]:
-    """(value, count), most common first, ties by value: deterministic whatever the row order."""
+def _count(counter: Counter, values: pa.Array) -> None:
     counted = pc.value_counts(values)
-    pairs = zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())
-    return sorted(pairs, key=lambda kv: (-kv[1], kv[0]))
+    counter.update(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())))
 
 
-def _skills(table) -> pa.Array:
-    column = table.column("skills").combine_chunks()
+def _ranked(counter: Counter) -> list[tuple[str, int]]:
+    """(value, count), most common first, ties by value: deterministic whatever the row order."""
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _skills(batch: pa.RecordBatch) -> pa.Array:
+    column = batch.column("skills")
     if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
         return pc.list_flatten(column)
-    return pc.list_flatten(pc.split_pattern(_strings(table, "skills"), "; "))  # CSV output joins lists with "; "
+    return pc.list_flatten(pc.split_pattern(_strings(batch, "skills"), "; "))  # CSV output joins lists with "; "
 
 
 def _level_key(level: str) -> tuple[int, str]:
@@ -124,9 +127,59 @@ def _and(a, b):
     return a if b is None else a & b
 
 
-def _histogram(values: np.ndarray) -> list[int]:
-    bins = np.clip((values * BINS).astype(np.int64), 0, BINS - 1)
-    return [int(n) for n in np.bincount(bins, minlength=BINS)]
+def _histogram(values: np.ndarray) -> np.ndarray:
+    return np.bincount(np.clip((values * BINS).astype(np.int64), 0, BINS - 1), minlength=BINS)
+
+
+class _Tally:
+    """The running figures of one run's rows, fed a record batch at a time.
+
+    The report never holds the run's rows (~600 B a row with the skills lists: 0.6 GB at a million,
+    at the end of a run, with the classifier still loaded): only counters, histograms and the
+    LOWEST weakest-confidence rows seen so far."""
+
+    def __init__(self) -> None:
+        self.labelled = self.needs_review = 0
+        self.roles, self.groups, self.levels, self.skills = Counter(), Counter(), Counter(), Counter()
+        self.confidence = {name: np.zeros(BINS, dtype=np.int64) for name in ("role", "level", "onet")}
+        self.run_dates: dict[str, None] = {}  # in the order first seen
+        self.lexicons: set[str] = set()
+        self.lowest: pa.Table | None = None  # weakest, key (id as text), id: sorted, at most LOWEST rows
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.labelled += batch.num_rows
+        self.needs_review += int(_flags(batch, "needs_review").sum())
+        _count(self.roles, pc.binary_join_element_wise(_strings(batch, "role_code"), _strings(batch, "role_name"), "\x1f"))
+        _count(self.groups, pc.utf8_slice_codeunits(_strings(batch, "onet_code"), 0, 2))
+        level = _strings(batch, "level")
+        _count(self.levels, pc.if_else(pc.equal(level, ""), "-", level))
+        _count(self.skills, pc.drop_null(_skills(batch)))
+        confidence = {name: _numbers(batch, f"{name}_confidence") for name in self.confidence}
+        for name, values in confidence.items():
+            self.confidence[name] += _histogram(values)
+        self.run_dates.update(dict.fromkeys(pc.unique(_strings(batch, "run_date")).to_pylist()))
+        self.lexicons.update(pc.unique(_strings(batch, "lexicon_version")).to_pylist())
+        # the rows seen so far come first and the sort is stable: ties fall as in one sort over the whole run
+        weakest = np.minimum(np.minimum(confidence["role"], confidence["level"]), confidence["onet"])
+        rows = pa.table({"weakest": weakest, "key": _strings(batch, "id"), "id": batch.column("id")})
+        rows = rows if self.lowest is None else pa.concat_tables([self.lowest, rows])
+        self.lowest = rows.take(pc.sort_indices(rows, sort_keys=[("weakest", "ascending"), ("key", "ascending")])[:LOWEST])
+
+
+def _lowest_rows(output: Path, ids: list, run_id: str, this_run) -> list[dict]:
+    """The rows of ``ids`` in that order, with their long text and evidence (read for these few rows only)."""
+    where = _and(pc.field("id").isin(ids), this_run)
+    found = {r["id"]: r for batch in scan_output(output, _COLUMNS, where, run_id=run_id, key_columns=["id", "run_id"])
+             for r in batch.to_pylist()}
+    lowest = []
+    for r in (found[i] for i in ids if i in found):
+        try:
+            evidence = json.loads(r["evidence"] or "{}")
+        except ValueError:
+            evidence = {}
+        lowest.append({k: r[k] for k in ("id", "title", "role_code", "role_name", "role_confidence", "level",
+                                         "level_confidence", "onet_code", "onet_title", "onet_confidence")} | {"evidence": evidence})
+    return lowest
 
 
 def _quarantine_rows(output: Path, run_id: str) -> list[dict]:
@@ -149,8 +202,10 @@ def _manifest(output: Path, run_id: str) -> dict:
 
 def latest_run_id(output: str | os.PathLike) -> str:
     """The newest run in an output (by run_date, then run id)."""
-    table = read_output(output, columns=["run_id", "run_date"])
-    pairs = {(d, r) for d, r in zip(table.column("run_date").to_pylist(), table.column("run_id").to_pylist())}
+    pairs = set()
+    for batch in scan_output(output, ["run_id", "run_date"]):
+        runs = pa.Table.from_batches([batch]).group_by(["run_date", "run_id"]).aggregate([])
+        pairs.update(zip(runs.column("run_date").to_pylist(), runs.column("run_id").to_pylist()))
     if not pairs:
         raise InputError(f"{output} holds no labelled postings; run 'jdclassify classify' into it first")
     return max(pairs)[1]
@@ -163,49 +218,29 @@ def collect(output: str | os.PathLike, run_id: str | None = None) -> ReportData:
         raise InputError(f"output not found: {output}; give the --out of a jdclassify classify run")
     run_id = run_id or latest_run_id(output)
     this_run = pc.field("run_id") == run_id if output_kind(output) == "dataset" else None
+    tally = _Tally()
     # the long text columns are read only for the few lowest rows: a million rows of evidence is gigabytes
-    table = read_output(output, columns=[c for c in _COLUMNS if c not in _LONG_COLUMNS], where=this_run)
+    for batch in scan_output(output, [c for c in _COLUMNS if c not in _LONG_COLUMNS], where=this_run, run_id=run_id):
+        tally.add(batch)
     manifest = _manifest(output, run_id)
     quarantine = _quarantine_rows(output, run_id)
-    n = table.num_rows
-    roles = _counts(pc.binary_join_element_wise(_strings(table, "role_code"), _strings(table, "role_name"), "\x1f"))
-    groups = _counts(pc.utf8_slice_codeunits(_strings(table, "onet_code"), 0, 2))
-    levels = _counts(pc.if_else(pc.equal(_strings(table, "level"), ""), "-", _strings(table, "level")))
-    skills = _counts(pc.drop_null(_skills(table)))
     reasons = Counter(q["reason"] for q in quarantine)
     example = {}
     for q in quarantine:
         example.setdefault(q["reason"], f"{Path(str(q['source'])).name}:{q['line']} {q['detail']}")
-    confidence = {name: _numbers(table, f"{name}_confidence") for name in ("role", "level", "onet")}
-    weakest = np.minimum(np.minimum(confidence["role"], confidence["level"]), confidence["onet"])
-    order = pc.sort_indices(pa.table({"weakest": weakest, "id": _strings(table, "id")}),
-                            sort_keys=[("weakest", "ascending"), ("id", "ascending")])[:LOWEST]
-    lowest_ids = table.column("id").take(order).to_pylist()
-    found = {r["id"]: r for r in read_output(output, columns=_COLUMNS, where=_and(pc.field("id").isin(lowest_ids), this_run))
-             .to_pylist()}
-    lowest = []
-    for r in (found[i] for i in lowest_ids if i in found):
-        try:
-            evidence = json.loads(r["evidence"] or "{}")
-        except ValueError:
-            evidence = {}
-        lowest.append({k: r[k] for k in ("id", "title", "role_code", "role_name", "role_confidence", "level",
-                                         "level_confidence", "onet_code", "onet_title", "onet_confidence")} | {"evidence": evidence})
-    run_dates = pc.unique(_strings(table, "run_date")).to_pylist() if n else []
+    n = tally.labelled
     return ReportData(
         run_id=run_id,
-        run_date=str(run_dates[0]) if run_dates else str(manifest.get("run_date", "")),
-        counts={"in": n + len(quarantine), "labelled": n, "needs_review": int(_flags(table, "needs_review").sum()),
-                "quarantined": len(quarantine)},
-        roles=[[*key.split("\x1f", 1), count] for key, count in roles],
-        levels=[[lvl, count] for lvl, count in sorted(levels, key=lambda kv: _level_key(kv[0]))],
-        major_groups=[[g, SOC_MAJOR_GROUPS.get(g, "no O*NET code" if not g else "other"), count] for g, count in groups],
-        confidence={name: _histogram(values) for name, values in confidence.items()},
-        skills=[[skill, count] for skill, count in skills if skill][:TOP_SKILLS],
+        run_date=str(next(iter(tally.run_dates))) if tally.run_dates else str(manifest.get("run_date", "")),
+        counts={"in": n + len(quarantine), "labelled": n, "needs_review": tally.needs_review, "quarantined": len(quarantine)},
+        roles=[[*key.split("\x1f", 1), count] for key, count in _ranked(tally.roles)],
+        levels=[[lvl, count] for lvl, count in sorted(_ranked(tally.levels), key=lambda kv: _level_key(kv[0]))],
+        major_groups=[[g, SOC_MAJOR_GROUPS.get(g, "no O*NET code" if not g else "other"), count] for g, count in _ranked(tally.groups)],
+        confidence={name: [int(c) for c in counts] for name, counts in tally.confidence.items()},
+        skills=[[skill, count] for skill, count in _ranked(tally.skills) if skill][:TOP_SKILLS],
         quarantine=[[reason, count, example[reason]] for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))],
-        lowest=lowest,
-        lexicon_version=", ".join(sorted(pc.unique(_strings(table, "lexicon_version")).to_pylist())) if n
-        else manifest.get("lexicon_version", ""),
+        lowest=_lowest_rows(output, tally.lowest.column("id").to_pylist() if tally.lowest else [], run_id, this_run),
+        lexicon_version=", ".join(sorted(tally.lexicons)) if n else manifest.get("lexicon_version", ""),
         review_threshold=(manifest.get("settings") or {}).get("review_threshold"),
         nightly=manifest.get("nightly"),
     )

@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -275,6 +275,7 @@ def remove_run_files(out_dir: str | os.PathLike, run_id: str) -> int:
 
 
 _PARTITION_SCHEMA = pa.schema([("run_date", pa.string()), ("source", pa.string())])
+SCAN_BATCH_ROWS = 16_384
 
 
 def read_output(path: str | os.PathLike, columns: list[str] | None = None, where=None) -> pa.Table:
@@ -306,6 +307,59 @@ def read_output(path: str | os.PathLike, columns: list[str] | None = None, where
     if where is not None:
         table = table.filter(where)
     return table.select(columns) if columns else table
+
+
+def _dataset_files(out_dir: Path, run_id: str | None) -> list[Path]:
+    """The data files a dataset scan reads (no ``_``/``.`` sidecars or temp files); a run's only, by name, if given."""
+    files = out_dir.rglob(f"part-{run_id}-*.parquet" if run_id else "*")
+    return sorted(f for f in files if f.is_file() and not any(p.startswith(("_", ".")) for p in f.relative_to(out_dir).parts))
+
+
+def _parquet_batches(path: Path, columns: list[str], where, key_columns: list[str] | None,
+                     partition: dict[str, str] | None = None) -> Iterator[pa.RecordBatch]:
+    """One Parquet file's rows a batch at a time (see scan_output); partition columns from its directory names."""
+    with pq.ParquetFile(path) as file:
+        present = set(file.schema_arrow.names)
+
+        def whole(batch: pa.RecordBatch, names: list[str]) -> pa.RecordBatch:
+            n = batch.num_rows
+            return pa.record_batch({c: batch.column(c) if c in present else
+                                    pa.array([(partition or {}).get(c)] * n, OUTPUT_SCHEMA.field(c).type) for c in names})
+
+        if key_columns is None:
+            batches = file.iter_batches(batch_size=SCAN_BATCH_ROWS, columns=[c for c in columns if c in present])
+        else:  # a row group is read whole only if one of its rows matches: a few rows of a wide table cost little
+            groups = (g for g in range(file.num_row_groups)
+                      if any(whole(b, key_columns).filter(where).num_rows
+                             for b in file.read_row_group(g, columns=[c for c in key_columns if c in present]).to_batches()))
+            batches = (b for g in groups for b in file.read_row_group(g, columns=[c for c in columns if c in present]).to_batches())
+        for batch in batches:
+            batch = whole(batch, columns)
+            yield batch if where is None else batch.filter(where)
+
+
+def scan_output(path: str | os.PathLike, columns: list[str], where=None, *, run_id: str | None = None,
+                key_columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """``read_output`` a record batch at a time, for readers that keep running figures or pick a few rows.
+
+    Parquet is streamed file by file with ``ParquetFile.iter_batches``: one batch of ``SCAN_BATCH_ROWS``
+    rows is in memory at a time, whatever the size of the output (``pyarrow.dataset``'s ``to_batches``
+    kept much of what it had read: apache/arrow#39808). ``where`` filters each batch; given the
+    ``key_columns`` it reads, ``where`` is tried on them first and only row groups with a match are read
+    whole. With ``run_id`` a dataset reads only that run's files (their names carry the run id). CSV and
+    JSONL are read whole and then split: their types are inferred from the whole file, and they are the
+    small outputs.
+    """
+    path = Path(path)
+    kind = output_kind(path)
+    if kind == "parquet":
+        yield from _parquet_batches(path, columns, where, key_columns)
+    elif kind == "dataset":
+        for f in _dataset_files(path, run_id):
+            partition = dict(p.split("=", 1) for p in f.relative_to(path).parts[:-1] if "=" in p)
+            yield from _parquet_batches(f, columns, where, key_columns, partition)
+    else:
+        yield from read_output(path, columns, where).to_batches(max_chunksize=SCAN_BATCH_ROWS)
 
 
 class OutputWriter:
