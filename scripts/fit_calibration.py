@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         if fit:
             curves["level"] = fit_isotonic(*zip(*fit))
             fitted_on.append(f"level: {len(fit)} rows of {args.gold.name} with sha1(normalise_title(id)) mod 2 == {CALIBRATION_FOLD}")
-    calibration = Calibration(curves, "; ".join(fitted_on), lexicons.version, dt.date.today().isoformat())
+    calibration = Calibration(curves, "; ".join(fitted_on), lexicons.data_version, dt.date.today().isoformat())
     out = args.out or settings.lexicon_dir / FILE_NAME
     out.write_text(calibration.to_json() + "\n", encoding="utf-8")
     print(f"wrote {out}")

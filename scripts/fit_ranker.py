@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(data['train titles'])} onet_reported titles of the ranker-train half: {FOLD_RULE}; {RANKER_RULE}; "
         f"LightGBM {', '.join(f'{k} {v}' for k, v in PARAMS.items() if k not in ('num_threads', 'verbose'))}, {ROUNDS} rounds"
     )
-    ranker = Ranker.from_trees(trees, fitted_on, lexicons.version, dt.date.today().isoformat(), metrics)
+    ranker = Ranker.from_trees(trees, fitted_on, lexicons.data_version, dt.date.today().isoformat(), metrics)
     out = args.out or settings.lexicon_dir / FILE_NAME
     out.write_text(ranker.to_json() + "\n", encoding="utf-8")
     print(f"wrote {out}")

@@ -201,6 +201,15 @@ def test_version_is_stable_and_follows_content(lexicon_copy, lexicons):
     assert lexicon_version(lexicon_copy) == changed.version
 
 
+def test_refitting_the_ranker_changes_the_version_but_not_what_fits_record(lexicon_copy, lexicons):
+    """Rows labelled by two fits of the ranker must be told apart; the fits themselves record the data's version."""
+    with open(lexicon_copy / "ranker.json", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    refit = load_lexicons(lexicon_copy)
+    assert refit.version != lexicons.version and refit.version == lexicon_version(lexicon_copy)
+    assert refit.data_version == lexicons.data_version == lexicon_version(lexicon_copy, fitted=False)
+
+
 def test_overlay_adds_roles_and_changes_version(tmp_path, lexicons):
     overlay = tmp_path / "acme"
     overlay.mkdir()

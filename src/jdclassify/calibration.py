@@ -17,9 +17,11 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from .lexicons import CALIBRATION_FILE
+
 KINDS = ("role", "onet", "level", "role_desc", "onet_desc")
 DESCRIPTION_SUFFIX = "_desc"
-FILE_NAME = "calibration.json"
+FILE_NAME = CALIBRATION_FILE
 
 
 @dataclass(frozen=True, slots=True)

@@ -352,11 +352,11 @@ def run_eval(
     ranker = Ranker.load(settings.lexicon_dir)
     notes.append(f"O*NET ranker: fitted on {ranker.fitted_on} (lexicon {ranker.lexicon_version}, {ranker.fitted_at})"
                  if ranker else "O*NET ranker: none (lexicons/ranker.json missing): hand-combined score")
-    if ranker and ranker.lexicon_version != lexicons.version:
-        notes.append(f"ranker was fitted on lexicon {ranker.lexicon_version}, lexicons are {lexicons.version}: refit with scripts/fit_ranker.py")
+    if ranker and ranker.lexicon_version != lexicons.data_version:
+        notes.append(f"ranker was fitted on lexicon {ranker.lexicon_version}, lexicons are {lexicons.data_version}: refit with scripts/fit_ranker.py")
     fitted = f"{calibration.fitted_on} (lexicon {calibration.lexicon_version}, {calibration.fitted_at})" if calibration.fitted else "not calibrated (raw scores)"
-    if calibration.fitted and calibration.lexicon_version != lexicons.version:
-        notes.append(f"calibration was fitted on lexicon {calibration.lexicon_version}, lexicons are {lexicons.version}: refit with scripts/fit_calibration.py")
+    if calibration.fitted and calibration.lexicon_version != lexicons.data_version:
+        notes.append(f"calibration was fitted on lexicon {calibration.lexicon_version}, lexicons are {lexicons.data_version}: refit with scripts/fit_calibration.py")
     return EvalReport(tuple(sets), lexicons.version, fitted, tuple(notes))
 
 

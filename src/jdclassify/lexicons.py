@@ -39,6 +39,8 @@ HAND_FILES = ("canon_roles.yaml", "levels.yaml", "title_words.csv")
 OVERLAY_FILES = ("canon_roles.yaml", "title_aliases.csv", "skills.csv", "overrides.csv")
 # Reviewed corrections (``jdclassify review import``): optional in both folders; an overlay's win over the shipped file's.
 OVERRIDES_FILE = "overrides.csv"
+# Fitted from the lexicons by scripts/fit_ranker.py and fit_calibration.py; refitting them changes labels.
+RANKER_FILE, CALIBRATION_FILE = "ranker.json", "calibration.json"
 
 ALIAS_COLUMNS = ("alias", "role_code", "onet_code", "type", "band", "level", "confidence", "source")
 ONET_ROLE_COLUMNS = (
@@ -215,6 +217,7 @@ class Lexicons:
     overrides: abc.Mapping[str, Override] = field(default_factory=lambda: MappingProxyType({}))  # normalised title -> override
     title_words: abc.Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # foreign title word -> English ("" drops it)
     title_heads_first: frozenset[str] = frozenset()  # those of them from languages that put the job noun first
+    data_version: str = ""  # the version without the fitted files (lexicon_version(fitted=False)): what fits record
 
     def role_for_onet(self, onet_code: str) -> str:
         """The generated role of an O*NET code (one per occupation; canon roles may share a code, so are not used)."""
@@ -237,10 +240,17 @@ def content_version(files: abc.Iterable[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
-def lexicon_version(lexicon_dir: Path, overlay_dir: Path | None = None) -> str:
-    """The version ``load_lexicons`` reports, from file bytes only (no parsing): ``<base>`` or ``<base>+<overlay>``."""
-    files = [Path(lexicon_dir) / name for name in LEXICON_FILES]
-    version = content_version(files + [p for p in [Path(lexicon_dir) / OVERRIDES_FILE] if _has_rows(p)])
+def lexicon_version(lexicon_dir: Path, overlay_dir: Path | None = None, *, fitted: bool = True) -> str:
+    """The version ``load_lexicons`` reports, from file bytes only (no parsing): ``<base>`` or ``<base>+<overlay>``.
+
+    It covers the fitted ranker and calibration too, so rows labelled before and after a refit differ in
+    ``lexicon_version``; ``fitted=False`` leaves them out: the version those files record they were fitted on.
+    """
+    folder = Path(lexicon_dir)
+    files = [folder / name for name in LEXICON_FILES] + [p for p in [folder / OVERRIDES_FILE] if _has_rows(p)]
+    if fitted:
+        files += [p for p in (folder / RANKER_FILE, folder / CALIBRATION_FILE) if p.is_file()]
+    version = content_version(files)
     if overlay_dir is not None:
         overlay = Path(overlay_dir)
         version += "+" + content_version(p for p in (overlay / n for n in OVERLAY_FILES) if p.is_file())
@@ -342,6 +352,7 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
         overrides=MappingProxyType(overrides),
         title_words=MappingProxyType(title_words),
         title_heads_first=title_heads_first,
+        data_version=lexicon_version(lexicon_dir, overlay_dir, fitted=False),
     )
 
 

@@ -22,11 +22,12 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from .lexicons import RANKER_FILE
 from .matching import OCCUPATION, task_features
 from .records import Candidate
 from .titles import normalise_title
 
-FILE_NAME = "ranker.json"
+FILE_NAME = RANKER_FILE
 MODEL = "gradient-boosted regression trees (LightGBM lambdarank); score = sum of leaf values; go left when feature <= threshold"
 _SOURCES = ("canon", "onet_title", "onet_reported", "onet_alternate", "soc_direct_match")
 _WORD_FLOOR = 0.01  # log(weight + floor): a word none of the code's aliases use costs log(0.01), not -inf
