@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from jdclassify.cli import main
+from jdclassify.errors import OutputError
 from jdclassify.io.writers import open_output, write_json
 from jdclassify.report import collect, report_path, write_report
 from jdclassify.schema import COLUMNS, SCHEMA_VERSION
@@ -139,12 +140,14 @@ def test_report_over_many_small_chunks_equals_the_report_over_one(tmp_path, monk
     import jdclassify.io.writers as writers
 
     monkeypatch.setattr(writers, "SCAN_BATCH_ROWS", 3)
+    monkeypatch.setattr(writers, "TEXT_BLOCK_BYTES", 4096)  # CSV and JSONL are read back about 4 rows at a time
     specs = [(role, level, onet, conf) for role, level, onet, conf in
              [("AIMLAM.GEN", "P4", "15-2051.00", 0.9), ("SOC291141.00", "P2", "29-1141.00", 0.3),
               ("DATANL.GEN", "", "", 0.6), ("SOC291141.00", "M1", "29-1141.00", 0.2)] * 15]
     rows = [_row(59 - i, *spec, run_id="20260301-aaaa", run_date="2026-03-01", skills=("canon:python", f"s{i % 7}"))
             for i, spec in enumerate(specs)]  # the lowest ids come last: ties must fall by id across batches
-    outputs = {"one": tmp_path / "one", "chunks": tmp_path / "chunks", "file": tmp_path / "chunks.parquet"}
+    outputs = {"one": tmp_path / "one", "chunks": tmp_path / "chunks", "file": tmp_path / "chunks.parquet",
+               "csv": tmp_path / "chunks.csv", "jsonl": tmp_path / "chunks.jsonl"}
     for name, out in outputs.items():
         size = len(rows) if name == "one" else 4  # 15 chunk files, or row groups in the .parquet
         with open_output(out, run_id="20260301-aaaa", run_date="2026-03-01") as writer:
@@ -153,8 +156,18 @@ def test_report_over_many_small_chunks_equals_the_report_over_one(tmp_path, monk
     one = collect(outputs["one"])
     assert collect(outputs["chunks"]) == one
     assert collect(outputs["file"]) == one
+    assert collect(outputs["csv"]) == one  # read back in blocks, typed by the output schema, never whole
+    assert collect(outputs["jsonl"]) == one
     assert one.counts == {"in": 61, "labelled": 60, "needs_review": 30, "quarantined": 1}
     weakest = sorted((min(r["role_confidence"], r["level_confidence"], r["onet_confidence"]), r["id"]) for r in rows)
     assert [r["id"] for r in one.lowest] == [i for _, i in weakest[:15]]
     assert one.confidence["role"][2] == 15 and sum(one.confidence["onet"]) == 60
     assert dict(map(tuple, one.skills))["canon:python"] == 60
+
+
+def test_a_text_output_that_is_not_ours_fails_with_the_file_named(tmp_path):
+    out = tmp_path / "labels.jsonl"
+    _write_run(out, "20260301-aaaa", "2026-03-01", MIX)
+    out.write_text(out.read_text(encoding="utf-8").replace('"role_confidence": 0.9', '"role_confidence": "high"'), encoding="utf-8")
+    with pytest.raises(OutputError, match="labels.jsonl: cannot be read back"):
+        collect(out)

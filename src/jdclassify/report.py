@@ -17,6 +17,7 @@ import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import InputError
-from .io.writers import atomic_write_bytes, output_kind, output_paths, read_output, scan_output, write_json
+from .schema import QUARANTINE_SCHEMA
+from .io.writers import SCAN_BATCH_ROWS, atomic_write_bytes, output_kind, output_paths, scan_output, text_batches, write_json
 
 # SOC 2018 major groups (a fixed standard; O*NET-SOC 2019 codes start with one of these two digits).
 SOC_MAJOR_GROUPS = {
@@ -182,14 +184,34 @@ def _lowest_rows(output: Path, ids: list, run_id: str, this_run) -> list[dict]:
     return lowest
 
 
-def _quarantine_rows(output: Path, run_id: str) -> list[dict]:
+_QUARANTINE_READ = ["reason", "detail", "source", "line"]
+
+
+def _quarantine_batches(output: Path, run_id: str) -> Iterator[pa.RecordBatch]:
+    """The run's quarantine rows (``_QUARANTINE_READ`` columns) a batch at a time: a bad feed can quarantine millions."""
     paths = output_paths(output, run_id)
     if output_kind(output) == "dataset":
         files = sorted(paths.quarantine.glob(f"**/part-{run_id}-*.parquet"))
-        return [row for f in files for row in pq.read_table(f).to_pylist()]
-    if not paths.quarantine.is_file():
-        return []
-    return read_output(paths.quarantine).to_pylist()
+    elif paths.quarantine.is_file() and output_kind(paths.quarantine) != "parquet":
+        yield from text_batches(paths.quarantine, _QUARANTINE_READ, QUARANTINE_SCHEMA)
+        return
+    else:
+        files = [paths.quarantine] if paths.quarantine.is_file() else []
+    for f in files:
+        with pq.ParquetFile(f) as file:
+            yield from file.iter_batches(batch_size=SCAN_BATCH_ROWS, columns=_QUARANTINE_READ)
+
+
+def _quarantine_tally(output: Path, run_id: str) -> tuple[Counter, dict[str, str]]:
+    """Quarantined records per reason, and the first one of each reason as "file:line detail"."""
+    reasons: Counter = Counter()
+    example: dict[str, str] = {}
+    for batch in _quarantine_batches(output, run_id):
+        for q in batch.to_pylist():
+            reasons[q["reason"]] += 1
+            if q["reason"] not in example:
+                example[q["reason"]] = f"{Path(str(q['source'])).name}:{q['line']} {q['detail']}"
+    return reasons, example
 
 
 def _manifest(output: Path, run_id: str) -> dict:
@@ -223,16 +245,13 @@ def collect(output: str | os.PathLike, run_id: str | None = None) -> ReportData:
     for batch in scan_output(output, [c for c in _COLUMNS if c not in _LONG_COLUMNS], where=this_run, run_id=run_id):
         tally.add(batch)
     manifest = _manifest(output, run_id)
-    quarantine = _quarantine_rows(output, run_id)
-    reasons = Counter(q["reason"] for q in quarantine)
-    example = {}
-    for q in quarantine:
-        example.setdefault(q["reason"], f"{Path(str(q['source'])).name}:{q['line']} {q['detail']}")
+    reasons, example = _quarantine_tally(output, run_id)
+    quarantined = sum(reasons.values())
     n = tally.labelled
     return ReportData(
         run_id=run_id,
         run_date=str(next(iter(tally.run_dates))) if tally.run_dates else str(manifest.get("run_date", "")),
-        counts={"in": n + len(quarantine), "labelled": n, "needs_review": tally.needs_review, "quarantined": len(quarantine)},
+        counts={"in": n + quarantined, "labelled": n, "needs_review": tally.needs_review, "quarantined": quarantined},
         roles=[[*key.split("\x1f", 1), count] for key, count in _ranked(tally.roles)],
         levels=[[lvl, count] for lvl, count in sorted(_ranked(tally.levels), key=lambda kv: _level_key(kv[0]))],
         major_groups=[[g, SOC_MAJOR_GROUPS.get(g, "no O*NET code" if not g else "other"), count] for g, count in _ranked(tally.groups)],

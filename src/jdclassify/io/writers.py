@@ -347,8 +347,7 @@ def scan_output(path: str | os.PathLike, columns: list[str], where=None, *, run_
     kept much of what it had read: apache/arrow#39808). ``where`` filters each batch; given the
     ``key_columns`` it reads, ``where`` is tried on them first and only row groups with a match are read
     whole. With ``run_id`` a dataset reads only that run's files (their names carry the run id). CSV and
-    JSONL are read whole and then split: their types are inferred from the whole file, and they are the
-    small outputs.
+    JSONL are streamed too (``text_batches``), so a million-row text output is never held at once.
     """
     path = Path(path)
     kind = output_kind(path)
@@ -359,7 +358,47 @@ def scan_output(path: str | os.PathLike, columns: list[str], where=None, *, run_
             partition = dict(p.split("=", 1) for p in f.relative_to(path).parts[:-1] if "=" in p)
             yield from _parquet_batches(f, columns, where, key_columns, partition)
     else:
-        yield from read_output(path, columns, where).to_batches(max_chunksize=SCAN_BATCH_ROWS)
+        for batch in text_batches(path, columns, OUTPUT_SCHEMA):
+            yield batch if where is None else batch.filter(where)
+
+
+TEXT_BLOCK_BYTES = 1 << 20  # pyarrow's streaming readers hold a few blocks: 16 MB ones took 600 MB on a 200,000-row CSV
+
+
+def _csv_type(schema: pa.Schema, column: str) -> pa.DataType:
+    typ = schema.field(column).type if column in schema.names else pa.string()
+    return typ if pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_boolean(typ) else pa.string()
+
+
+def text_batches(path: Path, columns: list[str], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """A CSV or JSONL table written by ``_FileSink``, ``columns`` only, about a megabyte of it at a time.
+
+    Types cannot be inferred from the whole file without reading it whole (a 200,000-row JSONL output took
+    2.6 GB that way): JSONL values take ``schema``'s types, CSV cells stay text as ``csv_cell`` wrote them
+    (lists joined with "; "), but numbers and true/false take ``schema``'s types. A column the file lacks is null."""
+    if path.stat().st_size == 0:  # a run with nothing quarantined writes an empty JSONL quarantine
+        return
+    try:
+        if output_kind(path) == "csv":
+            import pyarrow.csv as pacsv
+
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                present = set(next(csv.reader(fh), []))
+            wanted = [c for c in columns if c in present]
+            convert = pacsv.ConvertOptions(include_columns=wanted, column_types={c: _csv_type(schema, c) for c in wanted})
+            reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=TEXT_BLOCK_BYTES, use_threads=False),
+                                    convert_options=convert)
+        else:
+            import pyarrow.json as pajson
+
+            types = pa.schema([pa.field(c, schema.field(c).type if c in schema.names else pa.string()) for c in columns])
+            reader = pajson.open_json(path, read_options=pajson.ReadOptions(block_size=TEXT_BLOCK_BYTES, use_threads=False),
+                                      parse_options=pajson.ParseOptions(explicit_schema=types, unexpected_field_behavior="ignore"))
+        for batch in reader:
+            yield pa.record_batch({c: batch.column(c) if c in batch.schema.names else pa.nulls(batch.num_rows, pa.string())
+                                   for c in columns})
+    except pa.ArrowInvalid as exc:
+        raise OutputError(f"{path}: cannot be read back as a jdclassify {output_kind(path)} output: {exc}") from exc
 
 
 class OutputWriter:
