@@ -183,3 +183,30 @@ def test_overrides_become_a_gold_set_scored_without_them(tmp_path, classifier):
     scores = score("overrides", predict(dataclasses.replace(classifier, lexicons=plain), examples), plain)
     with_overrides = score("overrides", predict(dataclasses.replace(classifier, lexicons=lexicons), examples), lexicons)
     assert scores.n == 1 and with_overrides.role == 1.0 and with_overrides.level == 1.0
+
+
+def test_the_sheet_holds_each_postings_latest_version_only(tmp_path, monkeypatch):
+    """A dataset keeps every night's version: a posting whose newer label no longer needs review leaves the sheet,
+    one whose newer label does joins it with that label (read a few rows at a time, as a large output is)."""
+    from jdclassify.io import writers
+    from jdclassify.io.writers import open_output
+    from jdclassify.review import review_rows
+    from jdclassify.schema import COLUMNS
+
+    def row(pid: str, onet: str, confidence: float, run_date: str) -> dict:
+        r = dict.fromkeys(COLUMNS, "") | {"onet_alternatives": [], "skills": [], "years_experience_min": None,
+                                          "manages_people": False, "evidence": "{}"}
+        return r | {"id": pid, "title": f"Title {pid}", "onet_code": onet, "role_confidence": confidence,
+                    "level_confidence": confidence, "onet_confidence": confidence, "needs_review": confidence < 0.5,
+                    "run_id": run_date.replace("-", "") + "-aaaa", "run_date": run_date, "source": "feed.jsonl"}
+
+    out = tmp_path / "labels"
+    nights = {"2026-03-01": [row("p-1", "15-2051.00", 0.3, "2026-03-01"), row("p-2", "29-1141.00", 0.9, "2026-03-01"),
+                             row("p-3", "13-2011.00", 0.2, "2026-03-01")],
+              "2026-03-02": [row("p-1", "15-2051.01", 0.9, "2026-03-02"), row("p-2", "29-1171.00", 0.4, "2026-03-02")]}
+    for run_date, rows in nights.items():
+        with open_output(out, run_id=run_date.replace("-", "") + "-aaaa", run_date=run_date) as writer:
+            writer.write_chunk(rows, [])
+    monkeypatch.setattr(writers, "SCAN_BATCH_ROWS", 1)
+    sheet = review_rows(out)
+    assert [(r["id"], r["onet_code"], r["onet_confidence"]) for r in sheet] == [("p-3", "13-2011.00", 0.2), ("p-2", "29-1171.00", 0.4)]
