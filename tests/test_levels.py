@@ -37,6 +37,23 @@ def test_title_cue_decides(lexicons, parse, title, level):
     assert "title" in label.rule and 0.0 <= label.confidence <= 1.0
 
 
+@pytest.mark.parametrize(
+    "title, level",
+    [
+        ("Senior Analyst II", "P4"),  # a step within senior, not a P2
+        ("Principal Engineer I", "P6"),
+        ("Lead DevOps Engineer 2", "P5"),
+        ("Senior Manager II", "M3"),
+        ("Sales Associate II", "P2"),  # "Associate" is a job word here; the numeral names the rung
+        ("Senior Cloud Architect IV", "P4"),
+        ("Accountant II", "P2"),
+    ],
+)
+def test_numeral_and_seniority_word_the_higher_rung_decides(lexicons, parse, title, level):
+    label, _ = decide_level(parse(title), DescriptionCues(), lexicons, "X")
+    assert label.value == level, label.rule
+
+
 def test_internship_is_an_employment_type_at_p1(lexicons, parse):
     label, employment_type = decide_level(parse("Intern, Data Analytics (Summer 2027)"), DescriptionCues(), lexicons, "X")
     assert (label.value, employment_type) == ("P1", "internship")
