@@ -47,9 +47,12 @@ def test_title_cue_decides(lexicons, parse, title, level):
         ("Sales Associate II", "P2"),  # "Associate" is a job word here; the numeral names the rung
         ("Senior Cloud Architect IV", "P4"),
         ("Accountant II", "P2"),
+        ("Director II", "M4"),
+        ("Technical Program Manager III", "P3"),  # a generic manager word yields to the numeral
+        ("Administrative Assistant III", "P3"),
     ],
 )
-def test_numeral_and_seniority_word_the_higher_rung_decides(lexicons, parse, title, level):
+def test_numeral_and_seniority_word_together(lexicons, parse, title, level):
     label, _ = decide_level(parse(title), DescriptionCues(), lexicons, "X")
     assert label.value == level, label.rule
 

@@ -2,10 +2,13 @@
 
 The rule, in order (the first that applies decides; the rest only move the confidence):
 
-1. An explicit ladder position in the title: a grade (``L5``, ``SDE II``, ``Level 3``), else the higher of a
-   level numeral (``Machine Learning IV`` → P4) and a seniority word (``Senior``, ``Principal``, ``Director``):
-   a numeral after a seniority word is a step within it (``Senior Analyst II`` is a senior analyst, P4, not
-   P2), and a numeral above a word that is also a job word still counts (``Sales Associate II`` → P2).
+1. An explicit ladder position in the title: a grade (``L5``, ``SDE II``, ``Level 3``), else a level numeral
+   (``Machine Learning IV`` → P4) or a seniority word (``Senior``, ``Principal``, ``Director``). With both,
+   on the individual ladder the higher rung decides: a numeral after a seniority word is a step within it
+   (``Senior Analyst II`` is P4, not P2), and a numeral above a word that is also a job word still counts
+   (``Sales Associate II`` → P2). A management or executive word above M1 decides (``Senior Manager II`` is
+   M3, ``Director II`` M4); a generic M1 word yields to the numeral (``Program Manager III`` → P3: a
+   numbered manager title is usually an individual ladder).
    A generic ``Manager`` (M1) is refined by the description's years on the management ladder.
 2. Else the description's minimum years of experience, read on the professional ladder (or on the
    management ladder when the posting manages people).
@@ -27,7 +30,8 @@ from .records import Cue, DescriptionCues, Label, TitleCues
 _RAW = {"grade": 0.90, "numeral": 0.85, "seniority": 0.85, "years": 0.60, "phrase": 0.50, "default": 0.35}
 _AGREE_BONUS = 0.05
 _DISAGREE_PENALTY = 0.20
-_RUNG_KINDS = ("numeral", "seniority")  # title cues that name a rung when no grade does: the higher one decides
+_RUNG_KINDS = ("numeral", "seniority")  # title cues that name a rung when no grade does (see _explicit_cue)
+_INDIVIDUAL_TRACKS = ("support", "professional")  # one ladder: a numeral and a word on it compare by rung
 
 # schema.org and feed spellings of employment types → ours
 _EMPLOYMENT_ALIASES = {
@@ -82,9 +86,9 @@ def decide_level(
         kind, cue = explicit
         value, raw = cue.value, _RAW[kind]
         rule = f"title {kind} {cue.text!r} [{cue.start}:{cue.end}] → {value} ({cue.lexicon_row})"
-        lower = [c for k in _RUNG_KINDS for c in title_cues.of_kind(k) if c is not cue and c.value in levels and c.value != value]
-        if kind != "grade" and lower:
-            rule += "; above " + ", ".join(f"{c.text!r} ({c.value})" for c in lower) + ": the higher rung decides"
+        other = [c for k in _RUNG_KINDS if k != kind for c in title_cues.of_kind(k) if c.value in levels and c.value != value]
+        if kind != "grade" and other:
+            rule += "; over " + ", ".join(f"{c.text!r} ({c.value})" for c in other)
         if value == "M1" and years is not None and desc.manages_people:
             refined = level_for_years(years, levels, track="management")
             if refined and refined != value:
@@ -127,13 +131,21 @@ def levels_first_years(levels: Mapping, track: str) -> int:
 
 
 def _explicit_cue(title_cues: TitleCues, levels: Mapping) -> tuple[str, Cue] | None:
-    """A grade, else the highest rung a numeral or seniority word names ("Lead / Senior", "Senior Manager II":
-    the highest rung is what the title claims; on a tie the numeral, the more specific)."""
-    grades = [c for c in title_cues.of_kind("grade") if c.value in levels]
-    if grades:
-        return "grade", max(grades, key=lambda c: levels[c.value].rank)
-    cues = [(kind, c) for kind in _RUNG_KINDS for c in title_cues.of_kind(kind) if c.value in levels]
-    return max(cues, key=lambda kc: levels[kc[1].value].rank, default=None)
+    """The title cue that decides the level, by rule 1 of the module docstring (of several cues of one kind,
+    "Lead / Senior", the highest rung is what the title claims)."""
+    def highest(kind: str) -> Cue | None:
+        return max((c for c in title_cues.of_kind(kind) if c.value in levels), key=lambda c: levels[c.value].rank, default=None)
+
+    grade, numeral, word = highest("grade"), highest("numeral"), highest("seniority")
+    if grade is not None:
+        return "grade", grade
+    if numeral is None or word is None:
+        return ("numeral", numeral) if numeral is not None else ("seniority", word) if word is not None else None
+    rank = levels[word.value].rank
+    if levels[word.value].track in _INDIVIDUAL_TRACKS:
+        return ("seniority", word) if rank > levels[numeral.value].rank else ("numeral", numeral)
+    first_manager = min(lv.rank for lv in levels.values() if lv.track == "management")
+    return ("seniority", word) if rank > first_manager else ("numeral", numeral)
 
 
 def _employment_type(title_cues: TitleCues, posting_employment_type: str) -> str:
