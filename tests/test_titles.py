@@ -78,6 +78,10 @@ CASES = [
     ("Principal", "Principal", {"seniority": []}),
     ("Principal Software Engineer", "Software Engineer", {"seniority": [("Principal", "P6")]}),
     ("Staff Nurse", "Staff Nurse", {"seniority": []}),
+    ("Senior Staff Accountant", "Staff Accountant", {"seniority": [("Senior", "P4")]}),  # staff is the job's; senior is not
+    ("Research Scientist, PhD Intern", "Research Scientist", {"employment_type": [("Intern", "internship")]}),
+    ("Attorney, Contract Law", "Attorney", {"employment_type": []}),
+    ("Senior Staff Software Engineer", "Software Engineer", {"seniority": [("Senior Staff", "P6")]}),
     ("Staff Software Engineer, Infrastructure", "Software Engineer",
      {"seniority": [("Staff", "P5")], "specialisation": [("Infrastructure", "infrastructure")]}),
     ("Director, Product Management", "Product Management Director", {"seniority": [("Director", "M4")]}),

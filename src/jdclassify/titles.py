@@ -267,6 +267,7 @@ class TitleParser:
         # longest first so "senior vice president" wins over "senior" and "vice president"
         scanned = sorted((p for p in patterns if p.kind != "numeral"), key=lambda p: -len(p.key))
         self._scanned = tuple(scanned)
+        self._by_key = {p.key: p for p in scanned}
         # (needle, positions in _scanned) for _gated
         by_needle: dict[str, list[int]] = {}
         for i, p in enumerate(scanned):
@@ -387,6 +388,7 @@ class TitleParser:
                 else:
                     a = tail_a + len(seen) - len(seen.lstrip(_EDGE_PUNCT))
                     b = tail_a + len(seen.rstrip(_EDGE_PUNCT))
+                    self._scan_levels(raw, a, b, None, add, visible, segment=True, kinds=_SEGMENT_KINDS)  # ", PhD Intern"
                     add("specialisation", a, b, normalise_title(tail), "titles.py:specialisation:comma")
                     claim(main_a + comma, a)
                     main_b = main_a + comma
@@ -449,15 +451,19 @@ class TitleParser:
         if said and set(said.split()) <= set(normalise_title(visible(0, a)).split()):
             add("noise", a2, b2, "restated", "titles.py:noise:restated")  # "Registered Nurse (RN)"
             return True
+        self._scan_levels(raw, a2, b2, None, add, visible, segment=True, kinds=_SEGMENT_KINDS)  # "- Co-op Program"
         add("specialisation", a2, b2, normalise_title(content), "titles.py:specialisation:segment")
         return True
 
-    def _scan_levels(self, raw, a, b, taken, add, visible, segment: bool = False) -> None:
+    def _scan_levels(self, raw, a, b, taken, add, visible, segment: bool = False, kinds: tuple[str, ...] | None = None) -> None:
+        """Level words, grades, employment types (only ``kinds`` if given) and, outside segments, numerals."""
         text = visible(a, b)
         masks = {"level": bytearray(len(text)), "employment_type": bytearray(len(text))}
         found = []
         low = text.lower()
         for p in self._gated(low):  # longest first; employment types may overlap level words ("Intern")
+            if kinds is not None and p.kind not in kinds:
+                continue
             mask = masks["employment_type" if p.kind == "employment_type" else "level"]
             for m in p.regex.finditer(text):
                 s, e = m.start(), m.end()
@@ -480,7 +486,15 @@ class TitleParser:
                 add("grade", a + s, a + e, p.value, p.row)
                 continue
             if p.key.split()[-1] == "staff" and next_word not in _STAFF_TECH:
-                continue  # "Staff Nurse", "Staff Accountant": staff is not a level there
+                # "Staff Nurse", "Staff Accountant": staff is not a level there; in "Senior Staff Accountant" senior is
+                prefix = self._by_key.get(p.key.rsplit(" ", 1)[0]) if " " in p.key else None
+                m = prefix.regex.match(text, s) if prefix else None
+                if m is None:
+                    continue
+                p, e = prefix, m.end()
+                nxt = _WORD.search(text, e, min(len(text), e + _WINDOW))
+                next_word = nxt.group().lower().strip(".") if nxt else ""
+                is_head = False  # "Staff" follows
             if next_word in _ACADEMIC_RANKED:
                 continue  # "Assistant Professor", "Associate Dean": a rank inside the job name
             if is_head and p.key in _AMBIGUOUS_HEADS and not segment:
@@ -539,6 +553,8 @@ class TitleParser:
 
 
 _PLURAL_HEADS = frozenset(w + "s" for w in _HEAD_NOUNS)
+# what a specialisation segment still says about the job ("Research Scientist, PhD Intern"): its employment type
+_SEGMENT_KINDS = ("employment_type",)
 
 
 def _literal_prefix(pattern: str) -> str:
