@@ -28,6 +28,8 @@ def parse(lexicons):
         ("Principal Engineer", "P6"),
         ("Director of Data Science", "M4"),
         ("VP Data & AI", "E3"),
+        ("CFO", "E4"),
+        ("Co-Founder & CEO", "E4"),
         ("Associate Data Scientist", "P1"),
     ],
 )

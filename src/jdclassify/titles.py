@@ -136,6 +136,12 @@ _NOISE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("perk", r"\b(?:flexible\s++(?:hours|schedule)|no\s++experience(?:\s++(?:needed|necessary|required))?"
              r"|will\s++train|paid\s++training|(?:great|full|excellent|competitive|good|comprehensive|with)\s++benefits"
              r"|benefits\s++(?:included|available|package)|home\s++(?:weekly|daily|nightly))\b"),  # not "Benefits Analyst"
+    # whom the job supports or reports to: "Executive Assistant to the CEO" is an assistant, not a chief executive
+    ("reports_to", r"\b(?:to|for|supporting|reporting\s++to)\s++(?:the\s++|our\s++)?"
+                   r"(?:c[a-z]?[a-z]o|chro|ciso|(?:co-?)?founders?|president|chair(?:man|woman)?|board|owners?|partners?"
+                   r"|(?:executive|leadership)\s++team|chief\s++\w++(?:\s++\w++)?\s++officer"
+                   r"|(?:senior\s++|executive\s++|managing\s++)?(?:vice\s++president|vp|svp|evp|director|head)s?\b)"
+                   r"(?:[\s&,/]++(?:and\s++)?(?:c[a-z]?[a-z]o|[\w-]++))*+\s*+$"),
     ("exclamation", r"!++"),
     ("emoji", r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]++"),
 )
