@@ -29,6 +29,9 @@ def parse(lexicons):
         ("Director of Data Science", "M4"),
         ("VP Data & AI", "E3"),
         ("CFO", "E4"),
+        ("Senior Product Manager", "P4"),  # an individual role: "Manager" is its job word, "Senior" its level
+        ("Associate Product Manager", "P1"),
+        ("Engineering Manager", "M1"),
         ("Co-Founder & CEO", "E4"),
         ("Associate Data Scientist", "P1"),
     ],

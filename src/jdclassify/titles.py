@@ -230,6 +230,8 @@ _STAFF_TECH = frozenset(
 # Level words that are also job words: no level cue when they are the head noun ("Sales Associate").
 _AMBIGUOUS_HEADS = frozenset({"associate", "principal", "lead", "consultant", "partner", "fellow", "staff", "graduate"})
 _ACADEMIC_RANKED = frozenset({"professor", "dean", "principal", "superintendent", "editor", "producer", "counsel"})
+# "<word> Manager" titles that are usually individual roles, not people managers (M1)
+_IC_MANAGED = frozenset({"product", "program", "project", "account", "relationship", "case", "success"})
 _PART_SPLIT = re.compile(r"(?<!\s)(?:\s*+/\s*+|\s++(?:or|and|&)\s++|\s*+&\s*+)")
 _WINDOW = 80  # characters looked at around a numeral or separator (keeps parsing linear)
 _LAST_WORD = re.compile(r"([^\s/,]++)[^\S\n]*+$")
@@ -503,6 +505,8 @@ class TitleParser:
                 is_head = False  # "Staff" follows
             if next_word in _ACADEMIC_RANKED:
                 continue  # "Assistant Professor", "Associate Dean": a rank inside the job name
+            if p.key == "manager" and _word_before(text, s) in _IC_MANAGED:
+                continue  # "Product Manager", "Senior Account Manager": an individual role; its other words decide
             if is_head and p.key in _AMBIGUOUS_HEADS and not segment:
                 continue  # "Sales Associate", "Principal", "Shift Lead": the job itself
             keep = self._is_management(p.value) or (is_head and not segment)
@@ -561,6 +565,11 @@ class TitleParser:
 _PLURAL_HEADS = frozenset(w + "s" for w in _HEAD_NOUNS)
 # what a specialisation segment still says about the job ("Research Scientist, PhD Intern"): its employment type
 _SEGMENT_KINDS = ("employment_type",)
+
+
+def _word_before(text: str, pos: int) -> str:
+    m = _LAST_WORD.search(text, max(0, pos - _WINDOW), pos)
+    return m.group(1).lower().strip(".,:") if m else ""
 
 
 def _literal_prefix(pattern: str) -> str:
