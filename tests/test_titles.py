@@ -81,6 +81,8 @@ CASES = [
     ("Senior Staff Accountant", "Staff Accountant", {"seniority": [("Senior", "P4")]}),  # staff is the job's; senior is not
     ("Research Scientist, PhD Intern", "Research Scientist", {"employment_type": [("Intern", "internship")]}),
     ("Attorney, Contract Law", "Attorney", {"employment_type": []}),
+    ("Intern - Marketing", "Marketing Intern", {"employment_type": [("Intern", "internship")]}),  # the job is in the segment
+    ("Team Lead - Customer Service", "Customer Service Team Lead", {"seniority": [("Team Lead", "M1")]}),
     ("Executive Assistant to the CEO", "Executive Assistant", {"seniority": [("Assistant", "S1")], "noise": [("to the CEO", "reports_to")]}),
     ("Personal Assistant to Founder & CEO", "Personal Assistant", {"noise": [("to Founder & CEO", "reports_to")]}),
     ("Senior Staff Software Engineer", "Software Engineer", {"seniority": [("Senior Staff", "P6")]}),

@@ -401,6 +401,9 @@ class TitleParser:
                     claim(main_a + comma, a)
                     main_b = main_a + comma
 
+        # a main segment of level words only takes its job from a segment: "Intern - Marketing" is a marketing intern
+        head_only = reorder is None and self._fully_levels(visible(main_a, main_b).strip(_EDGE_PUNCT))
+
         # 5. level words, grades, employment types, numerals in the main segment
         self._scan_levels(raw, main_a, main_b, taken, add, visible)
 
@@ -416,6 +419,9 @@ class TitleParser:
         if reorder is not None:
             head_words = visible(main_a, reorder[0]).split()
             core_text = " ".join(visible(reorder[0] + 1, reorder[1]).split() + head_words).strip(_EDGE_PUNCT)
+        elif head_only:
+            job = next((c.text for c in cues if c.lexicon_row == "titles.py:specialisation:segment"), "")
+            core_text = " ".join([*job.split(), *core_text.split()]).strip(_EDGE_PUNCT)
         parts = self._split_parts(raw, main_a, main_b, visible, add) if reorder is None else ()
         core = parts[0] if parts else core_text
         cues.sort(key=lambda c: (c.start, c.end))
