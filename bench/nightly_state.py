@@ -4,8 +4,8 @@
     python bench/nightly_state.py measure DIR [--commit-to OUT] [--night N]
 
 ``make`` writes a state of N postings as a year of nights would leave it (ids like the corpus's, 64-hex content
-hashes, 32-hex raw hashes, 30 run ids and dates, 5 % closed). ``measure`` loads it with ``flows.nightly`` (whatever
-``flows`` is first on sys.path, so an older checkout can be measured the same way), then plans a night of the same
+hashes, 32-hex raw hashes, 30 run ids and dates, 5 % closed). ``measure`` loads it with ``jdclassify.nightly_state``
+(whatever ``jdclassify`` is first on sys.path, so another checkout can be measured the same way), then plans a night of the same
 size (or ``--night N`` records) through ``Night`` without classifying: 88 % unchanged, 8 % changed, 2 % gone
 (closed), 2 % new (every id past the state's is new, so a 1-row state and ``--night 1000000`` is a first night); changed and
 new postings are "labelled" 1,000 at a time as ``classify_stream`` would; then closes and commits the state to
@@ -40,7 +40,7 @@ def make(out: Path, rows: int) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from flows.nightly import STATE_SCHEMA, _COMMITTED_KEY, state_path
+    from jdclassify.nightly_state import STATE_SCHEMA, _COMMITTED_KEY, state_path
 
     dates = [f"2024-{m:02d}-{d:02d}" for m in (1, 2) for d in range(1, 16)]
     runs = [f"{d.replace('-', '')}-{_hex(i, 'run', 10)}" for i, d in enumerate(dates)]
@@ -65,7 +65,8 @@ def make(out: Path, rows: int) -> None:
 def measure(out: Path, commit_to: Path | None, night_size: int | None = None) -> None:
     import pyarrow.parquet as pq
 
-    from flows.nightly import Night, State, commit_state, load_state, state_path
+    from jdclassify.night import Night
+    from jdclassify.nightly_state import State, commit_state, load_state, state_path
     from jdclassify.records import Posting
     from jdclassify.settings import Settings
 
@@ -73,7 +74,7 @@ def measure(out: Path, commit_to: Path | None, night_size: int | None = None) ->
     settings = Settings()
     gc.collect()
     base = _rss_mb()
-    print(f"flows.nightly from {sys.modules['flows.nightly'].__file__}; {rows:,} state rows; RSS before load {base:,.0f} MB")
+    print(f"jdclassify.nightly_state from {sys.modules['jdclassify.nightly_state'].__file__}; {rows:,} state rows; RSS before load {base:,.0f} MB")
     clock = time.perf_counter()
     state = load_state(out)
     gc.collect()

@@ -1,4 +1,4 @@
-"""In-memory alias rows (the fields of lexicons.AliasRow) shared by the matcher tests."""
+"""In-memory alias rows (the fields of lexicons.AliasRow) and the lexicons a title matcher reads, shared by the matcher tests."""
 
 from types import SimpleNamespace
 
@@ -6,6 +6,11 @@ from types import SimpleNamespace
 def alias_row(i, alias, code, source="onet_alternate", confidence=0.8, role=None):
     return SimpleNamespace(id=f"title_aliases.csv:{i}", alias=alias, role_code=role or "SOC" + code.replace("-", ""),
                            onet_code=code, type="common", band="high", level="", confidence=confidence, source=source)
+
+
+def title_lexicons(aliases, **more):
+    """What ``TitleMatcher.build`` reads of a Lexicons: ``aliases``, no task statements or foreign words unless given."""
+    return SimpleNamespace(**{"aliases": aliases, "occupation_tasks": {}, "title_words": {}, "title_heads_first": frozenset(), **more})
 
 
 # three occupations, each with its O*NET title and one other alias

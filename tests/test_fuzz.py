@@ -106,11 +106,11 @@ def _walk_patterns(obj, found: dict, seen: set, depth: int = 0) -> None:
 
 
 def all_patterns(classifier) -> dict[str, re.Pattern]:
-    """Every compiled regex in jdclassify's modules, in flows/, and inside a built Classifier."""
+    """Every compiled regex in jdclassify's modules and inside a built Classifier."""
     found: dict[str, re.Pattern] = {}
     seen: set = set()
     names = [m.name for m in pkgutil.walk_packages(jdclassify.__path__, "jdclassify.")]
-    for name in names + ["flows.nightly"]:
+    for name in names:
         module = importlib.import_module(name)
         for value in vars(module).values():
             _walk_patterns(value, found, seen)

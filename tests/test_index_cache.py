@@ -1,9 +1,8 @@
 import os
-from types import SimpleNamespace
 
 import pytest
 
-from alias_rows import OCCUPATION_ALIASES, alias_row
+from alias_rows import OCCUPATION_ALIASES, alias_row, title_lexicons
 from jdclassify import index_cache
 from jdclassify.matching import TitleMatcher
 from jdclassify.records import TitleCues
@@ -19,7 +18,7 @@ TITLES = ("Software Developer", "Backend Developr", "Civil Structural Engineer",
 
 
 def lexicons(version="v1", aliases=ALIASES):
-    return SimpleNamespace(aliases=aliases, version=version, title_words={"enfermera": "nurse"})
+    return title_lexicons(aliases, version=version, title_words={"enfermera": "nurse"})
 
 
 def candidates(matcher):
@@ -52,7 +51,8 @@ def test_a_cached_index_gives_the_ranker_the_same_word_counts_and_title_reading(
 def test_a_cached_index_gives_the_ranker_the_same_task_statement_words(tmp_path):
     settings = Settings(cache_dir=tmp_path)
     tasks = {"17-2051.00": ("Inspect bridges and pipelines.", "Design bridges."), "29-1141.00": ("Monitor patients.",)}
-    lex = SimpleNamespace(**vars(lexicons()), occupation_tasks=tasks)
+    lex = lexicons()
+    lex.occupation_tasks = tasks
     index_cache.load_matcher(lex, settings)
     cached, fresh = index_cache.load_matcher(lex, settings), TitleMatcher.build(lex, settings)
     words = lambda m: {f: (ix.tolist(), n.tolist()) for f, (ix, n) in m.occupations.task_words.items()}  # noqa: E731

@@ -1,8 +1,6 @@
-from types import SimpleNamespace
-
 import pytest
 
-from alias_rows import OCCUPATION_ALIASES, alias_row
+from alias_rows import OCCUPATION_ALIASES, alias_row, title_lexicons
 from jdclassify.matching import OCCUPATION, TitleMatcher
 from jdclassify.onet import decide_onet
 from jdclassify.records import TitleCues
@@ -18,7 +16,7 @@ ALIASES = (
 
 @pytest.fixture(scope="module")
 def matcher():
-    return TitleMatcher.build(SimpleNamespace(aliases=ALIASES), Settings(fuzzy_cutoff=0.5))
+    return TitleMatcher.build(title_lexicons(ALIASES), Settings(fuzzy_cutoff=0.5))
 
 
 def cues(title):
@@ -54,7 +52,7 @@ def test_shortlist_gives_the_same_best_code_as_exhaustive_scoring(matcher):
 
 
 def test_excluded_titles_and_sources_are_not_matched_exactly():
-    lx = SimpleNamespace(aliases=ALIASES)
+    lx = title_lexicons(ALIASES)
     held_out = TitleMatcher.build(lx, Settings(), exclude_aliases=frozenset({normalise_title("Staff Nurse")}))
     assert all(c.alias != "Staff Nurse" for c in held_out.match(cues("Staff Nurse")))
     no_reported = TitleMatcher.build(lx, Settings(), exclude_sources=frozenset({"onet_reported"}))
@@ -86,13 +84,13 @@ PHYSICIANS = (
 
 
 def test_a_specific_title_is_not_pulled_to_a_generic_alias():
-    m = TitleMatcher.build(SimpleNamespace(aliases=PHYSICIANS), Settings(fuzzy_cutoff=0.5))
+    m = TitleMatcher.build(title_lexicons(PHYSICIANS), Settings(fuzzy_cutoff=0.5))
     assert decide_onet(m.match(cues("Pediatric Physician")), None, (), "").best.onet_code == "29-1221.00"
     assert decide_onet(m.match(cues("Remote Sensing Analyst")), None, (), "").best.onet_code == "19-2099.01"
 
 
 def test_occupation_candidates_name_the_code_and_score_in_unit_interval():
-    m = TitleMatcher.build(SimpleNamespace(aliases=PHYSICIANS), Settings(fuzzy_cutoff=0.5))
+    m = TitleMatcher.build(title_lexicons(PHYSICIANS), Settings(fuzzy_cutoff=0.5))
     occ = [c for c in m.match(cues("Pediatric Physician")) if c.method == OCCUPATION]
     assert {c.onet_code for c in occ} >= {"29-1221.00", "29-1229.00"}
     assert all(0.0 < c.score <= 1.0 and c.alias_id == f"{OCCUPATION}:{c.onet_code}" for c in occ)
@@ -120,7 +118,7 @@ def test_each_code_counts_its_aliases_using_a_word_and_ending_in_it(matcher):
 
 
 def test_the_title_is_read_as_the_matcher_read_it_typos_fixed_and_translated():
-    m = TitleMatcher.build(SimpleNamespace(aliases=ALIASES, title_words={"enfermera": "nurse"}), Settings())
+    m = TitleMatcher.build(title_lexicons(ALIASES, title_words={"enfermera": "nurse"}), Settings())
     assert m.read_title(cues("Regsitered Nurse")) == "registered nurse"
     assert m.read_title(cues("Enfermera")) == "nurse"
     assert m.read_title(cues("")) == ""

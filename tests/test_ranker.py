@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from jdclassify.matching import OccupationIndex
 from jdclassify.onet import decide_onet, ranker_inputs
 from jdclassify.profiles import ProfileIndex
 from jdclassify.ranker import FEATURES, Ranker
@@ -16,11 +17,14 @@ ROOT = Path(__file__).resolve().parents[1]
 LEXICONS = ROOT / "lexicons"
 CODES = ("29-1141.00", "29-1221.00")
 # occupation documents: "nurse" and the head "nurse" are in the nurse code's aliases only, "pediatric" in both
-OCCUPATIONS = SimpleNamespace(
+OCCUPATIONS = OccupationIndex(
     alias_counts={c: 40 for c in CODES},
     official={},
     codes=CODES,
     code_index={c: i for i, c in enumerate(CODES)},
+    names=CODES,
+    roles=tuple("SOC" + c.replace("-", "") for c in CODES),
+    idf={},
     postings={
         "pediatric": (np.array([0, 1]), np.array([0.2, 0.4])),
         "nurse": (np.array([0]), np.array([0.5])),

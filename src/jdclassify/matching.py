@@ -94,7 +94,7 @@ class TitleMatcher:
             shortlist_size=settings.shortlist_size,
             cutoff=settings.fuzzy_cutoff,
             top_candidates=settings.top_candidates,
-            occupations=OccupationIndex.build(keys, key_rows, getattr(lexicons, "occupation_tasks", {})),
+            occupations=OccupationIndex.build(keys, key_rows, lexicons.occupation_tasks),
             **_reading(lexicons),
         )
 
@@ -318,6 +318,31 @@ def _deletion_index(tokens: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeGroups:
+    """An index's codes by SOC group, for the ranker's naive Bayes back-off (``ranker._nb_posterior``): per code its
+    distinct aliases (at least 1) and its minor (15-12) and major (15) group's index; per group its aliases."""
+
+    aliases: np.ndarray
+    minor: np.ndarray
+    major: np.ndarray
+    minor_major: np.ndarray  # per minor group, its major group's index
+    minor_aliases: np.ndarray
+    major_aliases: np.ndarray
+
+    @classmethod
+    def of(cls, codes: Sequence[str], alias_counts: Mapping[str, int]) -> "CodeGroups":
+        minors = {m: i for i, m in enumerate(sorted({c[:5] for c in codes}))}
+        majors = {m: i for i, m in enumerate(sorted({c[:2] for c in codes}))}
+        aliases = np.array([max(alias_counts.get(c, 0), 1) for c in codes], dtype=float)
+        minor = np.array([minors[c[:5]] for c in codes], dtype=int)
+        major = np.array([majors[c[:2]] for c in codes], dtype=int)
+        minor_major = np.zeros(len(minors), dtype=int)
+        minor_major[minor] = major
+        return cls(aliases, minor, major, minor_major,
+                   np.bincount(minor, aliases, minlength=len(minors)), np.bincount(major, aliases, minlength=len(majors)))
+
+
+@dataclass(frozen=True, slots=True)
 class OccupationIndex:
     """Per O*NET code, an L2-normalised TF-IDF vector over the features of all its aliases, and how many of
     its aliases use each word and head noun (the ranker reads both: a code with many aliases has small
@@ -338,6 +363,10 @@ class OccupationIndex:
     # features compare a title's words with these (no alias text: the statements never name the reported titles)
     task_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     task_words: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    groups: "CodeGroups" = field(init=False, repr=False, compare=False)  # derived from codes and alias_counts
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", CodeGroups.of(self.codes, self.alias_counts))
 
     @classmethod
     def build(cls, keys: Sequence[str], key_rows: Sequence[Sequence[AliasRow]],
@@ -499,8 +528,7 @@ _SEPARATOR = "\n"  # no normalised title, feature or O*NET title holds one
 
 def _reading(lexicons) -> dict:
     """How the matcher reads foreign title words: the translations and the noun-first languages' words."""
-    return {"translations": dict(getattr(lexicons, "title_words", {})),
-            "heads_first": frozenset(getattr(lexicons, "title_heads_first", ()))}
+    return {"translations": dict(lexicons.title_words), "heads_first": frozenset(lexicons.title_heads_first)}
 
 
 def _pack(strings: Sequence[str]) -> np.ndarray:

@@ -24,14 +24,13 @@ import numpy as np
 
 from .matching import OCCUPATION, OccupationIndex
 from .profiles import ProfileEvidence, ProfileIndex
-from .ranker import CodeEvidence, Ranker, feature_matrix
+from .ranker import HAND_TEMPERATURE, CodeEvidence, Ranker, feature_matrix
 from .records import Candidate
 
 PROFILE_WEIGHT = 0.5  # w: weight of description evidence when the posting has a description
 AGREEMENT_WEIGHT = 0.15  # weight of the other aliases' votes for a code
 OCCUPATION_WEIGHT = 3.0  # weight of the occupation-level match (measured: 1/2/3/4 → 61.5/63.2/63.5/63.4 % on the calibration fold)
 PRIOR_FLOOR = 0.75  # an alias row's prior scales its match by PRIOR_FLOOR..1 (measured: 0.5/0.75/1.0 → 59.5/59.8/59.3 %)
-TEMPERATURE = 0.05  # softmax temperature over combined scores
 DESCRIPTION_ONLY_PROPOSALS = 5
 
 
@@ -184,6 +183,6 @@ def _description_only(profiles: ProfileIndex, skill_ids: tuple[str, ...], descri
 
 def _softmax(scores: dict[str, float]) -> dict[str, float]:
     top = max(scores.values())
-    exp = {k: math.exp((v - top) / TEMPERATURE) for k, v in scores.items()}
+    exp = {k: math.exp((v - top) / HAND_TEMPERATURE) for k, v in scores.items()}
     total = sum(exp.values())
     return {k: v / total for k, v in exp.items()}

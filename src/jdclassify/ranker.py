@@ -31,6 +31,9 @@ FILE_NAME = RANKER_FILE
 MODEL = "gradient-boosted regression trees (LightGBM lambdarank); score = sum of leaf values; go left when feature <= threshold"
 _SOURCES = ("canon", "onet_title", "onet_reported", "onet_alternate", "soc_direct_match")
 _WORD_FLOOR = 0.01  # log(weight + floor): a word none of the code's aliases use costs log(0.01), not -inf
+# softmax temperature over onet.py's hand-combined scores: onet's decision, and the hand_major_mass feature the
+# trees were fitted with (defined here, not in onet.py, which imports this module)
+HAND_TEMPERATURE = 0.05
 FEATURES = (
     "hand_score",  # onet.py's hand-combined score (title score, and profile fit when a description exists)
     "best_alias",  # best alias match score for the code (0 when only the occupation match names it)
@@ -82,10 +85,10 @@ FEATURES = (
     # how the other candidates lean: the summed posterior of the candidates in the code's group
     "major_mass",  # word_posterior summed over the candidate codes of this major group
     "minor_mass",  # the same for the minor group
-    "hand_major_mass",  # softmax of hand_score (onet.TEMPERATURE) summed over the candidate codes of this major group
+    "hand_major_mass",  # softmax of hand_score (HAND_TEMPERATURE) summed over the candidate codes of this major group
     # naive Bayes over every code of the index (not only the candidates), from the same alias word counts, each
     # code's word rates backed off to its minor group's, the minor's to its major's, the major's to all aliases'
-    # (``_word_model``): a word no alias of the code uses costs little when its siblings use it
+    # (``_nb_posterior``): a word no alias of the code uses costs little when its siblings use it
     "nb_posterior",  # the code's posterior given the title's words and head noun
     "nb_rank",  # log(1 + the code's rank by that posterior among all codes)
     "nb_major",  # the posterior summed over the code's major group (all codes of it, candidates or not)
@@ -135,8 +138,8 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
     head_counts = _counts(occupations, f"head:{head}")
     head_major, head_minor = _pooled(head_counts, 2), _pooled(head_counts, 5)
     word_major = [_pooled(c, 2) for c in word_counts]
-    nb = _word_model(occupations)
-    posterior = nb.posterior(title_words)
+    nb = occupations.groups
+    posterior = _nb_posterior(occupations, title_words)
     nb_rank = np.empty(len(posterior), dtype=int)
     nb_rank[np.argsort(-posterior, kind="stable")] = np.arange(len(posterior))
     nb_major, nb_minor = np.bincount(nb.major, posterior), np.bincount(nb.minor, posterior)
@@ -218,7 +221,7 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
         p = np.exp(logsum - logsum.max())
         x[:, _INDEX["word_posterior"]] = p / p.sum()
         hand = x[:, _INDEX["hand_score"]]
-        q = np.exp((hand - hand.max()) / _HAND_TEMPERATURE)
+        q = np.exp((hand - hand.max()) / HAND_TEMPERATURE)
         q /= q.sum()
         for name, chars, posterior in (("major_mass", 2, p / p.sum()), ("minor_mass", 5, p / p.sum()), ("hand_major_mass", 2, q)):
             group: dict[str, float] = {}
@@ -230,8 +233,7 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
 
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 _TASK_COLUMNS = len(FEATURES) - FEATURES.index("task_has")  # the task_* features come last
-_NB_CODE, _NB_MINOR, _NB_MAJOR = 5.0, 10.0, 20.0  # back-off strengths (pseudo-aliases); see _WordModel
-_HAND_TEMPERATURE = 0.05  # onet.TEMPERATURE (not imported: onet imports this module)
+_NB_CODE, _NB_MINOR, _NB_MAJOR = 5.0, 10.0, 20.0  # back-off strengths (pseudo-aliases); see _nb_posterior
 
 
 def _nb_row(i: int | None, posterior, rank, major, minor, nb) -> list[float]:
@@ -243,7 +245,7 @@ def _nb_row(i: int | None, posterior, rank, major, minor, nb) -> list[float]:
 def _task_block(occupations, title_words: Sequence[str], codes: Sequence[int | None]) -> np.ndarray:
     """The task_* columns of ``FEATURES`` for the code indexes ``codes`` (None: not in the index)."""
     out = np.zeros((len(codes), _TASK_COLUMNS))
-    tasks = getattr(occupations, "task_words", None)
+    tasks = occupations.task_words
     if not tasks or not len(codes):
         return out
     index = np.array([-1 if i is None else i for i in codes])
@@ -277,69 +279,34 @@ def _task_block(occupations, title_words: Sequence[str], codes: Sequence[int | N
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _WordModel:
+def _nb_log_rate(occupations, feature: str) -> np.ndarray | None:
+    """log P(feature | code) for every code of ``occupations``, or None when no alias uses the feature."""
+    hit = occupations.word_counts.get(feature)
+    if hit is None:
+        return None
+    g = occupations.groups
+    counts = np.zeros(len(g.aliases))
+    counts[occupations.postings[feature][0]] = hit
+    overall = (counts.sum() + 0.5) / (g.aliases.sum() + 0.5 * len(occupations.word_counts))
+    major = (np.bincount(g.major, counts, minlength=len(g.major_aliases)) + _NB_MAJOR * overall) / (g.major_aliases + _NB_MAJOR)
+    minor = (np.bincount(g.minor, counts, minlength=len(g.minor_aliases)) + _NB_MINOR * major[g.minor_major]) / (
+        g.minor_aliases + _NB_MINOR)
+    return np.log((counts + _NB_CODE * minor[g.minor]) / (g.aliases + _NB_CODE))
+
+
+def _nb_posterior(occupations, words: Sequence[str]) -> np.ndarray:
     """Naive Bayes over the codes of an ``OccupationIndex``: P(word | code) = (aliases of the code using it +
     ``_NB_CODE`` x P(word | minor group)) / (aliases of the code + ``_NB_CODE``); the minor group's rate backs off
     to its major group's (``_NB_MINOR``), the major's to all aliases' (``_NB_MAJOR``, add-half smoothed). A title's
     words and its head noun ("head:word") each multiply in; uniform prior over codes."""
-
-    occupations: object
-    aliases: np.ndarray  # per code, its distinct aliases (at least 1)
-    minor: np.ndarray  # per code, its minor group's index
-    major: np.ndarray  # per code, its major group's index
-    minor_major: np.ndarray  # per minor group, its major group's index
-    minor_aliases: np.ndarray
-    major_aliases: np.ndarray
-
-    @classmethod
-    def build(cls, occupations) -> "_WordModel":
-        codes = occupations.codes
-        minors = {m: i for i, m in enumerate(sorted({c[:5] for c in codes}))}
-        majors = {m: i for i, m in enumerate(sorted({c[:2] for c in codes}))}
-        aliases = np.array([max(occupations.alias_counts.get(c, 0), 1) for c in codes], dtype=float)
-        minor = np.array([minors[c[:5]] for c in codes], dtype=int)
-        major = np.array([majors[c[:2]] for c in codes], dtype=int)
-        minor_major = np.zeros(len(minors), dtype=int)
-        minor_major[minor] = major
-        return cls(occupations, aliases, minor, major, minor_major,
-                   np.bincount(minor, aliases, minlength=len(minors)), np.bincount(major, aliases, minlength=len(majors)))
-
-    def log_rate(self, feature: str) -> np.ndarray | None:
-        """log P(feature | code) for every code, or None when no alias uses the feature."""
-        hit = self.occupations.word_counts.get(feature)
-        if hit is None:
-            return None
-        counts = np.zeros(len(self.aliases))
-        counts[self.occupations.postings[feature][0]] = hit
-        overall = (counts.sum() + 0.5) / (self.aliases.sum() + 0.5 * len(self.occupations.word_counts))
-        major = (np.bincount(self.major, counts, minlength=len(self.major_aliases)) + _NB_MAJOR * overall) / (self.major_aliases + _NB_MAJOR)
-        minor = (np.bincount(self.minor, counts, minlength=len(self.minor_aliases)) + _NB_MINOR * major[self.minor_major]) / (
-            self.minor_aliases + _NB_MINOR)
-        return np.log((counts + _NB_CODE * minor[self.minor]) / (self.aliases + _NB_CODE))
-
-    def posterior(self, words: Sequence[str]) -> np.ndarray:
-        words = [w for w in dict.fromkeys(words) if w]
-        logp = np.zeros(len(self.aliases))
-        for feature in words + ([f"head:{words[-1]}"] if words else []):
-            rate = self.log_rate(feature)
-            if rate is not None:
-                logp += rate
-        p = np.exp(logp - logp.max())
-        return p / p.sum()
-
-
-_MODELS: dict[int, _WordModel] = {}
-
-
-def _word_model(occupations) -> _WordModel:
-    """The ``_WordModel`` of an occupation index, built once per index (a matcher keeps its index for its life)."""
-    model = _MODELS.get(id(occupations))
-    if model is None or model.occupations is not occupations:
-        if len(_MODELS) >= 8:
-            _MODELS.clear()
-        model = _MODELS[id(occupations)] = _WordModel.build(occupations)
-    return model
+    words = [w for w in dict.fromkeys(words) if w]
+    logp = np.zeros(len(occupations.groups.aliases))
+    for feature in words + ([f"head:{words[-1]}"] if words else []):
+        rate = _nb_log_rate(occupations, feature)
+        if rate is not None:
+            logp += rate
+    p = np.exp(logp - logp.max())
+    return p / p.sum()
 
 
 def _pooled(counts: dict[str, int], chars: int) -> dict[str, float]:

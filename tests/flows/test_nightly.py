@@ -2,11 +2,11 @@
 
 import json
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from jdclassify.io.writers import read_output
+from jdclassify.nightly_state import state_path
 from jdclassify.records import QuarantineRecord
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -58,12 +58,12 @@ def test_second_run_of_the_same_night_changes_nothing(tmp_path, nightly):
     first = nightly.nightly(str(feeds), str(out), run_date="2024-05-01", chunk_size=3)
     assert first.counts["new"] == 7 and first.batch.labelled == 7
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
-    state_bytes = nightly.state_path(out).read_bytes()
+    state_bytes = state_path(out).read_bytes()
 
     again = nightly.nightly(str(feeds), str(out), run_date="2024-05-01", chunk_size=3)
     assert again.already_committed
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
-    assert nightly.state_path(out).read_bytes() == state_bytes
+    assert state_path(out).read_bytes() == state_bytes
 
     next_night = nightly.nightly(str(feeds), str(out), run_date="2024-05-02", chunk_size=3)
     assert next_night.counts["unchanged"] == 7 and next_night.batch.labelled == 0
@@ -87,7 +87,7 @@ def test_changed_posting_is_reclassified_once_and_gone_posting_closed(tmp_path, 
     assert [(s["id"], s["superseded_on"]) for s in superseded] == [("p1", "2024-05-02")]
     closed = pq.read_table(out / "_closed").to_pylist()
     assert [(c["id"], c["closed_on"]) for c in closed] == [("p6", "2024-05-02")]
-    state = {r["id"]: r for r in pq.read_table(nightly.state_path(out)).to_pylist()}
+    state = {r["id"]: r for r in pq.read_table(state_path(out)).to_pylist()}
     assert state["p6"]["status"] == "closed" and state["p1"]["run_id"] == summary.run_id and len(state) == 8
 
 
@@ -110,7 +110,7 @@ def test_crash_mid_run_then_rerun_gives_the_uninterrupted_table(tmp_path, nightl
     monkeypatch.setattr(flows.batch, "write_dataset_chunk", crash_after_two)
     with pytest.raises(Exception, match="disk went away"):
         nightly.nightly(str(feeds), str(out), run_date="2024-05-01", chunk_size=2)
-    assert not nightly.state_path(out).exists()  # nothing committed
+    assert not state_path(out).exists()  # nothing committed
     monkeypatch.setattr(flows.batch, "write_dataset_chunk", real)
     rerun = nightly.nightly(str(feeds), str(out), run_date="2024-05-01", chunk_size=2)
 
@@ -128,26 +128,8 @@ def test_failed_chunk_is_retried_then_quarantined_not_skipped(tmp_path, nightly)
     quarantine = pq.read_table(out / "_quarantine").to_pylist()
     assert sorted(q["id"] for q in quarantine) == ["p8"]
     assert quarantine[0]["reason"] == "processing_error" and "worker died" in quarantine[0]["detail"]
-    state = pq.read_table(nightly.state_path(out)).column("id").to_pylist()
+    state = pq.read_table(state_path(out)).column("id").to_pylist()
     assert "p8" not in state  # not labelled, so tried again next night
-
-
-def test_night_plans_each_record_as_it_comes_and_closes_what_the_feed_lacks():
-    from flows.nightly import Night, State, StateTable
-
-    from jdclassify.records import Posting
-    from jdclassify.settings import Settings
-
-    state = State(StateTable.from_rows([{"id": "a", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"},
-                                        {"id": "b", "content_hash": "h", "run_id": "r0", "first_seen": "d0", "last_seen": "d0", "status": "open"}]),
-                  ("r0",))
-    night = Night(state, Settings(), "d1", "r1")
-    items = [Posting("a", "x", content_hash="h"), Posting("c", "y", content_hash="k"), Posting("c", "y2", content_hash="k2")]
-    planned = [night.plan(item) for item in items]
-    assert planned[0] is None and planned[1] is items[1] and planned[2].reason == "duplicate_id"
-    assert night.postings.row("a")["last_seen"] == "d1" and set(night.pending) == {"c"}
-    assert [c["id"] for c in night.close()] == ["b"] and night.postings.row("b")["status"] == "closed"
-    assert night.counts == {"read": 3, "unchanged": 1, "reopened": 0, "new": 1, "changed": 0}
 
 
 def test_an_unchanged_record_is_not_cleaned_again_and_a_changed_one_is(tmp_path, nightly, monkeypatch):
@@ -155,14 +137,16 @@ def test_an_unchanged_record_is_not_cleaned_again_and_a_changed_one_is(tmp_path,
     feeds, out = tmp_path / "feeds", tmp_path / "out"
     write_feed(feeds, FEED)
     nightly.nightly(str(feeds), str(out), run_date="2024-05-01", chunk_size=3)
+    import jdclassify.night
+
     cleaned = []
-    real = nightly.finish_record
-    monkeypatch.setattr(nightly, "finish_record", lambda record, settings: cleaned.append(record.posting.id) or real(record, settings))
+    real = jdclassify.night.finish_record
+    monkeypatch.setattr(jdclassify.night, "finish_record", lambda record, settings: cleaned.append(record.posting.id) or real(record, settings))
     write_feed(feeds, FEED[:6] + [("p6", "Software Engineer 6", "Build things with Rust.")])
     second = nightly.nightly(str(feeds), str(out), run_date="2024-05-02", chunk_size=3)
     assert cleaned == ["p6"]
     assert (second.counts["unchanged"], second.counts["changed"]) == (6, 1) and second.batch.labelled == 1
-    state = {r["id"]: r for r in pq.read_table(nightly.state_path(out)).to_pylist()}
+    state = {r["id"]: r for r in pq.read_table(state_path(out)).to_pylist()}
     assert state["p6"]["raw_hash"] and state["p6"]["run_id"] == second.run_id
     assert state["p0"]["last_seen"] == "2024-05-02" and state["p0"]["run_id"] != second.run_id
 
@@ -197,7 +181,7 @@ def test_the_night_streams_its_feed_and_plans_each_record_as_it_is_read(tmp_path
     second = nightly.nightly(str(feeds), str(out), run_date="2024-05-02", chunk_size=5)
     assert (second.counts["changed"], second.counts["unchanged"], second.batch.labelled) == (10, 190, 10)
     assert [chunk for chunk, _ in writes] == [0, 1] and writes[0][1] <= 100  # 5 changed records are p000..p080
-    state = {r["id"]: r for r in pq.read_table(nightly.state_path(out)).to_pylist()}
+    state = {r["id"]: r for r in pq.read_table(state_path(out)).to_pylist()}
     assert state["p020"]["run_id"] == second.run_id and state["p021"]["run_id"] == first.run_id
     assert all(r["raw_hash"] for r in state.values())
 
@@ -219,7 +203,7 @@ def test_three_nights_give_the_counts_and_state_rows_worked_out_by_hand(tmp_path
                       {"new": 0, "changed": 0, "unchanged": 5, "reopened": 1, "closed": 1, "superseded": 0}]
 
     r1, r2, r3 = (r.run_id for r in runs)
-    rows = pq.read_table(nightly.state_path(out)).to_pylist()
+    rows = pq.read_table(state_path(out)).to_pylist()
     assert [r["id"] for r in rows] == ["p0", "p1", "p2", "p3", "p4", "p9"]  # sorted by id
     by_hand = {  # id: (run_id, first_seen, last_seen, status)
         "p0": (r1, "2024-05-01", "2024-05-03", "open"), "p1": (r2, "2024-05-01", "2024-05-03", "open"),
@@ -234,35 +218,3 @@ def test_three_nights_give_the_counts_and_state_rows_worked_out_by_hand(tmp_path
     closed = sorted((c["closed_on"], c["id"], c["content_hash"], c["run_id"], c["closed_by_run_id"])
                     for c in pq.read_table(out / "_closed").to_pylist())
     assert closed == [("2024-05-02", "p2", labels["p2", r1], r1, r2), ("2024-05-03", "p9", labels["p9", r2], r2, r3)]
-
-
-def test_state_table_round_trips_and_edits_in_place(monkeypatch):
-    """The columnar state reads and writes the same rows a list of dicts would, sorted by id, whatever was edited."""
-    from flows.nightly import STATE_SCHEMA, StateTable, _Strings
-
-    rows = [{"id": f"x{i:03d}", "content_hash": f"c{i}", "run_id": f"r{i % 3}", "first_seen": "d0", "last_seen": f"d{i % 2}",
-             "status": "open" if i % 4 else "closed", "raw_hash": None if i % 5 == 0 else f"w{i}"} for i in range(200)][::-1]
-    table = StateTable.from_rows(rows)
-    assert len(table) == 200 and table.row("x007") == rows[200 - 1 - 7] and "x300" not in table
-    assert table.to_arrow().to_pylist() == sorted(rows, key=lambda r: r["id"]) and table.to_arrow().schema == STATE_SCHEMA
-
-    expected = {r["id"]: dict(r) for r in rows}
-    table.set(table.row_of("x010"), content_hash="c10b", run_id="r9", status="closed")
-    expected["x010"].update(content_hash="c10b", run_id="r9", status="closed")
-    monkeypatch.setattr(_Strings, "SEAL", 7)  # appended rows are sealed into pyarrow chunks as they come
-    for i in range(300, 320):
-        new = {"id": f"x{i}", "content_hash": f"c{i}", "run_id": "r9", "first_seen": "d9", "last_seen": "d9", "status": "open",
-               "raw_hash": f"w{i}"}
-        table.put(new)
-        expected[new["id"]] = new
-    table.put({**expected["x305"], "raw_hash": "w305b"})
-    expected["x305"]["raw_hash"] = "w305b"
-    for i in range(20, 40):  # edits are folded into the columns 7 at a time
-        table.set(table.row_of(f"x{i:03d}"), raw_hash=f"v{i}")
-        expected[f"x{i:03d}"]["raw_hash"] = f"v{i}"
-    assert table.row("x039") == expected["x039"] and table.row("x021") == expected["x021"]
-    assert len(table) == 220 and table.loaded == 200 and table.row("x312") == expected["x312"]
-    assert table.to_arrow().to_pylist() == [expected[k] for k in sorted(expected)]
-    assert StateTable.from_rows([{**rows[0], "content_hash": "old"}, rows[1], rows[0]]).to_arrow().to_pylist() == sorted(rows[:2], key=lambda r: r["id"])
-    older = pa.Table.from_pylist(rows[:3], schema=STATE_SCHEMA).drop_columns(["raw_hash"])  # a state file from before raw_hash
-    assert StateTable(older).to_arrow().to_pylist() == sorted(({**r, "raw_hash": None} for r in rows[:3]), key=lambda r: r["id"])
