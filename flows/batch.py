@@ -37,7 +37,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from jdclassify.errors import InputError  # noqa: E402
 from jdclassify.io.readers import read_postings  # noqa: E402
-from jdclassify.io.writers import output_paths, read_output, remove_run_files, write_dataset_chunk, write_json  # noqa: E402
+from jdclassify.io.writers import output_paths, remove_run_files, scan_output, write_dataset_chunk, write_json  # noqa: E402
 from jdclassify.run import (  # noqa: E402
     ChunkResult, RunSummary, Tally, TitleMemo, chunked, classify_chunk, input_digests, make_run_id, manifest, quarantine_chunk,
 )
@@ -281,10 +281,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def labels_preview(out: str, run_id: str, limit: int) -> str:
-    """The first ``limit`` labels of run ``run_id`` as a text table: what a user checks first."""
+    """The first ``limit`` labels (by id) of run ``run_id`` as a text table: what a user checks first. The output is
+    read a batch at a time, keeping the ``limit`` lowest ids (a million-row output read whole took gigabytes)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     columns = ["id", "title", "role_code", "level", "onet_code", "onet_title", "onet_confidence", "needs_review", "run_id"]
-    frame = read_output(out, columns=columns).to_pandas()
-    frame = frame[frame["run_id"] == run_id].drop(columns="run_id").sort_values("id").head(limit)
+    first = None
+    for batch in scan_output(out, columns, pc.field("run_id") == run_id, run_id=run_id, key_columns=["run_id"]):
+        rows = pa.Table.from_batches([batch])
+        rows = rows if first is None else pa.concat_tables([first, rows])
+        first = rows.take(pc.sort_indices(rows, sort_keys=[("id", "ascending")])[:limit])
+    if first is None:
+        return f"\nno labels of run {run_id} in {out}"
+    frame = first.drop_columns(["run_id"]).to_pandas()
     frame["title"] = frame["title"].str.slice(0, 40)
     frame["onet_title"] = frame["onet_title"].str.slice(0, 30)
     return f"\nfirst {len(frame)} labels (all in {out}):\n" + frame.to_string(index=False)

@@ -213,3 +213,26 @@ def test_classify_stream_keeps_a_bounded_window_in_flight_and_quarantines_a_fail
     assert written == list(range(9))
     assert (tally.count_in, tally.labelled, tally.quarantined) == (18, 16, 2)
     assert dict(tally.reasons) == {"processing_error": 2}
+
+
+def test_the_preview_lists_the_runs_lowest_ids_read_a_row_at_a_time(tmp_path, monkeypatch):
+    """What the flow prints at the end (--show): this run's first labels by id, never the whole output at once."""
+    from flows.batch import labels_preview
+    from jdclassify.io import writers
+    from jdclassify.io.writers import open_output
+    from jdclassify.schema import COLUMNS
+
+    def row(i: int, run_id: str) -> dict:
+        return dict.fromkeys(COLUMNS, "") | {
+            "id": f"p-{i:02d}", "title": f"Title {i}", "onet_title": "Data Scientists", "onet_confidence": 0.9,
+            "role_confidence": 0.9, "level_confidence": 0.9, "onet_alternatives": [], "skills": [], "years_experience_min": None,
+            "manages_people": False, "needs_review": False, "evidence": "{}", "source": "feed.jsonl", "run_id": run_id}
+
+    out = tmp_path / "labels"
+    for run_id, run_date, ids in (("20260301-aaaa", "2026-03-01", range(0, 40, 2)), ("20260302-bbbb", "2026-03-02", range(39, 0, -2))):
+        with open_output(out, run_id=run_id, run_date=run_date) as writer:
+            writer.write_chunk([row(i, run_id) for i in ids], [])
+    monkeypatch.setattr(writers, "SCAN_BATCH_ROWS", 1)
+    shown = labels_preview(str(out), "20260302-bbbb", 3)
+    assert "first 3 labels" in shown
+    assert [line.split()[0] for line in shown.splitlines()[3:]] == ["p-01", "p-03", "p-05"]
