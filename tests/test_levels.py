@@ -62,6 +62,12 @@ def test_numeral_and_seniority_word_together(lexicons, parse, title, level):
     assert label.value == level, label.rule
 
 
+@pytest.mark.parametrize("title", ["Werkstudent Data Science", "Praktikant Marketing (m/w/d)", "Stagiaire Data Analyst"])
+def test_internships_in_other_languages(lexicons, parse, title):
+    label, employment_type = decide_level(parse(title), DescriptionCues(), lexicons, "X")
+    assert (label.value, employment_type) == ("P1", "internship")
+
+
 def test_internship_is_an_employment_type_at_p1(lexicons, parse):
     label, employment_type = decide_level(parse("Intern, Data Analytics (Summer 2027)"), DescriptionCues(), lexicons, "X")
     assert (label.value, employment_type) == ("P1", "internship")
