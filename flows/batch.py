@@ -37,7 +37,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from jdclassify.errors import InputError  # noqa: E402
 from jdclassify.io.readers import read_postings  # noqa: E402
-from jdclassify.io.writers import output_paths, remove_run_files, scan_output, write_dataset_chunk, write_json  # noqa: E402
+from jdclassify.io.writers import keep_lowest, output_paths, remove_run_files, scan_output, write_dataset_chunk, write_json  # noqa: E402
 from jdclassify.run import (  # noqa: E402
     ChunkResult, RunSummary, Tally, TitleMemo, chunked, classify_chunk, input_digests, make_run_id, manifest, quarantine_chunk,
 )
@@ -289,9 +289,7 @@ def labels_preview(out: str, run_id: str, limit: int) -> str:
     columns = ["id", "title", "role_code", "level", "onet_code", "onet_title", "onet_confidence", "needs_review", "run_id"]
     first = None
     for batch in scan_output(out, columns, pc.field("run_id") == run_id, run_id=run_id, key_columns=["run_id"]):
-        rows = pa.Table.from_batches([batch])
-        rows = rows if first is None else pa.concat_tables([first, rows])
-        first = rows.take(pc.sort_indices(rows, sort_keys=[("id", "ascending")])[:limit])
+        first = keep_lowest(first, pa.Table.from_batches([batch]), [("id", "ascending")], limit)
     if first is None:
         return f"\nno labels of run {run_id} in {out}"
     frame = first.drop_columns(["run_id"]).to_pandas()

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from .errors import InputError
 from .schema import QUARANTINE_SCHEMA
-from .io.writers import SCAN_BATCH_ROWS, atomic_write_bytes, output_kind, output_paths, scan_output, text_batches, write_json
+from .io.writers import SCAN_BATCH_ROWS, atomic_write_bytes, keep_lowest, output_kind, output_paths, scan_output, text_batches, write_json
 
 # SOC 2018 major groups (a fixed standard; O*NET-SOC 2019 codes start with one of these two digits).
 SOC_MAJOR_GROUPS = {
@@ -161,11 +161,9 @@ class _Tally:
             self.confidence[name] += _histogram(values)
         self.run_dates.update(dict.fromkeys(pc.unique(_strings(batch, "run_date")).to_pylist()))
         self.lexicons.update(pc.unique(_strings(batch, "lexicon_version")).to_pylist())
-        # the rows seen so far come first and the sort is stable: ties fall as in one sort over the whole run
         weakest = np.minimum(np.minimum(confidence["role"], confidence["level"]), confidence["onet"])
         rows = pa.table({"weakest": weakest, "key": _strings(batch, "id"), "id": batch.column("id")})
-        rows = rows if self.lowest is None else pa.concat_tables([self.lowest, rows])
-        self.lowest = rows.take(pc.sort_indices(rows, sort_keys=[("weakest", "ascending"), ("key", "ascending")])[:LOWEST])
+        self.lowest = keep_lowest(self.lowest, rows, [("weakest", "ascending"), ("key", "ascending")], LOWEST)
 
 
 def _lowest_rows(output: Path, ids: list, run_id: str, this_run) -> list[dict]:

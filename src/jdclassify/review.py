@@ -75,7 +75,7 @@ def review_rows(output: str | os.PathLike, *, include_all: bool = False) -> list
             key, run_date = str(r["id"]), str(r["run_date"] or "")
             if key in latest and latest[key][0] > run_date:
                 continue
-            wanted = include_all or r["needs_review"] is True or str(r["needs_review"]).lower() in ("true", "1")
+            wanted = include_all or r["needs_review"] is True  # typed bool in every format (scan_output)
             latest[key] = (run_date, _review_row(r) if wanted else None)
     return [row for _, _, row in sorted(entry for _, entry in latest.values() if entry is not None)]
 

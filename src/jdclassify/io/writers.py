@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import OutputError
@@ -360,6 +361,13 @@ def scan_output(path: str | os.PathLike, columns: list[str], where=None, *, run_
     else:
         for batch in text_batches(path, columns, OUTPUT_SCHEMA):
             yield batch if where is None else batch.filter(where)
+
+
+def keep_lowest(kept: pa.Table | None, rows: pa.Table, sort_keys: list[tuple[str, str]], limit: int) -> pa.Table:
+    """The ``limit`` first rows by ``sort_keys`` of ``kept`` and ``rows`` together: a running top-k over a scan.
+    ``kept`` comes first and the sort is stable, so ties fall as in one sort over everything read."""
+    rows = rows if kept is None else pa.concat_tables([kept, rows])
+    return rows.take(pc.sort_indices(rows, sort_keys=sort_keys)[:limit])
 
 
 TEXT_BLOCK_BYTES = 1 << 20  # pyarrow's streaming readers hold a few blocks: 16 MB ones took 600 MB on a 200,000-row CSV
