@@ -55,3 +55,20 @@ def test_postings_with_descriptions_use_their_own_curve_when_fitted():
     assert both.kind("onet", with_description=False) == "onet"
     kind = both.kind("onet", with_description=True)
     assert kind == "onet_desc" and both.apply(kind, 0.5) == pytest.approx(0.75)
+
+
+def test_a_large_tie_keeps_its_own_rate_instead_of_joining_the_block_before_it():
+    """1,000 exact matches at raw 1.0, 98 % right, after 200 near-ties at 0.9, 80 % right: two levels, not one."""
+    raw = [0.9] * 200 + [1.0] * 1000
+    correct = [i < 160 for i in range(200)] + [i < 980 for i in range(1000)]
+    curve = fit_isotonic(raw, correct)
+    assert curve(1.0) == pytest.approx(981 / 1002)
+    assert curve(0.9) == pytest.approx(161 / 202)
+
+
+def test_known_aliases_use_their_own_curve_when_fitted_and_descriptions_take_precedence():
+    cal = Calibration({"onet": Curve((0.0, 1.0), (0.0, 0.5), 10), "onet_exact": Curve((0.0, 1.0), (0.2, 0.9), 10),
+                       "onet_desc": Curve((0.0, 1.0), (0.5, 1.0), 10)})
+    assert cal.kind("onet", with_description=False, exact=True) == "onet_exact"
+    assert cal.kind("onet", with_description=True, exact=True) == "onet_desc"
+    assert Calibration({"onet": Curve((0.0, 1.0), (0.0, 0.5), 10)}).kind("onet", False, exact=True) == "onet"

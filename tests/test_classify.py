@@ -134,4 +134,14 @@ def test_a_title_of_a_noun_first_language_is_read_in_english_order(clf, title, r
 
 def test_a_known_alias_gets_its_own_code_not_its_neighbours(clf):
     c = clf.classify({"id": "1", "title": "Occupational Therapist Aide"})
-    assert (c.onet.value, c.onet.rule.split(":")[0]) == ("31-2012.00", "exact title alias")
+    assert c.onet.value == "31-2012.00" and c.onet.rule.startswith("exact title alias")
+
+
+def test_a_known_alias_of_several_codes_is_decided_among_them_and_is_less_sure(clf):
+    """'Project Manager' names 11-9041, 11-9199 and 13-1082; 'Occupational Therapist Aide' names one code."""
+    several = clf.classify({"id": "1", "title": "Project Manager"})
+    one = clf.classify({"id": "2", "title": "Occupational Therapist Aide"})
+    named = {a.onet_code for a in clf.lexicons.aliases if a.alias == "Project Manager"}
+    assert len(named) >= 3 and several.onet.value in named
+    assert several.onet.rule.startswith("exact title alias, learned ranker among its codes")
+    assert several.onet.confidence < one.onet.confidence

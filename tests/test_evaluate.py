@@ -55,3 +55,22 @@ def test_known_titles_are_a_deterministic_sample_with_every_code_their_aliases_n
         if a.onet_code:
             by_title.setdefault(normalise_title(a.alias), set()).add(a.onet_code)
     assert all(e.onet_codes == by_title[normalise_title(e.posting.title)] for e in first)
+
+
+def test_known_title_examples_hold_out_only_their_folds_reported_rows():
+    from jdclassify.evaluate import exact_examples, heldout_examples, without_reported
+    from jdclassify.lexicons import load_lexicons
+
+    lexicons = load_lexicons()
+    kept = without_reported(lexicons, 1)
+    assert not any(a.source == "onet_reported" and fold_of(a.alias) == 1 for a in kept.aliases)
+    assert any(a.source == "onet_reported" for a in kept.aliases)  # the other fold's stay, as known aliases do
+    assert len(kept.aliases) < len(lexicons.aliases)
+    several = exact_examples(lexicons, 1, min_codes=2)
+    titles = {e.posting.title for e in heldout_examples(lexicons, 1)}
+    assert several and all(e.posting.title in titles for e in several)
+    named: dict[str, set] = {}
+    for a in kept.aliases:
+        if a.onet_code:
+            named.setdefault(normalise_title(a.alias), set()).add(a.onet_code)
+    assert all(len(named[normalise_title(e.posting.title)]) >= 2 for e in several)

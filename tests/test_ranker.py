@@ -130,10 +130,24 @@ def test_postings_with_a_description_keep_the_hand_combined_score():
     assert d.has_description and "learned" not in d.rule
 
 
-def test_an_exact_alias_match_keeps_the_hand_combined_score():
-    exact = (Candidate("SOC291221", "29-1221.00", "Pediatric Nurse", "title_aliases.csv:3", "canon", "", 0.9, 1.0, "exact"),) + CANDIDATES
-    d = decide_onet(exact, PROFILES, (), "", ranker=_head_noun_ranker(), title="pediatric nurse", occupations=OCCUPATIONS)
-    assert d.best.onet_code == "29-1221.00" and "learned" not in d.rule
+def _exact(code: str, i: int) -> Candidate:
+    return Candidate("SOC" + code.replace("-", ""), code, "Pediatric Nurse", f"title_aliases.csv:{i}", "onet_alternate", "", 0.5, 1.0, "exact")
+
+
+def test_an_exact_alias_match_is_decided_among_its_own_codes():
+    # the ranker prefers 29-1141.00 (head noun "nurse"), but the known alias names 29-1221.00 only
+    d = decide_onet((_exact("29-1221.00", 3),) + CANDIDATES, PROFILES, (), "", ranker=_head_noun_ranker(),
+                    title="pediatric nurse", occupations=OCCUPATIONS)
+    assert d.exact and d.rule == "exact title alias, learned ranker among its codes"
+    assert d.best.onet_code == "29-1221.00" and d.best.share == pytest.approx(1.0)
+    assert [c.share for c in d.ranked[1:]] == [0.0]  # the neighbour stays as an alternative
+
+
+def test_the_ranker_chooses_among_the_codes_a_known_alias_names():
+    both = (_exact("29-1221.00", 3), _exact("29-1141.00", 4))
+    d = decide_onet(both + CANDIDATES, PROFILES, (), "", ranker=_head_noun_ranker(), title="pediatric nurse",
+                    occupations=OCCUPATIONS)
+    assert d.exact and d.best.onet_code == "29-1141.00" and 0.5 < d.best.share < 1.0
 
 
 def _file(trees, features=FEATURES) -> str:

@@ -2,7 +2,9 @@
 
 Each label kind (``role``, ``onet``, ``level``) has its own monotone curve; ``role`` and ``onet`` have a
 second one (``role_desc``, ``onet_desc``) for postings whose description took part in the decision,
-because description evidence makes the same raw score mean a different chance of being right. Each is
+because description evidence makes the same raw score mean a different chance of being right, and a
+third (``role_exact``, ``onet_exact``) for titles that are known aliases, decided among the alias's codes
+(a share of 1.0 for an alias of one code is right far more often than for an unseen title). Each is
 fitted by isotonic regression (pool-adjacent-violators) on held-out data and stored in ``lexicons/calibration.json``
 with what it was fitted on. At run time a raw score is mapped with ``np.interp``. Without a
 fitted curve for a kind the raw score is used as is (clipped to [0, 1]) and ``fitted`` says so.
@@ -19,8 +21,8 @@ import numpy as np
 
 from .lexicons import CALIBRATION_FILE
 
-KINDS = ("role", "onet", "level", "role_desc", "onet_desc")
-DESCRIPTION_SUFFIX = "_desc"
+KINDS = ("role", "onet", "level", "role_desc", "onet_desc", "role_exact", "onet_exact")
+DESCRIPTION_SUFFIX, EXACT_SUFFIX = "_desc", "_exact"
 FILE_NAME = CALIBRATION_FILE
 
 
@@ -49,10 +51,11 @@ class Calibration:
     def fitted(self) -> bool:
         return bool(self.curves)
 
-    def kind(self, kind: str, with_description: bool) -> str:
-        """``<kind>_desc`` for a decision that used a description when that curve is fitted, else ``kind``."""
-        desc = kind + DESCRIPTION_SUFFIX
-        return desc if with_description and desc in self.curves else kind
+    def kind(self, kind: str, with_description: bool, exact: bool = False) -> str:
+        """``<kind>_desc`` for a decision that used a description, ``<kind>_exact`` for a known alias's, when
+        that curve is fitted; else ``kind``."""
+        special = kind + (DESCRIPTION_SUFFIX if with_description else EXACT_SUFFIX if exact else "")
+        return special if special in self.curves else kind
 
     def apply(self, kind: str, raw: float) -> float:
         curve = self.curves.get(kind)
@@ -98,16 +101,15 @@ def fit_isotonic(raw: Sequence[float], correct: Sequence[bool]) -> Curve:
     t = np.asarray(correct, dtype=float)
     if x.size == 0:
         raise ValueError("cannot fit a calibration curve on no examples")
-    order = np.argsort(x, kind="stable")
-    x, t = x[order], t[order]
+    # ties enter as one block: fed one at a time, the first of many tied examples (smoothed alone to at most 2/3)
+    # pulled the whole tie into the block before it (1,294 exact matches right 98.5 % of the time were pooled
+    # with 172 near-ties right 83 % into one 0.94)
+    values, inverse = np.unique(x, return_inverse=True)
+    sums, counts = np.bincount(inverse, weights=t), np.bincount(inverse)
     # blocks: [sum, weight, xmin, xmax]
     blocks: list[list[float]] = []
-    for xi, ti in zip(x, t):
-        if blocks and blocks[-1][3] == xi:  # ties share one value
-            blocks[-1][0] += ti
-            blocks[-1][1] += 1
-        else:
-            blocks.append([ti, 1.0, xi, xi])
+    for xi, si, wi in zip(values, sums, counts):
+        blocks.append([float(si), float(wi), float(xi), float(xi)])
         while len(blocks) > 1 and _smoothed(blocks[-2]) >= _smoothed(blocks[-1]):
             s, w, _, hi = blocks.pop()
             blocks[-1][0] += s

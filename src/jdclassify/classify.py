@@ -266,7 +266,7 @@ class Classifier:
             onet = self._onet_label(best, decision)
             onet_title = self.lexicons.onet_titles.get(onet.value, "")
             alternatives = tuple(
-                Alternative(a.onet_code, self.lexicons.onet_titles.get(a.onet_code, ""), self.calibration.apply(self.calibration.kind("onet", decision.has_description), a.raw))
+                Alternative(a.onet_code, self.lexicons.onet_titles.get(a.onet_code, ""), self._confidence("onet", decision, a.raw))
                 for a in decision.ranked[1 : 1 + _ALTERNATIVES]
             )
         result = (candidates, decision, role, role_name, onet, onet_title, alternatives)
@@ -276,9 +276,12 @@ class Classifier:
             self._title_only[key] = result
         return result
 
+    def _confidence(self, kind: str, decision: OnetDecision, raw: float) -> float:
+        return self.calibration.apply(self.calibration.kind(kind, decision.has_description, decision.exact), raw)
+
     def _role(self, best: CodeScore, decision: OnetDecision) -> tuple[Label, str]:
         canon = [c for c in best.support if c.source == "canon"]
-        confidence = self.calibration.apply(self.calibration.kind("role", decision.has_description), best.raw)
+        confidence = self._confidence("role", decision, best.raw)
         if canon:
             c = canon[0]
             code = c.role_code
@@ -303,7 +306,7 @@ class Classifier:
                 + (f"; terms {', '.join(p.top_terms)}" if p.top_terms else "")
             )
         rule = f"{decision.rule}: best combined score {best.combined:.3f} (title {best.title_score:.3f}), share {best.share:.2f}"
-        confidence = self.calibration.apply(self.calibration.kind("onet", decision.has_description), best.raw)
+        confidence = self._confidence("onet", decision, best.raw)
         return Label(best.onet_code, confidence, rule, tuple(evidence))
 
 

@@ -30,6 +30,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from .calibration import Calibration, expected_calibration_error
+from .onet import exact_codes
 from .records import Classification, Posting
 from .settings import Settings
 from .titles import normalise_title
@@ -59,6 +60,7 @@ class Prediction:
     role_confidence: float
     level: str
     level_confidence: float
+    exact: bool = False  # decided among a known alias's codes (calibrated by the ``*_exact`` curves)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,33 @@ def heldout_examples(lexicons, fold: int) -> list[Example]:
     return out
 
 
+def without_reported(lexicons, fold: int):
+    """The lexicons without ``fold``'s reported-title rows; every other alias row (alternate titles, the
+    other fold's reported titles) stays, as in use."""
+    return replace(lexicons, aliases=tuple(a for a in lexicons.aliases if not (a.source == "onet_reported" and fold_of(a.alias) == fold)))
+
+
+def exact_examples(lexicons, fold: int, min_codes: int = 1) -> list[Example]:
+    """``fold``'s reported titles that other alias rows name with ``min_codes`` or more codes: known titles whose
+    code O*NET's incumbents reported, to score the choice among an alias's codes (e.g. "Project Manager":
+    11-9041, 11-9199, 13-1082) and calibrate it. Classify them with ``exact_classifier``."""
+    named: dict[str, set[str]] = defaultdict(set)
+    for a in without_reported(lexicons, fold).aliases:
+        if a.onet_code:
+            named[normalise_title(a.alias)].add(a.onet_code)
+    return [e for e in heldout_examples(lexicons, fold) if len(named.get(normalise_title(e.posting.title), ())) >= min_codes]
+
+
+def exact_classifier(settings: Settings, lexicons, fold: int, calibration: Calibration | None = None):
+    """A Classifier whose alias index lacks ``fold``'s reported-title rows only (``without_reported``)."""
+    from .classify import Classifier
+    from .matching import TitleMatcher
+
+    known = without_reported(lexicons, fold)
+    clf = Classifier.load(settings, known, matcher=TitleMatcher.build(known, settings))
+    return clf if calibration is None else replace(clf, calibration=calibration)
+
+
 _ABBREV = (("senior", "SR"), ("manager", "MGR"), ("engineer", "ENGR"), ("associate", "ASSOC"))
 
 
@@ -233,7 +262,9 @@ def predict(classifier, examples: Sequence[Example]) -> list[Prediction]:
         if not isinstance(c, Classification):
             out.append(Prediction(e, "", 0.0, "", 0.0, "", 0.0))
             continue
-        out.append(Prediction(e, c.onet.value, c.onet.confidence, c.role.value, c.role.confidence, c.level.value, c.level.confidence))
+        exact = bool(exact_codes(c.candidates, bool(e.posting.description.strip())))
+        out.append(Prediction(e, c.onet.value, c.onet.confidence, c.role.value, c.role.confidence, c.level.value,
+                              c.level.confidence, exact))
     return out
 
 
@@ -340,9 +371,17 @@ def run_eval(
         sets.append(score("held-out reported titles, messy (test fold)", predict(clf, messy_examples(test)), lexicons))
         synthetic = synthetic_examples(lexicons, test)
         sets.append(score("held-out synthetic postings with descriptions (test fold)", predict(clf, synthetic), lexicons))
+        exact = exact_examples(lexicons, TEST_FOLD)
+        preds = predict(exact_classifier(settings, lexicons, TEST_FOLD), exact)
+        sets.append(score("known titles, O*NET's reported code (test fold; its reported rows held out)", preds, lexicons))
+        several = {e.posting.id for e in exact_examples(lexicons, TEST_FOLD, min_codes=2)}
+        sets.append(score("  of which the alias names several codes", [p for p in preds if p.example.posting.id in several], lexicons))
         sets.append(score(f"known titles (in the alias index, {KNOWN_TITLES:,} sampled)",
                           predict(Classifier.load(settings, lexicons), known_examples(lexicons)), lexicons))
         notes.append(f"held-out split: {FOLD_RULE}; test-fold titles removed from the alias index for every source")
+        notes.append("known titles, O*NET's reported code: test-fold reported titles that another alias row names (an "
+                     "alternate title, the other fold's reported titles), with the test fold's reported rows removed from the "
+                     "index: is the code O*NET's incumbents reported chosen among the alias's codes?")
         notes.append("known titles: a lookup check (a title of the index must get one of its aliases' codes); confidences are "
                      "fitted on unseen titles, so they understate a known title's accuracy")
         notes.append("synthetic postings: each test-fold title + task statements and technology skills of its O*NET code "

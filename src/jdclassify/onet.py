@@ -5,10 +5,11 @@ the other aliases that name it, plus its occupation-level match: the title again
 once, matching.OccupationIndex) and, when the posting has a description, a profile score (profiles.py). The combined score is ``(1 - w) * title + w * profile / best profile``; the codes'
 softmax shares are the raw scores that calibration.py turns into confidence.
 
-With a fitted ``ranker.Ranker``, no description and no exact alias match, the hand-combined score becomes
-one feature among several: codes are ordered by the ranker's score (boosted trees) and its softmax probability is
-the raw score. Exact matches keep the hand score: the ranker is fitted on held-out titles, which never
-match exactly, so it has not learnt what an exact (curated) alias is worth. The ranker reads the title as the
+With a fitted ``ranker.Ranker`` and no description, the hand-combined score becomes one feature among
+several: codes are ordered by the ranker's score (boosted trees) and its softmax probability is the raw score.
+A title that is a known alias keeps that alias's codes only (the fuzzy neighbours of another code must not
+outvote it), and the ranker orders them: many common titles name several codes ("Customer Service
+Representative": 43-4051, 43-4041, 41-3091). The ranker reads the title as the
 matcher read it (``TitleMatcher.read_title``: translated, typos fixed), so a foreign title is decided like its
 English words.
 Postings with a description keep the hand-combined score: a ranker fitted on synthetic postings trusted
@@ -52,6 +53,7 @@ class OnetDecision:
     ranked: tuple[CodeScore, ...]  # best first; empty when nothing was found
     rule: str
     has_description: bool = False  # profile evidence took part (calibration has separate curves for it)
+    exact: bool = False  # the title is a known alias: decided among its codes (calibration has separate curves)
 
     @property
     def best(self) -> CodeScore | None:
@@ -88,24 +90,26 @@ def decide_onet(
     ``profiles`` is read only when there is a description or skills (it may be None otherwise).
 
     ``ranker`` (with the ``title`` the matcher read and the matcher's ``occupations`` index) replaces the
-    hand-combined ordering and shares for title-only postings whose title is no known alias; otherwise the
-    hand-combined score decides (for a known alias, among that alias's codes only)."""
+    hand-combined ordering and shares for title-only postings; otherwise the hand-combined score decides.
+    Either way a known alias is decided among that alias's codes only."""
     has_description = bool(description.strip()) or bool(skill_ids)
     if not candidates:
         return _description_only(profiles, skill_ids, description, has_description)
     by_code, prof, combined, titles = code_evidence(candidates, profiles, skill_ids, description, has_description)
-    # a title that is a known alias takes that alias's code(s), ranked among themselves by the hand-combined score
-    # (whose alias priors the ranker, fitted on titles outside the index, does not weigh): the fuzzy neighbours of
-    # another code must not outvote it (they did for 10 % of known aliases, "Occupational Therapist Aide")
-    exact = set() if has_description else {c.onet_code or c.role_code for c in candidates if c.method == "exact"}
-    learned = ranker is not None and occupations is not None and not has_description and not exact
+    # a title that is a known alias takes that alias's code(s): the fuzzy neighbours of another code must not
+    # outvote it (they did for 10 % of known aliases, "Occupational Therapist Aide")
+    exact = exact_codes(candidates, has_description)
+    learned = ranker is not None and occupations is not None and not has_description
     if learned:
+        # among an exact alias's codes the ranker decides too: it picks O*NET's reported code for 73 % of
+        # ambiguous known titles where the hand score picked 70 % (evaluate.exact_examples, calibration fold)
         evidence = [_evidence(k, by_code[k], combined[k], prof[k]) for k in by_code]
         scores = ranker.scores(feature_matrix(title, evidence, occupations))
-        probs = np.exp(scores - scores.max())
+        among = np.array([not exact or k in exact for k in by_code])
+        probs = np.where(among, np.exp(scores - scores[among].max()), 0.0)
         shares = dict(zip(by_code, (probs / probs.sum()).tolist()))
         combined = dict(zip(by_code, scores.tolist()))
-        rule = "title alias match, learned ranker"
+        rule = "exact title alias, learned ranker among its codes" if exact else "title alias match, learned ranker"
     else:
         among = _softmax({k: combined[k] for k in by_code if not exact or k in exact})
         shares = {k: among.get(k, 0.0) for k in by_code}
@@ -113,7 +117,13 @@ def decide_onet(
     ranked = sorted(by_code, key=lambda k: (-shares[k], -combined[k], k))
     raw = {k: shares[k] * min(1.0, titles[k]) if not learned else shares[k] for k in ranked}
     out = tuple(CodeScore(k, titles[k], prof[k], combined[k], shares[k], tuple(by_code[k]), raw[k]) for k in ranked)
-    return OnetDecision(out, rule, has_description)
+    return OnetDecision(out, rule, has_description, bool(exact))
+
+
+def exact_codes(candidates: tuple[Candidate, ...], has_description: bool) -> set[str]:
+    """The codes of a known alias the title matched exactly: a title-only posting is decided among them
+    (with a description, the description decides among all candidates)."""
+    return set() if has_description else {c.onet_code or c.role_code for c in candidates if c.method == "exact"}
 
 
 def code_evidence(
