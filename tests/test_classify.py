@@ -145,3 +145,4 @@ def test_a_known_alias_of_several_codes_is_decided_among_them_and_is_less_sure(c
     assert len(named) >= 3 and several.onet.value in named
     assert several.onet.rule.startswith("exact title alias, learned ranker among its codes")
     assert several.onet.confidence < one.onet.confidence
+    assert one.onet_alternatives and all(a.confidence == 0.0 for a in one.onet_alternatives)  # ruled out, not 0.25

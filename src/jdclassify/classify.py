@@ -277,6 +277,10 @@ class Classifier:
         return result
 
     def _confidence(self, kind: str, decision: OnetDecision, raw: float) -> float:
+        """0 for a code the decision ruled out (not among a known alias's codes); a curve would clamp it up to
+        its lowest knot (0.25 on the known-alias curve)."""
+        if raw <= 0.0:
+            return 0.0
         return self.calibration.apply(self.calibration.kind(kind, decision.has_description, decision.exact), raw)
 
     def _role(self, best: CodeScore, decision: OnetDecision) -> tuple[Label, str]:
