@@ -116,6 +116,11 @@ CASES = [
     ("Dental Hygienist (Part-Time, Tue/Thu)", "Dental Hygienist",
      {"employment_type": [("Part-Time", "part_time")], "noise": [("Tue/Thu", "schedule")]}),
     ("Assistant Professor of Biology", "Assistant Professor of Biology", {"seniority": []}),
+    ("Head Chef", "Head Chef", {"seniority": [("Head", "M1")]}),  # leads the kitchen; stays in the title it names
+    ("Head Nurse", "Head Nurse", {"seniority": [("Head", "M1")]}),
+    ("Head of Marketing", "Head of Marketing", {"seniority": [("Head of", "M4")]}),
+    ("Head Start Teacher", "Head Start Teacher", {"seniority": []}),  # a programme, not a rank
+    ("Head Office Administrator", "Head Office Administrator", {"seniority": []}),
 ]
 
 
@@ -231,3 +236,4 @@ def test_a_grade_runs_only_when_its_literal_start_is_in_the_title_and_always_whe
 ])
 def test_grades_are_found_whatever_their_case(parser, title, grade):
     assert cues_of(parser.parse(title), "grade") == [grade]
+

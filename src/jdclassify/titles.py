@@ -230,6 +230,8 @@ _STAFF_TECH = frozenset(
 # Level words that are also job words: no level cue when they are the head noun ("Sales Associate").
 _AMBIGUOUS_HEADS = frozenset({"associate", "principal", "lead", "consultant", "partner", "fellow", "staff", "graduate"})
 _ACADEMIC_RANKED = frozenset({"professor", "dean", "principal", "superintendent", "editor", "producer", "counsel"})
+# "Head <word>" where head is no rank: "Head Start Teacher" (a programme), "Head and Neck Surgeon", "Head Office Clerk"
+_NOT_A_HEAD = frozenset({"start", "and", "&", "office", "quarters", "hunter"})
 # "<word> Manager" titles that are usually individual roles, not people managers (M1)
 _IC_MANAGED = frozenset({"product", "program", "project", "account", "relationship", "case", "success"})
 _PART_SPLIT = re.compile(r"(?<!\s)(?:\s*+/\s*+|\s++(?:or|and|&)\s++|\s*+&\s*+)")
@@ -511,6 +513,8 @@ class TitleParser:
                 is_head = False  # "Staff" follows
             if next_word in _ACADEMIC_RANKED:
                 continue  # "Assistant Professor", "Associate Dean": a rank inside the job name
+            if p.key == "head" and (is_head or next_word in _NOT_A_HEAD):
+                continue  # "Head" alone or "Head Start Teacher": no rank
             if p.key == "manager" and _word_before(text, s) in _IC_MANAGED:
                 continue  # "Product Manager", "Senior Account Manager": an individual role; its other words decide
             if is_head and p.key in _AMBIGUOUS_HEADS and not segment:
