@@ -146,3 +146,11 @@ def test_a_known_alias_of_several_codes_is_decided_among_them_and_is_less_sure(c
     assert several.onet.rule.startswith("exact title alias, learned ranker among its codes")
     assert several.onet.confidence < one.onet.confidence
     assert one.onet_alternatives and all(a.confidence == 0.0 for a in one.onet_alternatives)  # ruled out, not 0.25
+
+
+def test_a_canon_alias_names_its_code_even_where_onet_alternate_titles_name_others(clf):
+    canon = [a for a in clf.lexicons.aliases if a.alias == "Data Analyst" and a.source == "canon"]
+    others = {a.onet_code for a in clf.lexicons.aliases if a.alias == "Data Analyst" and a.source != "canon"}
+    assert len(canon) == 1 and others - {canon[0].onet_code}  # O*NET names other codes for the same words
+    c = clf.classify({"id": "1", "title": "Data Analyst"})
+    assert (c.role.value, c.onet.value) == (canon[0].role_code, canon[0].onet_code)

@@ -122,8 +122,14 @@ def decide_onet(
 
 def exact_codes(candidates: tuple[Candidate, ...], has_description: bool) -> set[str]:
     """The codes of a known alias the title matched exactly: a title-only posting is decided among them
-    (with a description, the description decides among all candidates)."""
-    return set() if has_description else {c.onet_code or c.role_code for c in candidates if c.method == "exact"}
+    (with a description, the description decides among all candidates). A curated canon alias names its
+    code: O*NET rows with the same words do not compete with it ('Data Analyst' is canon 15-2051.00 and an
+    O*NET alternate title of 15-2041.00 too)."""
+    if has_description:
+        return set()
+    exact = [c for c in candidates if c.method == "exact"]
+    canon = [c for c in exact if c.source == "canon"]
+    return {c.onet_code or c.role_code for c in canon or exact}
 
 
 def code_evidence(
