@@ -59,7 +59,7 @@ class Classifier:
             lexicons=lexicons,
             parser=TitleParser.build(lexicons),
             matcher=matcher or load_matcher(lexicons, settings),
-            analyzer=DescriptionAnalyzer(lexicons),
+            analyzer=DescriptionAnalyzer(lexicons, settings),
             calibration=Calibration.load(settings.lexicon_dir),
             ranker=Ranker.load(settings.lexicon_dir),
         )
