@@ -223,3 +223,52 @@ def test_the_analyzer_reads_its_skill_table_from_the_cache_when_given_settings(t
     cached = DescriptionAnalyzer(shipped, Settings(cache_dir=tmp_path))
     assert cached.analyze(posting) == DescriptionAnalyzer(shipped).analyze(posting)
     assert list(tmp_path.glob("skill-phrases-*.npz"))
+
+
+# -- the occupation profiles -----------------------------------------------------------------------
+
+def profile_dump(index):
+    """Everything a ProfileIndex holds, orders included (dict order decides ties in top terms)."""
+    return (index.keys, index.key_index, [list(v.items()) for v in index.vectors], index.terms,
+            list(index.term_idf.items()), [(t, ix.dtype.str, ix.tolist(), w.tolist()) for t, (ix, w) in index.inverted.items()],
+            index.skills, list(index.skill_idf.items()))
+
+
+def test_cached_profiles_are_the_built_ones_and_score_alike(tmp_path, shipped):
+    from jdclassify.profiles import ProfileIndex
+
+    settings = Settings(cache_dir=tmp_path)
+    fresh = ProfileIndex.build(shipped)
+    first = index_cache.load_profiles(shipped, settings)
+    cached = index_cache.load_profiles(shipped, settings)
+    assert profile_dump(cached) == profile_dump(fresh) == profile_dump(first)
+    text = "Build backend services in Python and Go; design REST APIs; maintain CI pipelines and databases."
+    ids = ("canon:python", "canon:go", "onet:43232405:postgresql")
+    assert cached.propose(ids, text, limit=5) == fresh.propose(ids, text, limit=5)
+    assert cached.score(cached.keys[:50], ids, text) == fresh.score(fresh.keys[:50], ids, text)
+
+
+def test_cached_profiles_are_read_without_the_occupation_tables_and_rebuilt_for_a_new_version(tmp_path, shipped):
+    from types import SimpleNamespace
+
+    settings = Settings(cache_dir=tmp_path)
+    index_cache.load_profiles(shipped, settings)
+
+    class Unread:
+        def __getattr__(self, name):
+            raise AssertionError("a cached profile index read the lexicon tables")
+
+    assert index_cache.load_profiles(SimpleNamespace(version=shipped.version, **{
+        k: Unread() for k in ("onet_titles", "occupation_tasks", "occupation_skills", "roles")}), settings).keys
+    other = SimpleNamespace(version="v2", onet_titles={"15-1252.00": "Software Developers"}, roles={},
+                            occupation_tasks={"15-1252.00": ("Write code.",)}, occupation_skills={"15-1252.00": ("canon:python",)})
+    assert index_cache.load_profiles(other, settings).keys == ("15-1252.00",)
+    assert len(list(tmp_path.glob("profiles-*.npz"))) == 2
+
+
+def test_corrupt_cached_profiles_are_rebuilt(tmp_path, shipped, caplog):
+    settings = Settings(cache_dir=tmp_path)
+    path = index_cache.cache_path(shipped, settings, index_cache.PROFILES)
+    path.write_bytes(b"PK\x03\x04 truncated")
+    assert profile_dump(index_cache.load_profiles(shipped, settings)) == profile_dump(index_cache.load_profiles(shipped, settings))
+    assert "unreadable" in caplog.text

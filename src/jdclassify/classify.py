@@ -69,7 +69,9 @@ class Classifier:
         """The occupation profiles, built on first use: only postings with a description read them."""
         index = self._built.get("profiles")
         if index is None:
-            index = self._built["profiles"] = ProfileIndex.build(self.lexicons)
+            from .index_cache import load_profiles
+
+            index = self._built["profiles"] = load_profiles(self.lexicons, self.settings)
         return index
 
     def prepare(self) -> None:
