@@ -3,12 +3,12 @@
 Three are stored: the title index (``load_matcher``: ~1.9 s to build, ~0.3 s to read), the skill phrase
 table (``load_skill_matcher``: ~1 s to choose and lower ~100,000 phrases, ~0.1 s to read; the automata over
 them are rebuilt each process, ahocorasick-rs cannot store them) and the occupation profiles
-(``load_profiles``: ~0.4 s to build with the tables they read, ~0.1 s to read). A file in ``settings.cache_dir`` is named by
-its kind and a hash of the lexicon version and of the source of the modules that build it, so a new lexicon
-or a code change never reads a stale index; it simply writes a new file. The file holds plain arrays (numpy
-``.npz``, read with ``allow_pickle=False``), written to a temporary name and renamed, so concurrent workers
-never see half a file. The cache is an optimisation only: a missing, unreadable or corrupt file, or a cache
-directory that cannot be written, costs the build and nothing else.
+(``load_profiles``: ~0.4 s to build with the tables they read, ~0.1 s to read). A file in
+``settings.cache_dir`` is named by its kind and a hash of the lexicon version and of the source of the
+modules that build it, so a new lexicon or a code change never reads a stale index; it simply writes a new
+file. The file holds plain arrays (numpy ``.npz``, read with ``allow_pickle=False``), written to a temporary
+name and renamed, so concurrent workers never see half a file. The cache is an optimisation only: a missing,
+unreadable or corrupt file, or a cache directory that cannot be written, costs the build and nothing else.
 """
 
 from __future__ import annotations
