@@ -117,3 +117,158 @@ def test_only_the_newest_indexes_are_kept(tmp_path):
     kept = list(tmp_path.glob("title-index-*.npz"))
     assert len(kept) == index_cache.KEEP
     assert index_cache.cache_path(lexicons(f"v{index_cache.KEEP + 1}"), settings) in kept  # the newest stays
+
+
+# -- the skill phrase table ------------------------------------------------------------------------
+
+SKILL_TEXTS = (
+    "Strong programming skills in R and Python; Go (Golang) a plus. No Excel required.",
+    "You will excel at building relationships. Own our go to market plan. Clean the blender after each shift.",
+    "Experience with machine learning, Apache Spark and SQL. Must perform data analysis. BLENDER ARTISTS WANTED",
+)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from jdclassify.lexicons import load_lexicons
+
+    return load_lexicons()
+
+
+def skill_lexicons(shipped, version="v1", ids=None):
+    """A Lexicons with the shipped skills (or those of ``ids``) under ``version``; reading ``skills`` is counted."""
+    from types import SimpleNamespace
+
+    table = dict(shipped.skills) if ids is None else {i: shipped.skills[i] for i in ids}
+
+    class Counted(dict):
+        reads = 0
+
+        def values(self):
+            Counted.reads += 1
+            return super().values()
+
+    return SimpleNamespace(skills=Counted(table), version=version)
+
+
+def skill_cues(matcher):
+    from jdclassify.experience import TextLayout
+    from jdclassify.nlp import build_nlp
+
+    nlp = build_nlp()
+    return [matcher.find(t, TextLayout.of(t), nlp) for t in SKILL_TEXTS]
+
+
+def test_a_cached_skill_table_finds_exactly_what_a_fresh_build_finds(tmp_path, shipped):
+    from jdclassify.skills import SkillMatcher
+
+    settings = Settings(cache_dir=tmp_path)
+    lex = skill_lexicons(shipped)
+    first = index_cache.load_skill_matcher(lex, settings)
+    assert index_cache.cache_path(lex, settings, index_cache.SKILL_TABLE).is_file()
+    cached = index_cache.load_skill_matcher(lex, settings)
+    assert type(lex.skills).reads == 1  # the cached table never reads skills.csv
+    fresh = SkillMatcher.build(shipped)
+    assert {k: v.tolist() for k, v in cached.to_arrays().items()} == {k: v.tolist() for k, v in fresh.to_arrays().items()}
+    assert skill_cues(cached) == skill_cues(fresh) == skill_cues(first)
+    found = {c.value for cues in skill_cues(cached) for c in cues}
+    assert {"canon:r", "canon:python", "canon:go", "canon:apache-spark", "canon:sql"} <= found
+    assert "canon:excel" not in found  # the context rules hold on a cached table too
+
+
+def test_a_new_lexicon_version_never_reads_the_old_skill_table(tmp_path, shipped):
+    settings = Settings(cache_dir=tmp_path)
+    index_cache.load_skill_matcher(skill_lexicons(shipped, "v1"), settings)
+    fewer = skill_lexicons(shipped, "v2", ["canon:python"])
+    matcher = index_cache.load_skill_matcher(fewer, settings)
+    assert type(fewer.skills).reads == 1
+    assert {c.value for cues in skill_cues(matcher) for c in cues} == {"canon:python"}
+    assert len(list(tmp_path.glob("skill-phrases-*.npz"))) == 2
+    assert len(list(tmp_path.glob("title-index-*.npz"))) == 0  # kinds are kept apart
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a zip file", b"PK\x03\x04 truncated"])
+def test_a_corrupt_skill_table_is_rebuilt_not_fatal(tmp_path, shipped, damage, caplog):
+    settings = Settings(cache_dir=tmp_path)
+    lex = skill_lexicons(shipped, ids=["canon:python", "canon:r", "canon:go", "canon:excel"])
+    path = index_cache.cache_path(lex, settings, index_cache.SKILL_TABLE)
+    path.write_bytes(damage)
+    matcher = index_cache.load_skill_matcher(lex, settings)
+    assert "unreadable" in caplog.text and type(lex.skills).reads == 1
+    assert skill_cues(matcher) == skill_cues(index_cache.load_skill_matcher(lex, settings))  # the rebuilt file is good
+    assert type(lex.skills).reads == 1
+
+
+def test_a_skill_table_missing_a_column_is_rebuilt(tmp_path, shipped, caplog):
+    settings = Settings(cache_dir=tmp_path)
+    lex = skill_lexicons(shipped, ids=["canon:python"])
+    path = index_cache.cache_path(lex, settings, index_cache.SKILL_TABLE)
+    index_cache._store(path, {"lower.phrases": index_cache.load_skill_matcher(lex, settings).to_arrays()["lower.phrases"]})
+    assert [c.value for c in skill_cues(index_cache.load_skill_matcher(lex, settings))[0]] == ["canon:python"]
+    assert "unreadable" in caplog.text
+
+
+def test_the_skill_table_key_changes_with_its_code_and_differs_from_the_title_index():
+    from jdclassify import lexicons, skills
+
+    assert index_cache.cache_key("v1", (skills, lexicons)) != index_cache.cache_key("v1", (skills,))
+    assert index_cache.cache_key("v1", index_cache.SKILL_TABLE[1]) != index_cache.cache_key("v1")
+
+
+def test_the_analyzer_reads_its_skill_table_from_the_cache_when_given_settings(tmp_path, shipped):
+    from jdclassify.records import Posting
+    from jdclassify.skills import DescriptionAnalyzer
+
+    posting = Posting(id="t", title="", description=SKILL_TEXTS[0])
+    cached = DescriptionAnalyzer(shipped, Settings(cache_dir=tmp_path))
+    assert cached.analyze(posting) == DescriptionAnalyzer(shipped).analyze(posting)
+    assert list(tmp_path.glob("skill-phrases-*.npz"))
+
+
+# -- the occupation profiles -----------------------------------------------------------------------
+
+def profile_dump(index):
+    """Everything a ProfileIndex holds, orders included (dict order decides ties in top terms)."""
+    return (index.keys, index.key_index, [list(v.items()) for v in index.vectors], index.terms,
+            list(index.term_idf.items()), [(t, ix.dtype.str, ix.tolist(), w.tolist()) for t, (ix, w) in index.inverted.items()],
+            index.skills, list(index.skill_idf.items()))
+
+
+def test_cached_profiles_are_the_built_ones_and_score_alike(tmp_path, shipped):
+    from jdclassify.profiles import ProfileIndex
+
+    settings = Settings(cache_dir=tmp_path)
+    fresh = ProfileIndex.build(shipped)
+    first = index_cache.load_profiles(shipped, settings)
+    cached = index_cache.load_profiles(shipped, settings)
+    assert profile_dump(cached) == profile_dump(fresh) == profile_dump(first)
+    text = "Build backend services in Python and Go; design REST APIs; maintain CI pipelines and databases."
+    ids = ("canon:python", "canon:go", "onet:43232405:postgresql")
+    assert cached.propose(ids, text, limit=5) == fresh.propose(ids, text, limit=5)
+    assert cached.score(cached.keys[:50], ids, text) == fresh.score(fresh.keys[:50], ids, text)
+
+
+def test_cached_profiles_are_read_without_the_occupation_tables_and_rebuilt_for_a_new_version(tmp_path, shipped):
+    from types import SimpleNamespace
+
+    settings = Settings(cache_dir=tmp_path)
+    index_cache.load_profiles(shipped, settings)
+
+    class Unread:
+        def __getattr__(self, name):
+            raise AssertionError("a cached profile index read the lexicon tables")
+
+    assert index_cache.load_profiles(SimpleNamespace(version=shipped.version, **{
+        k: Unread() for k in ("onet_titles", "occupation_tasks", "occupation_skills", "roles")}), settings).keys
+    other = SimpleNamespace(version="v2", onet_titles={"15-1252.00": "Software Developers"}, roles={},
+                            occupation_tasks={"15-1252.00": ("Write code.",)}, occupation_skills={"15-1252.00": ("canon:python",)})
+    assert index_cache.load_profiles(other, settings).keys == ("15-1252.00",)
+    assert len(list(tmp_path.glob("profiles-*.npz"))) == 2
+
+
+def test_corrupt_cached_profiles_are_rebuilt(tmp_path, shipped, caplog):
+    settings = Settings(cache_dir=tmp_path)
+    path = index_cache.cache_path(shipped, settings, index_cache.PROFILES)
+    path.write_bytes(b"PK\x03\x04 truncated")
+    assert profile_dump(index_cache.load_profiles(shipped, settings)) == profile_dump(index_cache.load_profiles(shipped, settings))
+    assert "unreadable" in caplog.text

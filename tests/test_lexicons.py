@@ -164,6 +164,26 @@ def test_a_broken_skill_table_stops_a_run_with_descriptions_instead_of_quarantin
         list(classifier.classify_many([{"id": "2", "title": "Nurse", "description": "Patient care on a busy ward."}]))
 
 
+@pytest.mark.parametrize("skills_read_first", [False, True])
+def test_an_occupation_skill_naming_no_skill_is_reported(lexicon_copy, skills_read_first):
+    """occupation_skills.csv is checked against skills.csv's ids whether or not the skill rows were read."""
+    _replace_line(lexicon_copy / "occupation_skills.csv", 5, "onet:43231505:infor-ssa", "onet:43231505:no-such")
+    lexicons = load_lexicons(lexicon_copy)
+    if skills_read_first:
+        len(lexicons.skills)
+    with pytest.raises(LexiconError, match=r"occupation_skills\.csv:5:skill_id: 'onet:43231505:no-such-human"):
+        len(lexicons.occupation_skills)
+
+
+def test_a_broken_skill_row_stops_a_run_with_descriptions_when_no_skill_table_is_cached(lexicon_copy, tmp_path):
+    """Profiles check occupation skills against skills.csv's ids only; building the skill table reads every row."""
+    _replace_line(lexicon_copy / "skills.csv", 5, ",false,false,false,false", ",false,maybe,false,false")
+    settings = dataclasses.replace(Settings(), lexicon_dir=lexicon_copy, cache_dir=tmp_path / "cache")
+    classifier = Classifier.load(settings)
+    with pytest.raises(LexiconError, match=r"skills\.csv:5:needs_context"):
+        list(classifier.classify_many([{"id": "2", "title": "Nurse", "description": "Patient care on a busy ward."}]))
+
+
 def test_a_broken_task_table_stops_a_run_when_the_title_index_is_built(lexicon_copy, tmp_path):
     """The title index holds the task statements' words (ranker features), so titles need the task table too."""
     _replace_line(lexicon_copy / "occupation_tasks.csv", 5, "11-1011.00", "99-9999.00")

@@ -59,7 +59,7 @@ class Classifier:
             lexicons=lexicons,
             parser=TitleParser.build(lexicons),
             matcher=matcher or load_matcher(lexicons, settings),
-            analyzer=DescriptionAnalyzer(lexicons),
+            analyzer=DescriptionAnalyzer(lexicons, settings),
             calibration=Calibration.load(settings.lexicon_dir),
             ranker=Ranker.load(settings.lexicon_dir),
         )
@@ -69,7 +69,9 @@ class Classifier:
         """The occupation profiles, built on first use: only postings with a description read them."""
         index = self._built.get("profiles")
         if index is None:
-            index = self._built["profiles"] = ProfileIndex.build(self.lexicons)
+            from .index_cache import load_profiles
+
+            index = self._built["profiles"] = load_profiles(self.lexicons, self.settings)
         return index
 
     def prepare(self) -> None:

@@ -1,11 +1,14 @@
-"""The title index compiled to disk: building it costs about 1.9 s per process, reading it back about 0.3 s.
+"""Indexes compiled from the lexicons, kept on disk: building them costs seconds per process, reading them back a fraction.
 
-A file in ``settings.cache_dir`` is named by a hash of the lexicon version and of the source of the
-modules that build the index (``matching.py``, and ``titles.py`` for ``normalise_title``), so a new
-lexicon or a code change never reads a stale index; it simply writes a new file. The file holds plain
-arrays (numpy ``.npz``, read with ``allow_pickle=False``), written to a temporary name and renamed, so
-concurrent workers never see half a file. The cache is an optimisation only: a missing, unreadable or
-corrupt file, or a cache directory that cannot be written, costs the build and nothing else.
+Three are stored: the title index (``load_matcher``: ~1.9 s to build, ~0.3 s to read), the skill phrase
+table (``load_skill_matcher``: ~1 s to choose and lower ~100,000 phrases, ~0.1 s to read; the automata over
+them are rebuilt each process, ahocorasick-rs cannot store them) and the occupation profiles
+(``load_profiles``: ~0.4 s to build with the tables they read, ~0.1 s to read). A file in
+``settings.cache_dir`` is named by its kind and a hash of the lexicon version and of the source of the
+modules that build it, so a new lexicon or a code change never reads a stale index; it simply writes a new
+file. The file holds plain arrays (numpy ``.npz``, read with ``allow_pickle=False``), written to a temporary
+name and renamed, so concurrent workers never see half a file. The cache is an optimisation only: a missing,
+unreadable or corrupt file, or a cache directory that cannot be written, costs the build and nothing else.
 """
 
 from __future__ import annotations
@@ -16,41 +19,73 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
+from types import ModuleType
+from typing import Callable, TypeVar
 
 import numpy as np
 
-from . import matching, titles
+from . import lexicons as lexicons_module, matching, profiles, skills, titles
 from .matching import TitleMatcher
+from .profiles import ProfileIndex
+from .skills import SkillMatcher
 
 log = logging.getLogger(__name__)
 FORMAT = "1"  # bump when the file layout changes without a change to the modules hashed below
-KEEP = 4  # cached indexes kept (newest first): a base lexicon and overlays, without growing forever
+KEEP = 4  # cached indexes kept per kind (newest first): a base lexicon and overlays, without growing forever
+# What each kind of index is built by: a change to any of these modules' source makes a new file.
+TITLE_INDEX = ("title-index", (matching, titles))
+SKILL_TABLE = ("skill-phrases", (skills, lexicons_module, matching))  # how skills.csv is parsed; the string packing
+PROFILES = ("profiles", (profiles, lexicons_module, matching))
+
+T = TypeVar("T")
 
 
-def cache_key(lexicon_version: str) -> str:
-    """What the compiled index depends on: the lexicons and the code that builds it."""
+def cache_key(lexicon_version: str, modules: tuple[ModuleType, ...] = TITLE_INDEX[1]) -> str:
+    """What a compiled index depends on: the lexicons and the code that builds it."""
     digest = hashlib.sha256(f"{FORMAT}\0{lexicon_version}\0{np.__version__}".encode())
-    for module in (matching, titles):
+    for module in modules:
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def cache_path(lexicons, settings) -> Path:
-    return Path(settings.cache_dir) / f"title-index-{cache_key(lexicons.version)}.npz"
+def cache_path(lexicons, settings, kind: tuple[str, tuple[ModuleType, ...]] = TITLE_INDEX) -> Path:
+    name, modules = kind
+    return Path(settings.cache_dir) / f"{name}-{cache_key(lexicons.version, modules)}.npz"
 
 
 def load_matcher(lexicons, settings) -> TitleMatcher:
     """The title matcher for ``lexicons``: read from the cache when a file for this version exists, else built and stored."""
-    path = cache_path(lexicons, settings)
+    return _load(cache_path(lexicons, settings, TITLE_INDEX),
+                 read=lambda arrays: TitleMatcher.from_arrays(arrays, lexicons, settings),
+                 build=lambda: TitleMatcher.build(lexicons, settings), to_arrays=lambda m: m.to_arrays(lexicons))
+
+
+def load_skill_matcher(lexicons, settings) -> SkillMatcher:
+    """The skill matcher for ``lexicons``: its phrase table read from the cache when stored for this version.
+
+    A stored table was made from these exact lexicon bytes by this exact code, so skills.csv is not read."""
+    return _load(cache_path(lexicons, settings, SKILL_TABLE), read=SkillMatcher,
+                 build=lambda: SkillMatcher.build(lexicons), to_arrays=SkillMatcher.to_arrays)
+
+
+def load_profiles(lexicons, settings) -> ProfileIndex:
+    """The occupation profiles for ``lexicons``: read from the cache when stored for this version, else built
+    (reading the task and occupation-skill tables) and stored."""
+    return _load(cache_path(lexicons, settings, PROFILES), read=ProfileIndex.from_arrays,
+                 build=lambda: ProfileIndex.build(lexicons), to_arrays=ProfileIndex.to_arrays)
+
+
+def _load(path: Path, read: Callable[[dict[str, np.ndarray]], T], build: Callable[[], T],
+          to_arrays: Callable[[T], dict[str, np.ndarray]]) -> T:
     if path.is_file():
         try:
             with np.load(path, allow_pickle=False) as arrays:
-                return TitleMatcher.from_arrays(dict(arrays), lexicons, settings)
+                return read(dict(arrays))
         except (OSError, EOFError, ValueError, KeyError, IndexError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
-            log.warning("title index cache %s is unreadable (%s); rebuilding it", path, exc)
-    matcher = TitleMatcher.build(lexicons, settings)
-    _store(path, matcher.to_arrays(lexicons))
-    return matcher
+            log.warning("index cache %s is unreadable (%s); rebuilding it", path, exc)
+    built = build()
+    _store(path, to_arrays(built))
+    return built
 
 
 def _store(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -65,15 +100,16 @@ def _store(path: Path, arrays: dict[str, np.ndarray]) -> None:
             if os.path.exists(tmp):
                 os.unlink(tmp)
     except OSError as exc:
-        log.warning("title index cache %s cannot be written (%s); each run will build the index", path, exc)
+        log.warning("index cache %s cannot be written (%s); each run will build the index", path, exc)
         return
     _prune(path)
 
 
 def _prune(written: Path) -> None:
-    """Keep ``written`` and the KEEP - 1 newest other indexes: old lexicon versions are never read again. A
-    process still reading a removed file keeps its open handle; one about to open it builds the index instead."""
-    others = [f for f in written.parent.glob("title-index-*.npz") if f != written]
+    """Keep ``written`` and the KEEP - 1 newest other indexes of its kind: old lexicon versions are never read
+    again. A process still reading a removed file keeps its open handle; one about to open it builds the index instead."""
+    kind = written.stem.rsplit("-", 1)[0]
+    others = [f for f in written.parent.glob(f"{kind}-*.npz") if f != written]
     for old in sorted(others, key=lambda f: f.stat().st_mtime, reverse=True)[KEEP - 1:]:
         try:
             old.unlink()

@@ -234,10 +234,13 @@ def onet_role_code(onet_code: str) -> str:
 
 def content_version(files: abc.Iterable[Path]) -> str:
     """Short hash over the files' names and bytes, in the given order: the one definition of lexicon_version."""
-    digest = hashlib.sha256()
+    return _hashed(hashlib.sha256(), files).hexdigest()[:12]
+
+
+def _hashed(digest, files: abc.Iterable[Path]):
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
+    return digest
 
 
 def lexicon_version(lexicon_dir: Path, overlay_dir: Path | None = None, *, fitted: bool = True) -> str:
@@ -246,15 +249,21 @@ def lexicon_version(lexicon_dir: Path, overlay_dir: Path | None = None, *, fitte
     It covers the fitted ranker and calibration too, so rows labelled before and after a refit differ in
     ``lexicon_version``; ``fitted=False`` leaves them out: the version those files record they were fitted on.
     """
+    return _versions(lexicon_dir, overlay_dir, fitted=fitted)[0 if fitted else 1]
+
+
+def _versions(lexicon_dir: Path, overlay_dir: Path | None = None, *, fitted: bool = True) -> tuple[str, str]:
+    """(``lexicon_version``, the same with ``fitted=False``) from one read of the files: they are ~16 MB."""
     folder = Path(lexicon_dir)
-    files = [folder / name for name in LEXICON_FILES] + [p for p in [folder / OVERRIDES_FILE] if _has_rows(p)]
+    digest = _hashed(hashlib.sha256(), [folder / name for name in LEXICON_FILES] +
+                     [p for p in [folder / OVERRIDES_FILE] if _has_rows(p)])
+    data = digest.copy()
     if fitted:
-        files += [p for p in (folder / RANKER_FILE, folder / CALIBRATION_FILE) if p.is_file()]
-    version = content_version(files)
+        _hashed(digest, [p for p in (folder / RANKER_FILE, folder / CALIBRATION_FILE) if p.is_file()])
+    overlay = ""
     if overlay_dir is not None:
-        overlay = Path(overlay_dir)
-        version += "+" + content_version(p for p in (overlay / n for n in OVERLAY_FILES) if p.is_file())
-    return version
+        overlay = "+" + content_version(p for p in (Path(overlay_dir) / n for n in OVERLAY_FILES) if p.is_file())
+    return digest.hexdigest()[:12] + overlay, data.hexdigest()[:12] + overlay
 
 
 def _has_rows(path: Path) -> bool:
@@ -274,6 +283,10 @@ class Deferred(abc.Mapping):
 
     def __init__(self, read: abc.Callable[[], abc.Mapping]) -> None:
         self._read, self._table = read, None
+
+    @property
+    def read(self) -> bool:
+        return self._table is not None
 
     def _rows(self) -> abc.Mapping:
         if self._table is None:
@@ -295,6 +308,24 @@ def _read_all_skills(lexicon_dir: Path, overlay_dir: Path | None) -> dict[str, S
     if overlay_dir is not None and (overlay_dir / "skills.csv").is_file():
         skills |= _read_skills(overlay_dir / "skills.csv", taken=skills, label=f"{overlay_dir.name}/skills.csv")
     return skills
+
+
+def _skill_ids(skills: Deferred, lexicon_dir: Path, overlay_dir: Path | None) -> abc.Container[str]:
+    """What occupation_skills.csv is checked against: the skills if read, else only the id column of skills.csv.
+
+    Reading and validating every skill row costs ~0.3 s, and a run whose skill phrase table comes from
+    ``index_cache`` never needs them: that table was built, so the rows validated, from these exact bytes.
+    The rows are still validated wherever skills are read (a table build, ``jdclassify lexicons check``)."""
+    if skills.read:
+        return skills
+    files = [(lexicon_dir / "skills.csv", None)]
+    if overlay_dir is not None:
+        files.append((overlay_dir / "skills.csv", f"{overlay_dir.name}/skills.csv"))
+    ids = set()
+    for path, label in files:
+        if path.is_file():
+            ids.update(row[0] for row in _CsvFile(path, SKILL_COLUMNS, label=label).rows())
+    return ids
 
 
 def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = None) -> Lexicons:
@@ -331,13 +362,15 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
                                                label=f"{overlay_dir.name}/title_aliases.csv"))
         aliases = aliases + tuple(extra_aliases)
     skills = Deferred(lambda: _read_all_skills(lexicon_dir, overlay_dir))
-    occupation_skills = Deferred(lambda: _read_occupation_skills(lexicon_dir / "occupation_skills.csv", onet_titles, skills))
+    occupation_skills = Deferred(lambda: _read_occupation_skills(lexicon_dir / "occupation_skills.csv", onet_titles,
+                                                                 _skill_ids(skills, lexicon_dir, overlay_dir)))
     occupation_tasks = Deferred(lambda: _read_occupation_tasks(lexicon_dir / "occupation_tasks.csv", onet_titles))
     title_words, title_heads_first = read_title_words(lexicon_dir / "title_words.csv")
     overrides: dict[str, Override] = {}
     for folder, label in ((lexicon_dir, OVERRIDES_FILE), (overlay_dir, f"{overlay_dir.name}/{OVERRIDES_FILE}" if overlay_dir else "")):
         if folder is not None and (folder / OVERRIDES_FILE).is_file():
             overrides.update(read_overrides(folder / OVERRIDES_FILE, roles, ladder, onet_titles, label=label))
+    version, data_version = _versions(lexicon_dir, overlay_dir)
     return Lexicons(
         roles=MappingProxyType(roles),
         aliases=aliases,
@@ -348,11 +381,11 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
         occupation_skills=occupation_skills,
         occupation_tasks=occupation_tasks,
         onet_titles=MappingProxyType(onet_titles),
-        version=lexicon_version(lexicon_dir, overlay_dir),
+        version=version,
         overrides=MappingProxyType(overrides),
         title_words=MappingProxyType(title_words),
         title_heads_first=title_heads_first,
-        data_version=lexicon_version(lexicon_dir, overlay_dir, fitted=False),
+        data_version=data_version,
     )
 
 

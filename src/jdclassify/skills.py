@@ -33,7 +33,10 @@ from typing import Iterable, Iterator
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .experience import TextLayout, read_experience, years_minimum
+from .matching import _pack, _unpack  # the string packing the title index stores with
 from .records import Cue, DescriptionCues, Posting
 
 if TYPE_CHECKING:  # spaCy is imported when the first description is read: a run of titles never needs it
@@ -183,19 +186,61 @@ class _Windows:
 _SPACE = re.compile(r"\s+")
 
 
-class SkillMatcher:
-    """Aho-Corasick automata over the skills lexicon plus the case/context rules. Build once per process."""
+_ONE_TOKEN, _CAPITALISED = 1, 2  # phrase flags in the table
 
-    def __init__(self, lower: list[tuple[str, _Pattern]], cased: list[tuple[str, _Pattern]]) -> None:
+
+class _Patterns:
+    """The ``_Pattern`` of phrase ``i`` of one automaton, made on its first hit from the table's columns."""
+
+    __slots__ = ("_skills", "_skill_of", "_flags", "_made")
+
+    def __init__(self, skills: tuple[list, list, list, list], skill_of: list[int], flags: list[int]) -> None:
+        self._skills, self._skill_of, self._flags = skills, skill_of, flags
+        self._made: dict[int, _Pattern] = {}
+
+    def __getitem__(self, i: int) -> _Pattern:
+        pattern = self._made.get(i)
+        if pattern is None:
+            ids, rows, priority, needs_context = self._skills
+            k, flags = self._skill_of[i], self._flags[i]
+            entry = _Entry(ids[k], rows[k], priority[k], needs_context[k], bool(flags & _CAPITALISED))
+            pattern = self._made[i] = _Pattern(entry, bool(flags & _ONE_TOKEN))
+        return pattern
+
+
+class SkillMatcher:
+    """Aho-Corasick automata over the skills lexicon plus the case/context rules. Build once per process.
+
+    The phrase table (which phrases, lowered, each with its skill and flags) is plain arrays (``to_arrays``),
+    so ``index_cache`` can store it: choosing the phrases from the lexicon costs ~1 s, reading them back
+    ~0.1 s. The automata themselves cannot be stored; they are built from the phrase lists each process.
+    A phrase's ``_Pattern`` is made the first time it is hit: most of the ~100,000 phrases never are.
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        """The matcher of a phrase ``table`` (just made, or read back by ``index_cache``)."""
         from ahocorasick_rs import AhoCorasick, MatchKind
 
-        self._lower, self._cased = [p for _, p in lower], [p for _, p in cased]
+        self._arrays = arrays
+        skills = (_unpack(arrays["skill_ids"]), _unpack(arrays["skill_rows"]), arrays["skill_priority"].tolist(),
+                  arrays["skill_needs_context"].tolist())
+        self._lower = _Patterns(skills, arrays["lower.skill"].tolist(), arrays["lower.flags"].tolist())
+        self._cased = _Patterns(skills, arrays["cased.skill"].tolist(), arrays["cased.flags"].tolist())
         # Standard + overlapping: every phrase found, so the longest-match rule below chooses, not the automaton
-        self._lower_ac = AhoCorasick([phrase for phrase, _ in lower], matchkind=MatchKind.Standard)
-        self._cased_ac = AhoCorasick([phrase for phrase, _ in cased], matchkind=MatchKind.Standard)
+        self._lower_ac = AhoCorasick(_unpack(arrays["lower.phrases"]), matchkind=MatchKind.Standard)
+        self._cased_ac = AhoCorasick(_unpack(arrays["cased.phrases"]), matchkind=MatchKind.Standard)
 
     @classmethod
     def build(cls, lexicons) -> "SkillMatcher":
+        return cls(cls.table(lexicons))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return self._arrays
+
+    @staticmethod
+    def table(lexicons) -> dict[str, np.ndarray]:
+        """The phrases to match, as plain arrays: for each automaton (``lower``, ``cased``) its phrases in
+        order, each phrase's skill (an index into ``skill_*``) and flags (``_ONE_TOKEN``, ``_CAPITALISED``)."""
         skills = lexicons.skills.values() if hasattr(lexicons.skills, "values") else lexicons.skills
         best: dict[tuple[bool, str], tuple[int, str, str]] = {}  # (cased, key) -> (priority, skill id, phrase)
         by_id = {}
@@ -209,14 +254,26 @@ class SkillMatcher:
                 key = (skill.case_sensitive, phrase if skill.case_sensitive else _lowered(phrase))
                 if key not in best or (prio, skill.id) < best[key][:2]:
                     best[key] = (prio, skill.id, phrase)
-        lower: list[tuple[str, _Pattern]] = []
-        cased: list[tuple[str, _Pattern]] = []
+        used = sorted({skill_id for _, skill_id, _ in best.values()})
+        index = {skill_id: i for i, skill_id in enumerate(used)}
+        columns: dict[bool, tuple[list[str], list[int], list[int]]] = {False: ([], [], []), True: ([], [], [])}
         for (is_cased, key), (prio, skill_id, phrase) in sorted(best.items()):
-            skill = by_id[skill_id]
             one_token = " " not in phrase
-            entry = _Entry(skill_id, skill.row, prio, skill.needs_context, phrase[:1].isupper() and one_token)
-            (cased if is_cased else lower).append((key, _Pattern(entry, one_token)))
-        return cls(lower, cased)
+            phrases, skill_of, flags = columns[is_cased]
+            phrases.append(key)
+            skill_of.append(index[skill_id])
+            flags.append(_ONE_TOKEN * one_token | _CAPITALISED * (phrase[:1].isupper() and one_token))
+        arrays = {
+            "skill_ids": _pack(used),
+            "skill_rows": _pack([by_id[s].row for s in used]),
+            "skill_priority": np.array([_PRIORITY.get(by_id[s].source, 3) for s in used], dtype=np.int8),
+            "skill_needs_context": np.array([by_id[s].needs_context for s in used], dtype=np.bool_),
+        }
+        for name, is_cased in (("lower", False), ("cased", True)):
+            phrases, skill_of, flags = columns[is_cased]
+            arrays |= {f"{name}.phrases": _pack(phrases), f"{name}.skill": np.array(skill_of, dtype=np.int32),
+                       f"{name}.flags": np.array(flags, dtype=np.uint8)}
+        return arrays
 
     def find(self, text: str, layout: TextLayout, nlp: Language) -> list[Cue]:
         hits = [(self._lower[i], s, e) for i, s, e in self._lower_ac.find_matches_as_indexes(_lowered(text), overlapping=True)]
@@ -294,13 +351,15 @@ class DescriptionAnalyzer:
     """Description cues for postings: skills (automata + token windows) and experience (regexes).
 
     The skill automata and spaCy's tokenizer are built by ``prepare``, which the first posting with a
-    description calls: a titles-only run starts without importing spaCy.
+    description calls: a titles-only run starts without importing spaCy. Given ``settings``, the skill
+    phrase table is read from (or stored in) ``index_cache``; without, it is built in process.
     """
 
-    __slots__ = ("lexicons", "skills", "_nlp")
+    __slots__ = ("lexicons", "settings", "skills", "_nlp")
 
-    def __init__(self, lexicons) -> None:
+    def __init__(self, lexicons, settings=None) -> None:
         self.lexicons = lexicons
+        self.settings = settings
         self.skills: SkillMatcher | None = None
         self._nlp: Language | None = None
 
@@ -309,7 +368,13 @@ class DescriptionAnalyzer:
         if self._nlp is None:
             from .nlp import build_nlp
 
-            self.skills, self._nlp = SkillMatcher.build(self.lexicons), build_nlp()
+            if self.settings is None:
+                self.skills = SkillMatcher.build(self.lexicons)
+            else:
+                from .index_cache import load_skill_matcher
+
+                self.skills = load_skill_matcher(self.lexicons, self.settings)
+            self._nlp = build_nlp()
 
     def analyze(self, posting: Posting) -> DescriptionCues:
         return next(self.analyze_many([posting]))
