@@ -24,7 +24,7 @@ from typing import Callable, TypeVar
 
 import numpy as np
 
-from . import lexicons as lexicons_module, matching, profiles, skills, titles
+from . import lexicons as lexicons_module, matching, packing, profiles, skills, titles
 from .matching import TitleMatcher
 from .profiles import ProfileIndex
 from .skills import SkillMatcher
@@ -33,9 +33,9 @@ log = logging.getLogger(__name__)
 FORMAT = "1"  # bump when the file layout changes without a change to the modules hashed below
 KEEP = 4  # cached indexes kept per kind (newest first): a base lexicon and overlays, without growing forever
 # What each kind of index is built by: a change to any of these modules' source makes a new file.
-TITLE_INDEX = ("title-index", (matching, titles))
-SKILL_TABLE = ("skill-phrases", (skills, lexicons_module, matching))  # how skills.csv is parsed; the string packing
-PROFILES = ("profiles", (profiles, lexicons_module, matching))
+TITLE_INDEX = ("title-index", (matching, titles, packing))
+SKILL_TABLE = ("skill-phrases", (skills, lexicons_module, packing))  # how skills.csv is parsed
+PROFILES = ("profiles", (profiles, lexicons_module, packing))
 
 T = TypeVar("T")
 

@@ -22,6 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .lexicons import AliasRow
+from .packing import pack, ragged, unpack, unragged
 from .records import Candidate, TitleCues
 from .titles import normalise_title
 
@@ -107,34 +108,34 @@ class TitleMatcher:
         token_index = {t: i for i, t in enumerate(tokens)}
         near = list(self.near)
         return {
-            "keys": _pack(self.keys),
-            **_ragged("rows", [[position[r.id] for r in rows] for rows in self.key_rows]),
-            "tokens": _pack(tokens),
-            **_ragged("postings", [self.postings[t] for t in tokens]),
+            "keys": pack(self.keys),
+            **ragged("rows", [[position[r.id] for r in rows] for rows in self.key_rows]),
+            "tokens": pack(tokens),
+            **ragged("postings", [self.postings[t] for t in tokens]),
             "idf": np.array([self.idf[t] for t in tokens]),
             "key_norm": self.key_norm,
-            "near": _pack(near),
-            **_ragged("near", [[token_index[t] for t in self.near[v]] for v in near]),
+            "near": pack(near),
+            **ragged("near", [[token_index[t] for t in self.near[v]] for v in near]),
             **{f"occupations.{k}": v for k, v in self.occupations.to_arrays().items()},
         }
 
     @classmethod
     def from_arrays(cls, arrays, lexicons, settings) -> "TitleMatcher":
         """The index ``to_arrays`` stored, with ``lexicons`` (the same version) and this run's settings."""
-        keys = tuple(_unpack(arrays["keys"]))
+        keys = tuple(unpack(arrays["keys"]))
         aliases = lexicons.aliases
-        tokens = _unpack(arrays["tokens"])
-        key_rows = _unragged(arrays, "rows", tuple(aliases[i] for i in arrays["rows.values"].tolist()))
-        near = _unragged(arrays, "near", tuple(tokens[i] for i in arrays["near.values"].tolist()))
+        tokens = unpack(arrays["tokens"])
+        key_rows = unragged(arrays, "rows", tuple(aliases[i] for i in arrays["rows.values"].tolist()))
+        near = unragged(arrays, "near", tuple(tokens[i] for i in arrays["near.values"].tolist()))
         return cls(
             keys=keys,
             key_array=np.asarray(keys, dtype=object),
             key_rows=tuple(key_rows),
             exact={k: i for i, k in enumerate(keys)},
-            postings=dict(zip(tokens, _unragged(arrays, "postings"))),
+            postings=dict(zip(tokens, unragged(arrays, "postings"))),
             idf=dict(zip(tokens, arrays["idf"].tolist())),
             key_norm=arrays["key_norm"],
-            near=dict(zip(_unpack(arrays["near"]), near)),
+            near=dict(zip(unpack(arrays["near"]), near)),
             stems=_prefix_index(tokens),
             shortlist_size=settings.shortlist_size,
             cutoff=settings.fuzzy_cutoff,
@@ -423,39 +424,39 @@ class OccupationIndex:
         features = list(self.idf)
         counted = [i for i, f in enumerate(features) if f in self.word_counts]
         return {
-            "codes": _pack(self.codes),
-            "names": _pack(self.names),
-            "roles": _pack(self.roles),
+            "codes": pack(self.codes),
+            "names": pack(self.names),
+            "roles": pack(self.roles),
             "alias_counts": np.array([self.alias_counts[c] for c in self.codes], dtype=np.int64),
-            "features": _pack(features),
+            "features": pack(features),
             "idf": np.array([self.idf[f] for f in features]),
-            **_ragged("postings", [self.postings[f][0] for f in features]),
+            **ragged("postings", [self.postings[f][0] for f in features]),
             "weights": np.concatenate([self.postings[f][1] for f in features]) if features else np.empty(0),
             "counted": np.asarray(counted, dtype=np.int32),
-            **_ragged("word_counts", [self.word_counts[features[i]] for i in counted]),
+            **ragged("word_counts", [self.word_counts[features[i]] for i in counted]),
             "task_counts": self.task_counts,
-            "task_words": _pack(list(self.task_words)),
-            **_ragged("task_codes", [ix for ix, _ in self.task_words.values()]),
-            **_ragged("task_uses", [n for _, n in self.task_words.values()]),
+            "task_words": pack(list(self.task_words)),
+            **ragged("task_codes", [ix for ix, _ in self.task_words.values()]),
+            **ragged("task_uses", [n for _, n in self.task_words.values()]),
         }
 
     @classmethod
     def from_arrays(cls, arrays) -> "OccupationIndex":
-        codes, names = tuple(_unpack(arrays["codes"])), tuple(_unpack(arrays["names"]))
-        features = _unpack(arrays["features"])
-        ids, weights = _unragged(arrays, "postings"), _unragged(arrays, "postings", arrays["weights"])
+        codes, names = tuple(unpack(arrays["codes"])), tuple(unpack(arrays["names"]))
+        features = unpack(arrays["features"])
+        ids, weights = unragged(arrays, "postings"), unragged(arrays, "postings", arrays["weights"])
         return cls(
             codes=codes,
             code_index={c: i for i, c in enumerate(codes)},
             names=names,
-            roles=tuple(_unpack(arrays["roles"])),
+            roles=tuple(unpack(arrays["roles"])),
             idf=dict(zip(features, arrays["idf"].tolist())),
             postings=dict(zip(features, zip(ids, weights))),
             alias_counts=dict(zip(codes, arrays["alias_counts"].tolist())),
             official={c: normalise_title(n) for c, n in zip(codes, names) if n != c},
-            word_counts=dict(zip((features[i] for i in arrays["counted"].tolist()), _unragged(arrays, "word_counts"))),
+            word_counts=dict(zip((features[i] for i in arrays["counted"].tolist()), unragged(arrays, "word_counts"))),
             task_counts=arrays["task_counts"],
-            task_words=dict(zip(_unpack(arrays["task_words"]), zip(_unragged(arrays, "task_codes"), _unragged(arrays, "task_uses")))),
+            task_words=dict(zip(unpack(arrays["task_words"]), zip(unragged(arrays, "task_codes"), unragged(arrays, "task_uses")))),
         )
 
     def scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -523,38 +524,9 @@ def _task_index(codes: Sequence[str], tasks: Mapping[str, Sequence[str]]) -> dic
                            for f, u in sorted(uses.items())}}
 
 
-_SEPARATOR = "\n"  # no normalised title, feature or O*NET title holds one
-
-
 def _reading(lexicons) -> dict:
     """How the matcher reads foreign title words: the translations and the noun-first languages' words."""
     return {"translations": dict(lexicons.title_words), "heads_first": frozenset(lexicons.title_heads_first)}
-
-
-def _pack(strings: Sequence[str]) -> np.ndarray:
-    """Strings as one UTF-8 byte array: a fixed-width numpy string array would be 4 bytes a character, padded."""
-    if any(_SEPARATOR in s for s in strings):
-        raise ValueError("a string to pack holds a line break")
-    return np.frombuffer(_SEPARATOR.join(strings).encode("utf-8"), dtype=np.uint8)
-
-
-def _unpack(packed: np.ndarray) -> list[str]:
-    return packed.tobytes().decode("utf-8").split(_SEPARATOR) if packed.size else []
-
-
-def _ragged(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
-    """A list of int lists as (offsets, values) arrays."""
-    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(x) for x in lists])
-    values = np.concatenate([np.asarray(x, dtype=np.int32) for x in lists]) if lists else np.empty(0, dtype=np.int32)
-    return {f"{name}.offsets": offsets, f"{name}.values": values}
-
-
-def _unragged(arrays, name: str, values=None) -> list:
-    """The lists ``_ragged`` stored, as array slices (or slices of ``values``, the stored values mapped)."""
-    values = arrays[f"{name}.values"] if values is None else values
-    offsets = arrays[f"{name}.offsets"].tolist()
-    return [values[a:b] for a, b in zip(offsets, offsets[1:])]
 
 
 def _features(tokens: Sequence[str]) -> list[tuple[str, float]]:

@@ -121,31 +121,31 @@ class ProfileIndex:
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The index as plain arrays for ``index_cache`` (building it costs ~0.4 s with the tables it reads, reading
         it back ~0.1 s): strings packed, each vector and inverted list as ragged index/weight arrays in their order."""
-        from .matching import _pack, _ragged
+        from .packing import pack, ragged
 
         terms, skills = list(self.term_idf), list(self.skill_idf)
         term_at, skill_at = {t: i for i, t in enumerate(terms)}, {s: i for i, s in enumerate(skills)}
         inverted = list(self.inverted)
         return {
-            "keys": _pack(self.keys),
-            "terms": _pack(terms),
+            "keys": pack(self.keys),
+            "terms": pack(terms),
             "term_idf": np.array([self.term_idf[t] for t in terms], dtype=np.float64),
-            **_ragged("vectors", [[term_at[t] for t in v] for v in self.vectors]),
+            **ragged("vectors", [[term_at[t] for t in v] for v in self.vectors]),
             "vector_weights": np.array([w for v in self.vectors for w in v.values()], dtype=np.float64),
             "inverted_terms": np.array([term_at[t] for t in inverted], dtype=np.int32),
-            **_ragged("inverted", [self.inverted[t][0] for t in inverted]),
+            **ragged("inverted", [self.inverted[t][0] for t in inverted]),
             "inverted_weights": np.concatenate([self.inverted[t][1] for t in inverted]) if inverted else np.empty(0),
-            "skills": _pack(skills),
+            "skills": pack(skills),
             "skill_idf": np.array([self.skill_idf[s] for s in skills], dtype=np.float64),
-            **_ragged("profile_skills", [sorted(skill_at[s] for s in ids) for ids in self.skills]),
+            **ragged("profile_skills", [sorted(skill_at[s] for s in ids) for ids in self.skills]),
         }
 
     @classmethod
     def from_arrays(cls, arrays) -> "ProfileIndex":
         """The index ``to_arrays`` stored: the same keys, weights and orders as the build it came from."""
-        from .matching import _unpack, _unragged
+        from .packing import unpack, unragged
 
-        keys, terms, skills = tuple(_unpack(arrays["keys"])), _unpack(arrays["terms"]), _unpack(arrays["skills"])
+        keys, terms, skills = tuple(unpack(arrays["keys"])), unpack(arrays["terms"]), unpack(arrays["skills"])
         offsets = arrays["vectors.offsets"].tolist()
         term_ix, weights = arrays["vectors.values"].tolist(), arrays["vector_weights"].tolist()
         vectors = tuple({terms[t]: w for t, w in zip(term_ix[a:b], weights[a:b])} for a, b in zip(offsets, offsets[1:]))
@@ -157,8 +157,8 @@ class ProfileIndex:
             terms=tuple(frozenset(v) for v in vectors),
             term_idf=dict(zip(terms, arrays["term_idf"].tolist())),
             inverted={terms[t]: (ix, inv_weights[a:b]) for t, ix, a, b in
-                      zip(arrays["inverted_terms"].tolist(), _unragged(arrays, "inverted"), inv_offsets, inv_offsets[1:])},
-            skills=tuple(map(frozenset, _unragged(arrays, "profile_skills", [skills[i] for i in arrays["profile_skills.values"].tolist()]))),
+                      zip(arrays["inverted_terms"].tolist(), unragged(arrays, "inverted"), inv_offsets, inv_offsets[1:])},
+            skills=tuple(map(frozenset, unragged(arrays, "profile_skills", [skills[i] for i in arrays["profile_skills.values"].tolist()]))),
             skill_idf=dict(zip(skills, arrays["skill_idf"].tolist())),
         )
 

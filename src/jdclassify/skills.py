@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .experience import TextLayout, read_experience, years_minimum
-from .matching import _pack, _unpack  # the string packing the title index stores with
+from .packing import pack, unpack
 from .records import Cue, DescriptionCues, Posting
 
 if TYPE_CHECKING:  # spaCy is imported when the first description is read: a run of titles never needs it
@@ -222,13 +222,13 @@ class SkillMatcher:
         from ahocorasick_rs import AhoCorasick, MatchKind
 
         self._arrays = arrays
-        skills = (_unpack(arrays["skill_ids"]), _unpack(arrays["skill_rows"]), arrays["skill_priority"].tolist(),
+        skills = (unpack(arrays["skill_ids"]), unpack(arrays["skill_rows"]), arrays["skill_priority"].tolist(),
                   arrays["skill_needs_context"].tolist())
         self._lower = _Patterns(skills, arrays["lower.skill"].tolist(), arrays["lower.flags"].tolist())
         self._cased = _Patterns(skills, arrays["cased.skill"].tolist(), arrays["cased.flags"].tolist())
         # Standard + overlapping: every phrase found, so the longest-match rule below chooses, not the automaton
-        self._lower_ac = AhoCorasick(_unpack(arrays["lower.phrases"]), matchkind=MatchKind.Standard)
-        self._cased_ac = AhoCorasick(_unpack(arrays["cased.phrases"]), matchkind=MatchKind.Standard)
+        self._lower_ac = AhoCorasick(unpack(arrays["lower.phrases"]), matchkind=MatchKind.Standard)
+        self._cased_ac = AhoCorasick(unpack(arrays["cased.phrases"]), matchkind=MatchKind.Standard)
 
     @classmethod
     def build(cls, lexicons) -> "SkillMatcher":
@@ -264,14 +264,14 @@ class SkillMatcher:
             skill_of.append(index[skill_id])
             flags.append(_ONE_TOKEN * one_token | _CAPITALISED * (phrase[:1].isupper() and one_token))
         arrays = {
-            "skill_ids": _pack(used),
-            "skill_rows": _pack([by_id[s].row for s in used]),
+            "skill_ids": pack(used),
+            "skill_rows": pack([by_id[s].row for s in used]),
             "skill_priority": np.array([_PRIORITY.get(by_id[s].source, 3) for s in used], dtype=np.int8),
             "skill_needs_context": np.array([by_id[s].needs_context for s in used], dtype=np.bool_),
         }
         for name, is_cased in (("lower", False), ("cased", True)):
             phrases, skill_of, flags = columns[is_cased]
-            arrays |= {f"{name}.phrases": _pack(phrases), f"{name}.skill": np.array(skill_of, dtype=np.int32),
+            arrays |= {f"{name}.phrases": pack(phrases), f"{name}.skill": np.array(skill_of, dtype=np.int32),
                        f"{name}.flags": np.array(flags, dtype=np.uint8)}
         return arrays
 

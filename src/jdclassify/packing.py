@@ -1,0 +1,39 @@
+"""Strings and ragged integer lists as flat numpy arrays: what the on-disk caches (``index_cache``) store.
+
+Plain arrays load with ``allow_pickle=False``; one UTF-8 byte array is far smaller than a fixed-width numpy
+string array (4 bytes a character, padded).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+_SEPARATOR = "\n"  # no normalised title, feature or O*NET title holds one
+
+
+def pack(strings: Sequence[str]) -> np.ndarray:
+    """Strings as one UTF-8 byte array: a fixed-width numpy string array would be 4 bytes a character, padded."""
+    if any(_SEPARATOR in s for s in strings):
+        raise ValueError("a string to pack holds a line break")
+    return np.frombuffer(_SEPARATOR.join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def unpack(packed: np.ndarray) -> list[str]:
+    return packed.tobytes().decode("utf-8").split(_SEPARATOR) if packed.size else []
+
+
+def ragged(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
+    """A list of int lists as (offsets, values) arrays."""
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(x) for x in lists])
+    values = np.concatenate([np.asarray(x, dtype=np.int32) for x in lists]) if lists else np.empty(0, dtype=np.int32)
+    return {f"{name}.offsets": offsets, f"{name}.values": values}
+
+
+def unragged(arrays, name: str, values=None) -> list:
+    """The lists ``ragged`` stored, as array slices (or slices of ``values``, the stored values mapped)."""
+    values = arrays[f"{name}.values"] if values is None else values
+    offsets = arrays[f"{name}.offsets"].tolist()
+    return [values[a:b] for a, b in zip(offsets, offsets[1:])]
