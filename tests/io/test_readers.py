@@ -5,14 +5,16 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import hashlib
 import json
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from jdclassify.errors import InputError, QuarantineReason
-from jdclassify.io.readers import read_postings
+from jdclassify.io.readers import _loads, read_postings
 from jdclassify.records import Posting, QuarantineRecord
 from jdclassify.settings import Settings
 
@@ -252,12 +254,42 @@ def test_jsonl_numbers_and_odd_values_read_as_json_reads_them(tmp_path):
         '{"id": 98765432109876543210, "title": "Welder"}\n'  # beyond 64 bits: must stay exact, not become a float
         '{"id": 12, "title": "Nurse", "salary": NaN}\n'  # not strict JSON, as Python's json reads it
         '{"id": "13", "title": "Chef \\ud800"}\n'  # a lone surrogate escape
-        '{"id": 14, "title": "Baker", "title": "Cook"}\n',  # a repeated key: the last one
+        '{"id": 14, "title": "Baker", "title": "Cook"}\n'  # a repeated key: the last one
+        '{"id": 15, "title": "Porter", "x": [{"pay": 1.5}, 18446744073709551617]}\n'  # a float beside a long number
+        '{"id": 1234567890123456789, "title": "Valet 12345678901234567890123"}\n',  # 19+ digits that orjson reads exactly
         encoding="utf-8",
     )
     got = list(read_postings(path))
     assert [(p.id, p.title) for p in got] == [("98765432109876543210", "Welder"), ("12", "Nurse"), ("13", "Chef \ufffd"),
-                                              ("14", "Cook")]
+                                              ("14", "Cook"), ("15", "Porter"),
+                                              ("1234567890123456789", "Valet 12345678901234567890123")]
+    assert [_loads(line) for line in path.read_text(encoding="utf-8").splitlines()[3:]] == \
+        [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[3:]]
+
+
+def test_records_without_a_description_clean_once_per_distinct_fields_and_get_what_cleaning_gives(tmp_path):
+    """finish_record caches the cleaned fields of description-less records: copies share them, ids and lines stay
+    their own, and every outcome equals cleaning the record on its own (clean_posting + the content hash)."""
+    from jdclassify.clean import clean_posting
+    from jdclassify.io.readers import RawRecord, _finished_short, finish_record
+
+    records = [{"id": "a", "title": "Sr. Nurse <b>RN</b>", "company": " Acme "}, {"id": "b", "title": "Sr. Nurse <b>RN</b>", "company": " Acme "},
+               {"title": "Sr. Nurse <b>RN</b>", "company": " Acme "}, {"id": "c", "title": "Sr. Nurse <b>RN</b>", "employment_type": "Contract"},
+               {"id": "d", "title": " - "}, {"id": "e", "title": " - "}, {"id": "f", "title": "Cook", "description": "Cook <i>meals</i>."}]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    _finished_short.cache_clear()
+    got = list(read_postings([path]))
+    assert _finished_short.cache_info().misses == 3 and _finished_short.cache_info().hits == 3
+    assert [outcome(r)[2] for r in got] == ["posting"] * 4 + ["no_content"] * 2 + ["posting"]
+    assert [(r.id, r.line) for r in got] == [("a", 1), ("b", 2), (got[2].id, 3), ("c", 4), ("d", 5), ("e", 6), ("f", 7)]
+    assert got[2].id.startswith("h-") and got[0].content_hash == got[1].content_hash == got[2].content_hash != got[3].content_hash
+    for record in got[:4] + got[6:]:
+        raw = Posting(id=record.id, source=record.source, line=record.line, **{k: v for k, v in records[record.line - 1].items() if k != "id"})
+        cleaned, _ = clean_posting(raw)
+        content = "\x1f".join((cleaned.title, cleaned.description, cleaned.company, cleaned.location))
+        assert record == replace(cleaned, content_hash=hashlib.sha256(content.encode()).hexdigest())
+        assert finish_record(RawRecord(raw, ""), Settings()) == record
 
 
 def test_finish_replaces_cleaning_as_records_are_read_and_duplicates_are_still_judged(tmp_path):
