@@ -314,3 +314,20 @@ def test_finish_replaces_cleaning_as_records_are_read_and_duplicates_are_still_j
     assert rest[2] == Posting("c", "kept as given")
     plain = list(read_postings([path], Settings()))  # without finish: finish_record for every record
     assert [outcome(r)[2] for r in plain] == ["posting", *(outcome(r)[2] for r in rest)] and plain[3].title == "Nurse c"
+
+
+def test_read_postings_finishes_records_as_read_raw_and_finish_record_do_on_every_format(tmp_path):
+    """read_postings cleans each record as it is read, without a RawRecord in between: the same records, quarantine
+    reasons, derived ids and duplicates as read_raw + finish_record + IdRegistry, on JSONL, CSV, JSON and HTML."""
+    from jdclassify.io.readers import IdRegistry, RawRecord, finish_record, read_raw
+
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "title": "Nurse"}\n{"title": "Chef"}\n{"id": "1", "title": "Cook"}\n[1]\n'
+                                      '{"id": "2", "title": " - "}\n{"id": "3", "title": "Baker", "description": "<p>Bread</p>"}\n')
+    (tmp_path / "b.csv").write_text("id,title,company\n4,Welder, Acme \n1,Nurse,\n5,,\n")
+    (tmp_path / "c.json").write_text(json.dumps({"jobs": [{"id": "6", "title": "Porter"}, {"title": "Chef"}]}))
+    (tmp_path / "d.html").write_text("<html><head><title>Valet</title></head><body><p>Park cars.</p></body></html>")
+    settings = Settings()
+    ids = IdRegistry()
+    two_step = [ids.admit(finish_record(x, settings), x.raw) if isinstance(x, RawRecord) else x for x in read_raw([tmp_path], settings)]
+    assert list(read_postings([tmp_path], settings)) == two_step
+    assert [outcome(r)[2] for r in two_step].count("duplicate_id") == 3 and len(two_step) == 12

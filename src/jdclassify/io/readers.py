@@ -86,6 +86,9 @@ def read_postings(
     check runs on what it returns.
     """
     settings = settings or Settings()
+    if finish is None:  # each record cleaned and admitted as it is read: no RawRecord (nor its Posting) in between
+        yield from _records(inputs, _State(settings, IdRegistry()))
+        return
     ids = IdRegistry()
     for item in read_raw(inputs, settings):
         if isinstance(item, RawRecord):
@@ -101,6 +104,10 @@ def read_raw(inputs: Iterable[str | os.PathLike] | str | os.PathLike, settings: 
     cleaning is cheapest, and passes the results through one ``IdRegistry`` in input order;
     that gives exactly what ``read_postings`` gives.
     """
+    yield from _records(inputs, _State(settings or Settings()))
+
+
+def _records(inputs: Iterable[str | os.PathLike] | str | os.PathLike, state: _State) -> Iterator[Record | RawRecord]:
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     paths = [os.fspath(p) for p in inputs]
@@ -109,7 +116,6 @@ def read_raw(inputs: Iterable[str | os.PathLike] | str | os.PathLike, settings: 
             raise InputError(f"input {path!r} does not exist; check the path (files, directories and .gz files are accepted)")
         if not os.access(path, os.R_OK):
             raise InputError(f"input {path!r} is not readable; check its permissions")
-    state = _State(settings or Settings())
     for path in paths:
         if os.path.isdir(path):
             yield from _read_directory(path, state)
@@ -134,14 +140,26 @@ class RawRecord:
 def finish_record(record: RawRecord, settings: Settings) -> Record:
     """Clean and redact a raw record; give it a content hash and, when it has none, a derived id."""
     p = record.posting
+    return _finished(p.id, p.source, p.line, record.raw, {name: getattr(p, name) for name in _TEXT_FIELDS})
+
+
+_TEXT_FIELDS = ("title", "description", "company", "location", "posted_date", "url", "employment_type")
+
+
+def _finished(record_id: str, source: str, line: int, raw: str, fields: dict[str, str]) -> Record:
+    """``finish_record`` of a record with these raw ``_TEXT_FIELDS``."""
     try:
-        fields = _finished_fields(p) if p.description else _finished_short(p.title, p.company, p.location, p.posted_date, p.url, p.employment_type)
+        if fields["description"]:
+            cleaned = _finished_fields(Posting(id=record_id, **fields))
+        else:
+            cleaned = _finished_short(fields["title"], fields["company"], fields["location"], fields["posted_date"], fields["url"],
+                                      fields["employment_type"])
     except Exception as exc:  # a bug or resource limit in cleaning must not stop the batch
-        return _quarantine(QuarantineReason.PROCESSING_ERROR, f"cleaning failed: {exc!r}", p.source, p.line, record.raw, p.id)
-    if fields is None:
-        return _quarantine(QuarantineReason.NO_CONTENT, "no usable title and no description", p.source, p.line, record.raw, p.id)
-    posting = Posting(id=p.id, source=p.source, line=p.line, **fields)
-    return posting if p.id else replace(posting, id=derived_id(posting))
+        return _quarantine(QuarantineReason.PROCESSING_ERROR, f"cleaning failed: {exc!r}", source, line, raw, record_id)
+    if cleaned is None:
+        return _quarantine(QuarantineReason.NO_CONTENT, "no usable title and no description", source, line, raw, record_id)
+    posting = Posting(id=record_id, source=source, line=line, **cleaned)
+    return posting if record_id else replace(posting, id=derived_id(posting))
 
 
 def _finished_fields(posting: Posting) -> dict[str, object] | None:
@@ -209,11 +227,13 @@ class _WrongType(ValueError):
 @dataclass
 class _State:
     settings: Settings
+    ids: IdRegistry | None = None  # given: records come out finished and admitted (read_postings), not as RawRecords
 
     quarantine = staticmethod(_quarantine)
 
-    def record(self, obj: Any, source: str, line: int, raw: str, size: int, default_id: str = "") -> RawRecord | QuarantineRecord:
-        """A RawRecord or a QuarantineRecord for one raw record (a mapping of field names to values)."""
+    def record(self, obj: Any, source: str, line: int, raw: str, size: int, default_id: str = "") -> Record | RawRecord:
+        """A RawRecord (or with ``ids``, the finished and admitted record) or a QuarantineRecord for one raw record
+        (a mapping of field names to values)."""
         s = self.settings
         if not isinstance(obj, dict):
             return self.quarantine(QuarantineReason.WRONG_TYPE, f"record is a JSON {_json_type(obj)}, expected an object", source, line, raw)
@@ -237,7 +257,10 @@ class _State:
                     QuarantineReason.OVERSIZED, f"field {name!r} has {len(value)} characters, above max_field_chars={s.max_field_chars}",
                     source, line, raw, record_id,
                 )
-        return RawRecord(Posting(id=record_id, source=source, line=line, **fields), raw[: _EXCERPT_CHARS * 2])
+        raw = raw[: _EXCERPT_CHARS * 2]
+        if self.ids is None:
+            return RawRecord(Posting(id=record_id, source=source, line=line, **fields), raw)
+        return self.ids.admit(_finished(record_id, source, line, raw, fields), raw)
 
 
 def derived_id(posting: Posting) -> str:
@@ -387,7 +410,7 @@ def _sniff_format(path: str) -> str | None:
     return None
 
 
-def _read_directory(root: str, state: _State) -> Iterator[RawRecord | QuarantineRecord]:
+def _read_directory(root: str, state: _State) -> Iterator[Record | RawRecord]:
     """Every file under ``root`` (hidden files and folders skipped), sorted by relative path."""
     files = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -401,7 +424,7 @@ def _read_directory(root: str, state: _State) -> Iterator[RawRecord | Quarantine
             yield from _read_file(path, fmt, state)
 
 
-def _read_file(path: str, fmt: str, state: _State) -> Iterator[RawRecord | QuarantineRecord]:
+def _read_file(path: str, fmt: str, state: _State) -> Iterator[Record | RawRecord]:
     unreadable = (OSError, EOFError, zlib.error)  # a truncated or corrupt .gz, or a read error mid-file
     try:
         if fmt == "json" and _json_is_lines(path):
@@ -496,7 +519,7 @@ def _holds_float(value: Any) -> bool:
     return False
 
 
-def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[RawRecord | QuarantineRecord]:
+def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record | RawRecord]:
     limit = state.settings.max_record_bytes + 2
     for line in _lines(fh, limit):
         if not line.text.strip():
@@ -514,7 +537,7 @@ def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator
             yield state.record(obj, source, line.number, line.text, len(line.text.encode("utf-8")))
 
 
-def _read_csv(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[RawRecord | QuarantineRecord]:
+def _read_csv(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record | RawRecord]:
     s = state.settings
     limit = s.max_record_bytes + 2
     csv.field_size_limit(max(csv.field_size_limit(), limit))
@@ -685,7 +708,7 @@ class _TooBig(Exception):
     pass
 
 
-def _read_json(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[RawRecord | QuarantineRecord]:
+def _read_json(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record | RawRecord]:
     encoding = _json_encoding(source)
     stream = _JsonStream(io.TextIOWrapper(fh, encoding=encoding, errors="strict"), state.settings.max_record_bytes)
     index = 0
@@ -736,7 +759,7 @@ class _JsonAbort(Exception):
         self.record = record
 
 
-def _json_array(stream: _JsonStream, source: str, state: _State, index: int) -> Iterator[RawRecord | QuarantineRecord]:
+def _json_array(stream: _JsonStream, source: str, state: _State, index: int) -> Iterator[Record | RawRecord]:
     """The elements of the array at the stream's position, as records numbered from 1."""
     stream.take("[")
     while stream.peek() != "]":
@@ -796,7 +819,7 @@ def _job_postings(data: Any, depth: int = 0) -> Iterator[dict]:
                     yield from _job_postings(data[key], depth + 1)
 
 
-def _read_html(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[RawRecord | QuarantineRecord]:
+def _read_html(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record | RawRecord]:
     limit = state.settings.max_record_bytes
     data = fh.read(limit + 1)
     if len(data) > limit:
