@@ -314,7 +314,7 @@ def _nb_posterior(occupations, words: Sequence[str]) -> np.ndarray:
 # code, those pooled by SOC group, its naive-Bayes rates. Titles share their words, and recomputing these for every
 # title was a third of feature_matrix. One index at a time (the last one asked about: evaluation builds others).
 _MEMO: tuple[object, dict] = (None, {})
-_MEMO_SIZE = 100_000  # entries (words x kinds); a feed of endless new words clears it rather than grow
+_MEMO_SIZE = 20_000  # entries (word x kind, ~2.7 KB each on the bench: ~50 MB at most); when full it starts over
 _MISSING = object()
 
 
