@@ -72,3 +72,27 @@ def test_known_aliases_use_their_own_curve_when_fitted_and_descriptions_take_pre
     assert cal.kind("onet", with_description=False, exact=True) == "onet_exact"
     assert cal.kind("onet", with_description=True, exact=True) == "onet_desc"
     assert Calibration({"onet": Curve((0.0, 1.0), (0.0, 0.5), 10)}).kind("onet", False, exact=True) == "onet"
+
+
+@given(st.lists(st.floats(-1, 2), min_size=1, max_size=12), st.lists(st.floats(0, 1), min_size=12, max_size=12),
+       st.lists(st.one_of(st.floats(-2, 3), st.sampled_from([float("nan"), float("inf"), -float("inf")])), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_a_curve_maps_a_score_exactly_as_numpy_interp_and_clip(xs, ys, raws):
+    """Curve.__call__ is a pure-Python interp (numpy's per-call overhead was most of its cost): same bits, knots
+    (repeated ones too), out-of-range and NaN scores included."""
+    x = tuple(sorted(xs))
+    y = tuple(sorted(ys[: len(x)]))
+    curve = Curve(x, y)
+    for raw in [*raws, *x, *(np.nextafter(v, 9) for v in x), *(np.float64(v) for v in x)]:
+        want = float(np.clip(np.interp(raw, x, y), 0.0, 1.0))
+        got = curve(raw)
+        assert type(got) is float and (got == want or (got != got and want != want)), (x, y, raw, got, want)
+
+
+@pytest.mark.parametrize("x, y", [((-np.inf, 0.0, 0.5), (0.1, 0.4, 0.9)), ((0.0, 0.5, np.inf), (0.2, 0.3, 0.3)),
+                                  ((-np.inf, np.inf), (0.3, 0.3)), ((0.3,), (0.4,)), ((0.2, 0.2, 0.4), (0.1, 0.5, 0.5))])
+def test_a_curve_with_infinite_or_repeated_knots_still_maps_as_numpy(x, y):
+    curve = Curve(x, y)
+    for raw in (-np.inf, -5.0, 0.0, 0.1, 0.2, 0.3, 0.45, 0.5, 7.0, np.inf, np.nan):
+        want = float(np.clip(np.interp(raw, x, y), 0.0, 1.0))
+        assert curve(raw) == want or (want != want and curve(raw) != curve(raw)), (x, raw)

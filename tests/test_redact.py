@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from jdclassify.redact import redact
 
@@ -167,3 +169,19 @@ def test_megabyte_of_hostile_characters_finishes(unit):
     text = unit * (1_000_000 // len(unit))
     redacted, _ = redact(text)
     assert len(redacted) <= len(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab x.@:：/-+()8０٣" + "at dot com tel 555 0199 ")), max_size=60))
+def test_a_text_without_any_cue_character_is_passed_over_exactly_as_trying_every_kind_would(text):
+    """_spans returns at once when no kind can match (no "@", colon, "/" or digit, no obfuscation hint): the same
+    result as running every pattern."""
+    import jdclassify.redact as r
+
+    quick = r.redact(text)
+    every = r._ANY_CUE_RE
+    try:
+        r._ANY_CUE_RE = re.compile("")  # matches every text: no early return
+        assert r.redact(text) == quick
+    finally:
+        r._ANY_CUE_RE = every

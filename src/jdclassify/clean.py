@@ -32,7 +32,6 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-import ftfy
 from selectolax.lexbor import LexborHTMLParser
 
 from .records import Posting
@@ -78,6 +77,8 @@ def normalise_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii():
         if _MOJIBAKE_RE.search(text):  # ftfy is the slow step: only where mojibake is likely
+            import ftfy  # and a quarter of a second to import: a feed without mojibake never pays it
+
             text = ftfy.fix_text(text, unescape_html=False, normalization="NFKC")
         text = unicodedata.normalize("NFKC", text)
         if _QUOTES_RE.search(text):

@@ -132,12 +132,13 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
     title_set = set(title_words)
     head = title_words[-1] if title_words else ""
     # words no alias uses (a typo, a foreign word the matcher translated) say nothing about which code it is
-    word_weights = [_weights(occupations, w) for w in dict.fromkeys(title_words) if w in occupations.postings]
-    head_weights = _weights(occupations, f"head:{head}")
-    word_counts = [_counts(occupations, w) for w in dict.fromkeys(title_words) if w in occupations.word_counts]
-    head_counts = _counts(occupations, f"head:{head}")
-    head_major, head_minor = _pooled(head_counts, 2), _pooled(head_counts, 5)
-    word_major = [_pooled(c, 2) for c in word_counts]
+    word_weights = [_cached(_weights, occupations, w) for w in dict.fromkeys(title_words) if w in occupations.postings]
+    head_weights = _cached(_weights, occupations, f"head:{head}")
+    counted = [w for w in dict.fromkeys(title_words) if w in occupations.word_counts]
+    word_counts = [_cached(_counts, occupations, w) for w in counted]
+    head_counts = _cached(_counts, occupations, f"head:{head}")
+    head_major, head_minor = _cached(_major, occupations, f"head:{head}"), _cached(_minor, occupations, f"head:{head}")
+    word_major = [_cached(_major, occupations, w) for w in counted]
     nb = occupations.groups
     posterior = _nb_posterior(occupations, title_words)
     nb_rank = np.empty(len(posterior), dtype=int)
@@ -302,11 +303,46 @@ def _nb_posterior(occupations, words: Sequence[str]) -> np.ndarray:
     words = [w for w in dict.fromkeys(words) if w]
     logp = np.zeros(len(occupations.groups.aliases))
     for feature in words + ([f"head:{words[-1]}"] if words else []):
-        rate = _nb_log_rate(occupations, feature)
+        rate = _cached(_nb_log_rate, occupations, feature)
         if rate is not None:
             logp += rate
     p = np.exp(logp - logp.max())
     return p / p.sum()
+
+
+# Per title word (or "head:word"), what feature_matrix reads from the OccupationIndex: its weights and counts per
+# code, those pooled by SOC group, its naive-Bayes rates. Titles share their words, and recomputing these for every
+# title was a third of feature_matrix. One index at a time (the last one asked about: evaluation builds others).
+_MEMO: tuple[object, dict] = (None, {})
+_MEMO_SIZE = 20_000  # entries (word x kind, ~2.7 KB each on the bench: ~50 MB at most); when full it starts over
+_MISSING = object()
+
+
+def _cached(compute, occupations, feature: str):
+    """``compute(occupations, feature)``, remembered for the index last asked about; do not mutate what it returns.
+
+    The (index, values) pair is swapped whole, so a concurrent caller with another index never reads or fills
+    the values of this one."""
+    global _MEMO
+    index, memo = _MEMO
+    if index is not occupations:
+        memo = {}
+        _MEMO = (occupations, memo)
+    key = (compute, feature)
+    value = memo.get(key, _MISSING)
+    if value is _MISSING:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        value = memo[key] = compute(occupations, feature)
+    return value
+
+
+def _major(occupations, feature: str) -> dict[str, float]:
+    return _pooled(_counts(occupations, feature), 2)
+
+
+def _minor(occupations, feature: str) -> dict[str, float]:
+    return _pooled(_counts(occupations, feature), 5)
 
 
 def _pooled(counts: dict[str, int], chars: int) -> dict[str, float]:

@@ -71,6 +71,9 @@ _URL_SITES = ("linkedin.com/", "github.com/", "gitlab.com/", "twitter.", "x.com/
               "mastodon.social", "behance.net", "dribbble.com", "calendly.com", "stackoverflow.com/users/")
 _URL_REACH = 12
 _PHONE_HINT_RE = re.compile(r"\d[\d ().\-/\u00a0]{5,}\d")
+# A character every kind but the obfuscated e-mail needs: "@" (e-mails, handles), a colon (messenger ids), "/"
+# (_URL_HINT_RE), a digit (_PHONE_HINT_RE, the vanity "800"; cued and chained numbers are looked for only there)
+_ANY_CUE_RE = re.compile(r"[@:：/\d]")
 
 _URL_RE = re.compile(
     r"(?<![\w@.\-/])(?:https?://)?(?:(?:www|[a-z]{2})\.)?(?:"
@@ -202,6 +205,12 @@ def _handle(text: str, m: re.Match) -> bool:
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Sorted, non-overlapping (start, end, placeholder) spans; earlier kinds win overlaps."""
+    low = text.lower()
+    # hint tests: far cheaper than the pattern on every text
+    obfuscated = bool(_OBFUSCATED_AT_HINT_RE.search(low) or _OBFUSCATED_DOT_HINT_RE.search(low)
+                      or any(hint in low for hint in _OBFUSCATED_HINTS))
+    if not obfuscated and not _ANY_CUE_RE.search(text):
+        return []  # most titles: a fifth of the cost of trying every kind
     # "@" and colon patterns start at their character: scan.gated tries them there, not at every position
     emails = []
     for at in gated(_AT_RE, text, text, ("@",), 0):
@@ -211,10 +220,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
             continue  # "git@github.com:org/repo.git" is a repository, not a mailbox
         if domain and not (emails and emails[-1][1] > local.start()):
             emails.append((local.start(), domain.end(), EMAIL))
-    low = text.lower()
-    # hint tests: far cheaper than the pattern on every text
-    if _OBFUSCATED_AT_HINT_RE.search(low) or _OBFUSCATED_DOT_HINT_RE.search(low) \
-            or any(hint in low for hint in _OBFUSCATED_HINTS):
+    if obfuscated:
         emails = _merge(emails, [(m.start(), m.end(), EMAIL) for m in _OBFUSCATED_EMAIL_RE.finditer(text)])
     urls = [(m.start(), m.end(), URL) for m in gated(_URL_RE, text, gate_key(text), _URL_SITES, _URL_REACH)] \
         if _URL_HINT_RE.search(text) else []

@@ -5,14 +5,16 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import hashlib
 import json
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from jdclassify.errors import InputError, QuarantineReason
-from jdclassify.io.readers import read_postings
+from jdclassify.io.readers import _loads, read_postings
 from jdclassify.records import Posting, QuarantineRecord
 from jdclassify.settings import Settings
 
@@ -252,12 +254,42 @@ def test_jsonl_numbers_and_odd_values_read_as_json_reads_them(tmp_path):
         '{"id": 98765432109876543210, "title": "Welder"}\n'  # beyond 64 bits: must stay exact, not become a float
         '{"id": 12, "title": "Nurse", "salary": NaN}\n'  # not strict JSON, as Python's json reads it
         '{"id": "13", "title": "Chef \\ud800"}\n'  # a lone surrogate escape
-        '{"id": 14, "title": "Baker", "title": "Cook"}\n',  # a repeated key: the last one
+        '{"id": 14, "title": "Baker", "title": "Cook"}\n'  # a repeated key: the last one
+        '{"id": 15, "title": "Porter", "x": [{"pay": 1.5}, 18446744073709551617]}\n'  # a float beside a long number
+        '{"id": 1234567890123456789, "title": "Valet 12345678901234567890123"}\n',  # 19+ digits that orjson reads exactly
         encoding="utf-8",
     )
     got = list(read_postings(path))
     assert [(p.id, p.title) for p in got] == [("98765432109876543210", "Welder"), ("12", "Nurse"), ("13", "Chef \ufffd"),
-                                              ("14", "Cook")]
+                                              ("14", "Cook"), ("15", "Porter"),
+                                              ("1234567890123456789", "Valet 12345678901234567890123")]
+    assert [_loads(line) for line in path.read_text(encoding="utf-8").splitlines()[3:]] == \
+        [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[3:]]
+
+
+def test_records_without_a_description_clean_once_per_distinct_fields_and_get_what_cleaning_gives(tmp_path):
+    """finish_record caches the cleaned fields of description-less records: copies share them, ids and lines stay
+    their own, and every outcome equals cleaning the record on its own (clean_posting + the content hash)."""
+    from jdclassify.clean import clean_posting
+    from jdclassify.io.readers import RawRecord, _finished_short, finish_record
+
+    records = [{"id": "a", "title": "Sr. Nurse <b>RN</b>", "company": " Acme "}, {"id": "b", "title": "Sr. Nurse <b>RN</b>", "company": " Acme "},
+               {"title": "Sr. Nurse <b>RN</b>", "company": " Acme "}, {"id": "c", "title": "Sr. Nurse <b>RN</b>", "employment_type": "Contract"},
+               {"id": "d", "title": " - "}, {"id": "e", "title": " - "}, {"id": "f", "title": "Cook", "description": "Cook <i>meals</i>."}]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    _finished_short.cache_clear()
+    got = list(read_postings([path]))
+    assert _finished_short.cache_info().misses == 3 and _finished_short.cache_info().hits == 3
+    assert [outcome(r)[2] for r in got] == ["posting"] * 4 + ["no_content"] * 2 + ["posting"]
+    assert [(r.id, r.line) for r in got] == [("a", 1), ("b", 2), (got[2].id, 3), ("c", 4), ("d", 5), ("e", 6), ("f", 7)]
+    assert got[2].id.startswith("h-") and got[0].content_hash == got[1].content_hash == got[2].content_hash != got[3].content_hash
+    for record in got[:4] + got[6:]:
+        raw = Posting(id=record.id, source=record.source, line=record.line, **{k: v for k, v in records[record.line - 1].items() if k != "id"})
+        cleaned, _ = clean_posting(raw)
+        content = "\x1f".join((cleaned.title, cleaned.description, cleaned.company, cleaned.location))
+        assert record == replace(cleaned, content_hash=hashlib.sha256(content.encode()).hexdigest())
+        assert finish_record(RawRecord(raw, ""), Settings()) == record
 
 
 def test_finish_replaces_cleaning_as_records_are_read_and_duplicates_are_still_judged(tmp_path):
@@ -282,3 +314,20 @@ def test_finish_replaces_cleaning_as_records_are_read_and_duplicates_are_still_j
     assert rest[2] == Posting("c", "kept as given")
     plain = list(read_postings([path], Settings()))  # without finish: finish_record for every record
     assert [outcome(r)[2] for r in plain] == ["posting", *(outcome(r)[2] for r in rest)] and plain[3].title == "Nurse c"
+
+
+def test_read_postings_finishes_records_as_read_raw_and_finish_record_do_on_every_format(tmp_path):
+    """read_postings cleans each record as it is read, without a RawRecord in between: the same records, quarantine
+    reasons, derived ids and duplicates as read_raw + finish_record + IdRegistry, on JSONL, CSV, JSON and HTML."""
+    from jdclassify.io.readers import IdRegistry, RawRecord, finish_record, read_raw
+
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "title": "Nurse"}\n{"title": "Chef"}\n{"id": "1", "title": "Cook"}\n[1]\n'
+                                      '{"id": "2", "title": " - "}\n{"id": "3", "title": "Baker", "description": "<p>Bread</p>"}\n')
+    (tmp_path / "b.csv").write_text("id,title,company\n4,Welder, Acme \n1,Nurse,\n5,,\n")
+    (tmp_path / "c.json").write_text(json.dumps({"jobs": [{"id": "6", "title": "Porter"}, {"title": "Chef"}]}))
+    (tmp_path / "d.html").write_text("<html><head><title>Valet</title></head><body><p>Park cars.</p></body></html>")
+    settings = Settings()
+    ids = IdRegistry()
+    two_step = [ids.admit(finish_record(x, settings), x.raw) if isinstance(x, RawRecord) else x for x in read_raw([tmp_path], settings)]
+    assert list(read_postings([tmp_path], settings)) == two_step
+    assert [outcome(r)[2] for r in two_step].count("duplicate_id") == 3 and len(two_step) == 12
