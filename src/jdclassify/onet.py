@@ -106,7 +106,8 @@ def decide_onet(
         evidence = [_evidence(k, by_code[k], combined[k], prof[k]) for k in by_code]
         scores = ranker.scores(feature_matrix(title, evidence, occupations))
         among = np.array([not exact or k in exact for k in by_code])
-        probs = np.where(among, np.exp(scores - scores[among].max()), 0.0)
+        probs = np.zeros(len(scores))
+        probs[among] = np.exp(scores[among] - scores[among].max())  # a ruled-out code's exp is never taken
         shares = dict(zip(by_code, (probs / probs.sum()).tolist()))
         combined = dict(zip(by_code, scores.tolist()))
         rule = "exact title alias, learned ranker among its codes" if exact else "title alias match, learned ranker"
