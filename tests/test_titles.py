@@ -121,6 +121,7 @@ CASES = [
     ("Head of Marketing", "Head of Marketing", {"seniority": [("Head of", "M4")]}),
     ("Head Start Teacher", "Head Start Teacher", {"seniority": []}),  # a programme, not a rank
     ("Head Office Administrator", "Head Office Administrator", {"seniority": []}),
+    ("Head and Neck Surgeon", "Head and Neck Surgeon", {"seniority": [], "role_part": []}),  # one job, not 'Head' + 'Neck Surgeon'
 ]
 
 

@@ -211,7 +211,7 @@ _HEAD_NOUNS = frozenset(
     "counselor counsellor psychologist worker helper laborer labourer guard instructor tutor trainer coach "
     "professor lecturer librarian planner buyer merchandiser marketer strategist producer photographer "
     "videographer animator artist illustrator translator interpreter investigator inspector estimator "
-    "surveyor technologist tester owner partner president founder executive head principal intern "
+    "surveyor technologist tester owner partner president founder executive principal intern "
     "apprentice trainee steward attendant courier dispatcher scheduler expeditor sorter handler "
     "mathematician physicist chemist biologist epidemiologist pathologist radiographer sonographer "
     "paramedic emt midwife practitioner veterinarian groomer landscaper gardener farmer baker butcher "
