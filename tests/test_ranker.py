@@ -243,12 +243,10 @@ def test_an_unseen_title_goes_to_the_occupation_whose_task_statements_use_its_wo
 
 
 
-def test_per_word_values_are_remembered_per_index_and_never_leak_into_another(monkeypatch):
-    """feature_matrix caches what it reads per title word for the index last asked about; an index with other
-    counts for the same words (evaluation's held-out matchers) gets its own values, and so does the first one again."""
+def test_per_word_values_are_remembered_per_index_and_never_leak_into_another():
+    """feature_matrix caches what it reads per title word on the index; an index with other counts for the same
+    words (evaluation's held-out matchers) gets its own values, and so does the first one again."""
     from dataclasses import replace
-
-    import jdclassify.ranker as ranker
 
     other = replace(OCCUPATIONS, word_counts={"pediatric": np.array([30, 4]), "nurse": np.array([2]), "head:nurse": np.array([1])},
                     postings={**OCCUPATIONS.postings, "nurse": (np.array([0]), np.array([0.1]))})
@@ -258,7 +256,7 @@ def test_per_word_values_are_remembered_per_index_and_never_leak_into_another(mo
 
     uncached = {}
     for name, index in (("first", OCCUPATIONS), ("other", other)):
-        monkeypatch.setattr(ranker, "_MEMO", (None, {}))
+        index.word_memo.clear()
         uncached[name] = features(index)
     assert uncached["first"].tobytes() != uncached["other"].tobytes()
     for name, index in (("first", OCCUPATIONS), ("first", OCCUPATIONS), ("other", other), ("first", OCCUPATIONS), ("other", other)):

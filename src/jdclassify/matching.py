@@ -365,9 +365,12 @@ class OccupationIndex:
     task_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     task_words: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     groups: "CodeGroups" = field(init=False, repr=False, compare=False)  # derived from codes and alias_counts
+    # what the ranker derives per title word from this index, remembered (ranker._cached; bounded there)
+    word_memo: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "groups", CodeGroups.of(self.codes, self.alias_counts))
+        object.__setattr__(self, "word_memo", {})
 
     @classmethod
     def build(cls, keys: Sequence[str], key_rows: Sequence[Sequence[AliasRow]],

@@ -312,22 +312,15 @@ def _nb_posterior(occupations, words: Sequence[str]) -> np.ndarray:
 
 # Per title word (or "head:word"), what feature_matrix reads from the OccupationIndex: its weights and counts per
 # code, those pooled by SOC group, its naive-Bayes rates. Titles share their words, and recomputing these for every
-# title was a third of feature_matrix. One index at a time (the last one asked about: evaluation builds others).
-_MEMO: tuple[object, dict] = (None, {})
+# title was a third of feature_matrix. Kept on the index itself (OccupationIndex.word_memo), so two indexes
+# (evaluation builds others) never share values.
 _MEMO_SIZE = 20_000  # entries (word x kind, ~2.7 KB each on the bench: ~50 MB at most); when full it starts over
 _MISSING = object()
 
 
 def _cached(compute, occupations, feature: str):
-    """``compute(occupations, feature)``, remembered for the index last asked about; do not mutate what it returns.
-
-    The (index, values) pair is swapped whole, so a concurrent caller with another index never reads or fills
-    the values of this one."""
-    global _MEMO
-    index, memo = _MEMO
-    if index is not occupations:
-        memo = {}
-        _MEMO = (occupations, memo)
+    """``compute(occupations, feature)``, remembered on ``occupations``; do not mutate what it returns."""
+    memo = occupations.word_memo
     key = (compute, feature)
     value = memo.get(key, _MISSING)
     if value is _MISSING:
