@@ -154,3 +154,10 @@ def test_a_canon_alias_names_its_code_even_where_onet_alternate_titles_name_othe
     assert len(canon) == 1 and others - {canon[0].onet_code}  # O*NET names other codes for the same words
     c = clf.classify({"id": "1", "title": "Data Analyst"})
     assert (c.role.value, c.onet.value) == (canon[0].role_code, canon[0].onet_code)
+
+
+@pytest.mark.parametrize("title, code", [("Statistician", "15-2041.00"), ("Customer Service Representative", "43-4051.00")])
+def test_an_onet_occupation_title_names_its_code_even_where_alternate_titles_name_others(clf, title, code):
+    """Many alternate titles agreeing ('Customer Service Rep' -> 41-3091.00) do not outvote the occupation's own title."""
+    c = clf.classify({"id": "1", "title": title})
+    assert c.onet.value == code and c.onet.confidence >= 0.9

@@ -123,14 +123,18 @@ def decide_onet(
 
 def exact_codes(candidates: tuple[Candidate, ...], has_description: bool) -> set[str]:
     """The codes of a known alias the title matched exactly: a title-only posting is decided among them
-    (with a description, the description decides among all candidates). A curated canon alias names its
-    code: O*NET rows with the same words do not compete with it ('Data Analyst' is canon 15-2051.00 and an
-    O*NET alternate title of 15-2041.00 too)."""
+    (with a description, the description decides among all candidates). An O*NET occupation's own title
+    names its code: the ranker, swayed by how many alternate titles agree, put 'Customer Service
+    Representative' under 41-3091.00 rather than Customer Service Representatives, and a canon alias the
+    curators banded low put 'Statistician' under Data Scientists. Next, a curated canon alias names its code:
+    O*NET alternate titles with the same words do not compete with it ('Data Analyst' is canon 15-2051.00 and
+    an O*NET alternate title of 15-2041.00 too)."""
     if has_description:
         return set()
     exact = [c for c in candidates if c.method == "exact"]
+    official = [c for c in exact if c.source == "onet_title"]
     canon = [c for c in exact if c.source == "canon"]
-    return {c.onet_code or c.role_code for c in canon or exact}
+    return {c.onet_code or c.role_code for c in official or canon or exact}
 
 
 def code_evidence(
