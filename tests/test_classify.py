@@ -143,7 +143,7 @@ def test_a_known_alias_of_several_codes_is_decided_among_them_and_is_less_sure(c
     one = clf.classify({"id": "2", "title": "Occupational Therapist Aide"})
     named = {a.onet_code for a in clf.lexicons.aliases if a.alias == "Project Manager"}
     assert len(named) >= 3 and several.onet.value in named
-    assert several.onet.rule.startswith("exact title alias, learned ranker among its codes")
+    assert several.onet.rule.startswith(f"exact title alias (a known alias) naming {len(named)} codes, learned ranker among them")
     assert several.onet.confidence < one.onet.confidence
     assert one.onet_alternatives and all(a.confidence == 0.0 for a in one.onet_alternatives)  # ruled out, not 0.25
 
@@ -161,3 +161,4 @@ def test_an_onet_occupation_title_names_its_code_even_where_alternate_titles_nam
     """Many alternate titles agreeing ('Customer Service Rep' -> 41-3091.00) do not outvote the occupation's own title."""
     c = clf.classify({"id": "1", "title": title})
     assert c.onet.value == code and c.onet.confidence >= 0.9
+    assert c.onet.rule.startswith("exact title alias (an O*NET occupation title) naming one code")

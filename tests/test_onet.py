@@ -74,6 +74,6 @@ def test_a_title_that_is_a_known_alias_keeps_its_code_however_many_neighbours_na
     neighbours = tuple(replace(_cand("29-1122.00", score=0.93 - i / 100, prior=0.9, alias=f"Occupational Therapist {i}", i=i),
                                method="fuzzy") for i in range(2, 9))
     d = decide_onet((known,) + neighbours, profiles, (), "")
-    assert d.best.onet_code == "31-2012.00" and d.rule == "exact title alias"
+    assert d.best.onet_code == "31-2012.00" and d.rule == "exact title alias (a known alias) naming one code"
     assert d.ranked[1].onet_code == "29-1122.00" and d.ranked[1].share == 0.0  # still there as an alternative
     assert sum(c.share for c in d.ranked) == pytest.approx(1.0)

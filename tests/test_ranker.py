@@ -138,7 +138,7 @@ def test_an_exact_alias_match_is_decided_among_its_own_codes():
     # the ranker prefers 29-1141.00 (head noun "nurse"), but the known alias names 29-1221.00 only
     d = decide_onet((_exact("29-1221.00", 3),) + CANDIDATES, PROFILES, (), "", ranker=_head_noun_ranker(),
                     title="pediatric nurse", occupations=OCCUPATIONS)
-    assert d.exact and d.rule == "exact title alias, learned ranker among its codes"
+    assert d.exact and d.rule == "exact title alias (a known alias) naming one code"
     assert d.best.onet_code == "29-1221.00" and d.best.share == pytest.approx(1.0)
     assert [c.share for c in d.ranked[1:]] == [0.0]  # the neighbour stays as an alternative
 

@@ -98,8 +98,12 @@ def decide_onet(
     by_code, prof, combined, titles = code_evidence(candidates, profiles, skill_ids, description, has_description)
     # a title that is a known alias takes that alias's code(s): the fuzzy neighbours of another code must not
     # outvote it (they did for 10 % of known aliases, "Occupational Therapist Aide")
-    exact = exact_codes(candidates, has_description)
+    exact, named_by = exact_alias(candidates, has_description)
     learned = ranker is not None and occupations is not None and not has_description
+    if len(exact) == 1:
+        exact_rule = f"exact title alias ({named_by}) naming one code"
+    else:
+        exact_rule = f"exact title alias ({named_by}) naming {len(exact)} codes, {'learned ranker' if learned else 'hand score'} among them"
     if learned:
         # among an exact alias's codes the ranker decides too: it picks O*NET's reported code for 73 % of
         # ambiguous known titles where the hand score picked 70 % (evaluate.exact_examples, calibration fold)
@@ -110,11 +114,11 @@ def decide_onet(
         probs[among] = np.exp(scores[among] - scores[among].max())  # a ruled-out code's exp is never taken
         shares = dict(zip(by_code, (probs / probs.sum()).tolist()))
         combined = dict(zip(by_code, scores.tolist()))
-        rule = "exact title alias, learned ranker among its codes" if exact else "title alias match, learned ranker"
+        rule = exact_rule if exact else "title alias match, learned ranker"
     else:
         among = _softmax({k: combined[k] for k in by_code if not exact or k in exact})
         shares = {k: among.get(k, 0.0) for k in by_code}
-        rule = "title alias match + description profile" if has_description else "exact title alias" if exact else "title alias match"
+        rule = "title alias match + description profile" if has_description else exact_rule if exact else "title alias match"
     ranked = sorted(by_code, key=lambda k: (-shares[k], -combined[k], k))
     raw = {k: shares[k] * min(1.0, titles[k]) if not learned else shares[k] for k in ranked}
     out = tuple(CodeScore(k, titles[k], prof[k], combined[k], shares[k], tuple(by_code[k]), raw[k]) for k in ranked)
@@ -129,12 +133,18 @@ def exact_codes(candidates: tuple[Candidate, ...], has_description: bool) -> set
     curators banded low put 'Statistician' under Data Scientists. Next, a curated canon alias names its code:
     O*NET alternate titles with the same words do not compete with it ('Data Analyst' is canon 15-2051.00 and
     an O*NET alternate title of 15-2041.00 too)."""
+    return exact_alias(candidates, has_description)[0]
+
+
+def exact_alias(candidates: tuple[Candidate, ...], has_description: bool) -> tuple[set[str], str]:
+    """``exact_codes`` and what named them, for the rule a user reads ("an O*NET occupation title")."""
     if has_description:
-        return set()
+        return set(), ""
     exact = [c for c in candidates if c.method == "exact"]
     official = [c for c in exact if c.source == "onet_title"]
     canon = [c for c in exact if c.source == "canon"]
-    return {c.onet_code or c.role_code for c in official or canon or exact}
+    named_by = "an O*NET occupation title" if official else "a canon alias" if canon else "a known alias"
+    return {c.onet_code or c.role_code for c in official or canon or exact}, named_by
 
 
 def code_evidence(
