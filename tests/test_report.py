@@ -70,6 +70,12 @@ def test_report_is_self_contained(file_report):
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "the report must not fetch anything"
 
 
+def test_the_same_run_gives_the_same_page(file_report):
+    """Chart ids and comments must not carry a random id or today's date: a rewritten report diffs clean."""
+    first = file_report.read_bytes()
+    assert write_report(file_report.parent / "labelled.parquet").read_bytes() == first
+
+
 def test_dataset_report_compares_with_the_previous_run(tmp_path):
     out = tmp_path / "ds"
     _write_run(out, "20260301-aaaa", "2026-03-01", MIX)

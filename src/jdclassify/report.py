@@ -2,7 +2,7 @@
 
 It shows counts (in, labelled, needs review, quarantined), the role, level and O*NET major-group mix,
 a confidence histogram, top skills, quarantine reasons, and the lowest-confidence postings with their
-evidence. Charts are inline SVG drawn with matplotlib (no script, no network needed to view). For a
+evidence. Charts are inline SVG drawn with pygal (nothing fetched: no network needed to view). For a
 dataset (the flows' partitioned Parquet) each run gets ``_reports/<run_id>.html`` plus a small
 ``_reports/<run_id>.json`` of its figures, and the report compares the run with the previous one (from
 that JSON, else from the previous run's manifest): volume, review share and role mix.
@@ -11,7 +11,6 @@ that JSON, else from the previous run's manifest): volume, review share and role
 from __future__ import annotations
 
 import html
-import io
 import json
 import os
 from collections import Counter
@@ -300,77 +299,67 @@ def previous_run(output: str | os.PathLike, current: ReportData) -> dict | None:
 _COLOURS = ("#3b6ea5", "#e07b39", "#5a9e6f")
 
 
-def _svg(fig) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})  # no timestamp: same run, same page
-    text = buffer.getvalue()
-    return text[text.index("<svg"):]
+def _style():
+    from pygal.style import Style
+
+    return Style(background="transparent", plot_background="transparent", foreground="#222", foreground_strong="#222",
+                 foreground_subtle="#e5e5e5", colors=_COLOURS, font_family="system-ui, sans-serif", label_font_size=11,
+                 major_label_font_size=11, value_font_size=10, legend_font_size=11, title_font_size=11)
 
 
-def _figure(height: float, vertical: bool = False, width: float = 6.0):
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    fig = Figure(figsize=(width, height), dpi=96)
-    ax = fig.subplots()
-    (ax.yaxis if vertical else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    return fig, ax
+def _static(root):
+    """Drop what pygal embeds beyond the drawing: its config for JS tooltips we do not load (the page holds no
+    script) and comments, one dated (the same run's page stays the same)."""
+    for parent in list(root.iter()):
+        for child in [c for c in parent if not isinstance(c.tag, str) or c.tag.endswith("script")]:
+            parent.remove(child)
+    return root
 
 
-def _barh(labels: list[str], values: list[float], xlabel: str, colour: str = _COLOURS[0]) -> str:
-    import matplotlib
-
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
-        fig, ax = _figure(0.6 + 0.26 * len(labels), width=3.6)  # narrow axes: long labels still fit a half-page column
-        positions = range(len(labels))
-        signed = any(v < 0 for v in values)
-        colours = [colour if v >= 0 else _COLOURS[1] for v in values]
-        ax.barh(list(positions), values, color=colours)
-        ax.margins(x=0.12)  # room for the value labels at the bar ends
-        ax.set_yticks(list(positions), [label if len(label) <= 48 else label[:47] + "…" for label in labels])
-        ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
-        for y, v in zip(positions, values):
-            ax.annotate(f"{v:+.1f}" if signed else f"{v:,.0f}", (v, y),
-                        xytext=(3 if v >= 0 else -3, 0), textcoords="offset points", va="center",
-                        ha="left" if v >= 0 else "right", fontsize=8)
-        return _svg(fig)
+def _config(height: int, **options):
+    """pygal options shared by every chart: static SVG, inline in the page (``js=[]``: nothing fetched)."""
+    return {"width": 640, "height": height, "style": _style(), "js": [], "disable_xml_declaration": True, "print_values": True,
+            "show_x_guides": False, "show_y_guides": False, "truncate_label": -1, "margin": 8, "spacing": 6, **options}
 
 
-def _bars(labels: list[str], values: list[int], xlabel: str) -> str:
-    import matplotlib
-
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
-        fig, ax = _figure(2.6, vertical=True)
-        ax.bar(labels, values, color=_COLOURS[0])
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel("postings")
-        for x, v in enumerate(values):
-            ax.annotate(f"{v:,}", (x, v), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=8)
-        return _svg(fig)
+def _svg(chart, key: str) -> str:
+    chart.uuid = key  # pygal scopes each chart's CSS by a random uuid4: a fixed one keeps the same run's page the same
+    return chart.add_xml_filter(_static).render(is_unicode=True)
 
 
-def _confidence_chart(confidence: dict, threshold: float | None) -> str:
-    import matplotlib
+def _barh(key: str, labels: list[str], values: list[float], xlabel: str, colour: str = _COLOURS[0]) -> str:
+    import pygal
 
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 9}):
-        fig, ax = _figure(2.8, vertical=True)
-        width = 1.0 / BINS / 3.6
-        for i, (name, counts) in enumerate(confidence.items()):
-            lefts = [b / BINS + (i + 0.3) * width for b in range(BINS)]
-            ax.bar(lefts, counts, width=width, align="edge", color=_COLOURS[i], label=name)
-        if threshold is not None:
-            ax.axvline(threshold, color="#b22", linestyle="--", linewidth=1)
-            ax.annotate(f"review below {threshold:.2f}", (threshold, ax.get_ylim()[1]), xytext=(3, -10),
-                        textcoords="offset points", color="#b22", fontsize=8)
-        ax.set_xlim(0, 1)
-        ax.set_xticks([b / BINS for b in range(BINS + 1)])
-        ax.set_xlabel("confidence")
-        ax.set_ylabel("postings")
-        ax.legend(frameon=False)
-        return _svg(fig)
+    signed = any(v < 0 for v in values)
+    chart = pygal.HorizontalBar(**_config(60 + 24 * len(labels), show_legend=False, x_title=xlabel,
+                                          value_formatter=(lambda v: f"{v:+.1f}") if signed else (lambda v: f"{v:,.0f}")))
+    chart.x_labels = [label if len(label) <= 48 else label[:47] + "…" for label in reversed(labels)]  # first on top
+    chart.add(xlabel, [{"value": v, "color": colour if v >= 0 else _COLOURS[1]} for v in reversed(values)])
+    return _svg(chart, key)
+
+
+def _bars(key: str, labels: list[str], values: list[int], xlabel: str) -> str:
+    import pygal
+
+    chart = pygal.Bar(**_config(260, show_legend=False, x_title=xlabel, y_title="postings",
+                                value_formatter=lambda v: f"{v:,.0f}"))
+    chart.x_labels = labels
+    chart.add("postings", values)
+    return _svg(chart, key)
+
+
+def _confidence_chart(key: str, confidence: dict, threshold: float | None) -> str:
+    """Grouped bars per confidence decile; bins below the review threshold are drawn paler."""
+    import pygal
+
+    x_title = "confidence" if threshold is None else f"confidence (paler bars: below the review threshold {threshold:.2f})"
+    chart = pygal.Bar(**_config(280, x_title=x_title, y_title="postings", legend_at_bottom=True, print_values=False,
+                                value_formatter=lambda v: f"{v:,.0f}"))
+    chart.x_labels = [f"{b / BINS:.1f}-{(b + 1) / BINS:.1f}" for b in range(BINS)]
+    for i, (name, counts) in enumerate(confidence.items()):
+        below = [threshold is not None and (b + 1) / BINS <= threshold for b in range(BINS)]
+        chart.add(name, [{"value": int(n), "color": _COLOURS[i] + ("66" if low else "")} for n, low in zip(counts, below)])
+    return _svg(chart, key)
 
 
 # -- HTML --------------------------------------------------------------------------------------------
@@ -424,7 +413,7 @@ def _comparison(data: ReportData, prev: dict) -> str:
     if codes:
         deltas = [100 * (now.get(c, 0) - before.get(c, 0)) for c in codes]
         out.append(_chart("role_mix_change", "Role mix: change in share (percentage points)",
-                          _barh([f"{c} {names.get(c, '')}".strip() for c in codes], deltas, "share of labelled postings, change in pp")))
+                          _barh("role_mix_change", [f"{c} {names.get(c, '')}".strip() for c in codes], deltas, "share of labelled postings, change in pp")))
     return "\n".join(out)
 
 
@@ -456,18 +445,18 @@ def render_html(data: ReportData, previous: dict | None = None) -> str:
     if data.roles:
         top = data.roles[:TOP_ROLES]
         charts.append(_chart("roles", f"Roles (top {len(top)} of {len(data.roles)})",
-                             _barh([f"{code} {name}".strip() for code, name, _ in top], [n for *_, n in top], "postings")))
-        charts.append(_chart("levels", "Levels", _bars([lvl for lvl, _ in data.levels], [n for _, n in data.levels], "level")))
+                             _barh("roles", [f"{code} {name}".strip() for code, name, _ in top], [n for *_, n in top], "postings")))
+        charts.append(_chart("levels", "Levels", _bars("levels", [lvl for lvl, _ in data.levels], [n for _, n in data.levels], "level")))
         charts.append(_chart("major_groups", "O*NET major groups",
-                             _barh([f"{g}-0000 {title}" if g else title for g, title, _ in data.major_groups],
+                             _barh("major_groups", [f"{g}-0000 {title}" if g else title for g, title, _ in data.major_groups],
                                    [n for *_, n in data.major_groups], "postings")))
-        charts.append(_chart("confidence", "Confidence (role, level, O*NET)", _confidence_chart(data.confidence, data.review_threshold)))
+        charts.append(_chart("confidence", "Confidence (role, level, O*NET)", _confidence_chart("confidence", data.confidence, data.review_threshold)))
     if data.skills:
         charts.append(_chart("skills", f"Top {len(data.skills)} skills",
-                             _barh([s for s, _ in data.skills], [n for _, n in data.skills], "postings mentioning the skill")))
+                             _barh("skills", [s for s, _ in data.skills], [n for _, n in data.skills], "postings mentioning the skill")))
     if data.quarantine:
         charts.append(_chart("quarantine", "Quarantine reasons",
-                             _barh([r for r, *_ in data.quarantine], [n for _, n, _ in data.quarantine], "records", colour=_COLOURS[1])))
+                             _barh("quarantine", [r for r, *_ in data.quarantine], [n for _, n, _ in data.quarantine], "records", colour=_COLOURS[1])))
     quarantine = (_table(["reason", "records", "example"], [[_e(r), f"{n:,}", _e(ex)] for r, n, ex in data.quarantine], {1})
                   if data.quarantine else "<p>No record was quarantined.</p>")
     nightly = ""
