@@ -122,6 +122,11 @@ CASES = [
     ("Head Start Teacher", "Head Start Teacher", {"seniority": []}),  # a programme, not a rank
     ("Head Office Administrator", "Head Office Administrator", {"seniority": []}),
     ("Head and Neck Surgeon", "Head and Neck Surgeon", {"seniority": [], "role_part": []}),  # one job, not 'Head' + 'Neck Surgeon'
+    ("Associate II", "Associate", {"seniority": [], "numeral": [("II", "P2")]}),  # a numeral after a job word keeps it the job
+    ("Medical Assistant III", "Medical Assistant", {"numeral": [("III", "P3")]}),
+    ("Sr. Mgr, Data Engineering", "Data Engineering Sr. Mgr", {"seniority": [("Sr. Mgr", "M3")]}),  # as "Senior Manager"
+    ("Sr VP, Sales", "Sales Sr VP", {"seniority": [("Sr VP", "E4")]}),
+    ("Product Mgr", "Product Mgr", {"seniority": []}),  # as "Product Manager": an individual role
 ]
 
 

@@ -492,7 +492,8 @@ class TitleParser:
             nxt = _WORD.search(text, e, min(len(text), e + _WINDOW))
             next_word = nxt.group().lower().strip(".") if nxt else ""
             between = text[e:nxt.start()] if nxt else ""
-            is_head = not next_word or "/" in between or "," in between or any(levels_at[nxt.start():nxt.end()])
+            is_head = (not next_word or "/" in between or "," in between or any(levels_at[nxt.start():nxt.end()])
+                       or (_NUMERAL.fullmatch(nxt.group()) is not None and _ENDS_PART.match(text, nxt.end()) is not None))
             if p.kind == "employment_type":
                 if p.key.startswith("contract") and next_word in _CONTRACT_NOUNS:
                     continue  # "Contract Specialist" is a job, not an employment type
@@ -515,7 +516,7 @@ class TitleParser:
                 continue  # "Assistant Professor", "Associate Dean": a rank inside the job name
             if p.key == "head" and (is_head or next_word in _NOT_A_HEAD):
                 continue  # "Head" alone or "Head Start Teacher": no rank
-            if p.key == "manager" and _word_before(text, s) in _IC_MANAGED:
+            if p.key in ("manager", "mgr") and _word_before(text, s) in _IC_MANAGED:
                 continue  # "Product Manager", "Senior Account Manager": an individual role; its other words decide
             if is_head and p.key in _AMBIGUOUS_HEADS and not segment:
                 continue  # "Sales Associate", "Principal", "Shift Lead": the job itself
