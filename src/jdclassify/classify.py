@@ -15,12 +15,14 @@ from typing import Iterable, Iterator, Mapping
 
 from .calibration import Calibration
 from .errors import QuarantineReason
+from .levels import decide_level
 from .matching import TitleMatcher
 from .onet import CodeScore, OnetDecision, decide_onet
 from .profiles import ProfileIndex
 from .ranker import Ranker
 from .records import Alternative, Candidate, Classification, DescriptionCues, Label, Posting, QuarantineRecord, TitleCues
 from .settings import Settings
+from .titles import TitleParser, normalise_title
 
 UNKNOWN = "UNKNOWN"
 _POSTING_FIELDS = ("id", "title", "description", "company", "location", "posted_date", "url", "employment_type", "source", "line")
@@ -49,7 +51,6 @@ class Classifier:
         from .index_cache import load_matcher
         from .lexicons import load_lexicons
         from .skills import DescriptionAnalyzer
-        from .titles import TitleParser
 
         settings = settings or Settings.load()
         if lexicons is None:
@@ -199,10 +200,6 @@ class Classifier:
             return out
 
     def _label(self, posting: Posting, desc: DescriptionCues) -> Classification:
-        from .levels import decide_level
-        from .review import apply_override
-        from .titles import normalise_title
-
         title_cues = self.parser.parse(posting.title)
         description = _without_boilerplate(posting)
         candidates, decision, role, role_name, onet, onet_title, alternatives = self._occupation(title_cues, desc, description)
@@ -242,7 +239,11 @@ class Classifier:
         )
         overrides = getattr(self.lexicons, "overrides", None)  # reviewed corrections (review.py) decide over the rules
         override = overrides.get(normalise_title(posting.title)) if overrides else None
-        return apply_override(result, override, self.lexicons, threshold) if override is not None else result
+        if override is None:
+            return result
+        from .review import apply_override  # review brings pyarrow: imported only when a correction applies
+
+        return apply_override(result, override, self.lexicons, threshold)
 
     def _occupation(self, title_cues: TitleCues, desc: DescriptionCues, description: str) -> tuple:
         """(candidates, O*NET decision, role label, role name, O*NET label, O*NET title, alternatives).
