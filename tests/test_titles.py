@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from jdclassify.lexicons import load_lexicons
 from jdclassify.titles import TitleParser, normalise_title
@@ -243,3 +244,67 @@ def test_a_grade_runs_only_when_its_literal_start_is_in_the_title_and_always_whe
 def test_grades_are_found_whatever_their_case(parser, title, grade):
     assert cues_of(parser.parse(title), "grade") == [grade]
 
+
+
+# -- gates: skipping a scan a title cannot match changes no parse ----------------------------------------
+
+
+def _ungated(parser: TitleParser) -> TitleParser:
+    """The parser as before its gates: every noise and structure scan runs, and level patterns are chosen by an
+    ``in`` test per needle."""
+    import re
+    import types
+    from itertools import chain
+
+    reference = TitleParser.build(load_lexicons())
+    reference._gates = dict.fromkeys(parser._gates, re.compile(""))
+    by_needle: dict[str, list[int]] = {}
+    for i, p in enumerate(reference._scanned):
+        by_needle.setdefault(p.needle, []).append(i)
+    always = by_needle.pop("", [])
+
+    def gated(self, low):
+        present = sorted(chain(always, *(ix for needle, ix in by_needle.items() if needle in low)))
+        return [self._scanned[i] for i in present]
+
+    reference._gated = types.MethodType(gated, reference)
+    return reference
+
+
+@pytest.fixture(scope="module")
+def ungated(parser) -> TitleParser:
+    return _ungated(parser)
+
+
+def _real_titles() -> list[str]:
+    import csv
+
+    with open(ROOT / "lexicons" / "title_aliases.csv", encoding="utf-8") as fh:
+        return sorted({row["alias"] for row in csv.DictReader(fh)})
+
+
+REAL_TITLES = _real_titles()
+_DECORATIONS = ["{} - Remote (m/w/d)", "Sr. {} | Acme", "{}, Level II [Req #12345] $45/hr!", "{} at Big Co",
+                "Urgently hiring: {} – Austin, TX 🚀", "{} (Contract) - Nights", "{} - 2026 Summer Intern",
+                "Executive Assistant to the CEO {}", "{} + Sign-on Bonus of $5,000", "ＳＲ {} ı İ ſ K \ud800"]
+
+
+def test_real_titles_parse_as_without_gates(parser, ungated):
+    """Every fourth O*NET and canon alias (~19,000), plain and decorated with noise, separators and odd characters."""
+    for i, title in enumerate(REAL_TITLES[::4]):
+        for raw in (title, _DECORATIONS[i % len(_DECORATIONS)].format(title)):
+            assert parser._parse(raw) == ungated._parse(raw), raw
+
+
+_TITLE_TEXT = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzSIVX0123456789 -–—|:,/()[]{}#$!+.&@'")
+                                               + ["\u0130", "\u0131", "\u017f", "\u212a", "\xa0", "\U0001F680", "ß", "é", "\u0663"]),
+                      max_size=40)
+
+
+@given(prefix=_TITLE_TEXT, title=st.sampled_from(REAL_TITLES), suffix=_TITLE_TEXT,
+       words=st.lists(st.sampled_from(["senior", "sr.", "remote", "hiring", "bonus", "to", "at", "benefits", "intern",
+                                       "contract", "level", "ic4", "staff", "head", "vp", "2026", "TX", "home"]), max_size=4))
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_random_decorated_titles_parse_as_without_gates(parser, ungated, prefix, title, suffix, words):
+    raw = " ".join([prefix, *words, title, suffix])
+    assert parser._parse(raw) == ungated._parse(raw), raw

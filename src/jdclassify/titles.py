@@ -19,6 +19,8 @@ from functools import lru_cache
 from itertools import chain
 from typing import Iterable
 
+from ahocorasick_rs import BytesAhoCorasick
+
 from .records import Cue, TitleCues
 
 # --------------------------------------------------------------------------------------------
@@ -192,6 +194,21 @@ _CITY_STATE = re.compile(
 )
 _COMPANY_AT = re.compile(r"(?<!\s)\s++(at\s++([A-Z][\w&.'’-]*+(?:[ ]++[A-Z&][\w&.'’-]*+){0,4}))\s*+$")
 
+# What every match of a pattern needs, as a pattern under the same flags: a title without it skips that scan. A gate
+# costs a fraction of its pattern's finditer (Python's re tries every alternative at every position), and most
+# titles hold no digit, bracket, dash or perk word. Keyed by noise name, or by the pattern it gates.
+_GATES: dict[str, re.Pattern] = {
+    **{name: re.compile(gate, re.IGNORECASE) for name, gate in (
+        ("gender_tag", r"[(\[/]"), ("req_id", r"\d"), ("sign_on_bonus", r"bonus"), ("salary", r"\d"),
+        ("work_mode", r"remote|hybrid|site|office|home|wfh|telecommute"),
+        ("urgency", r"urgent|hiring|immediate|apply|welcome|pay"), ("date", r"\d"),
+        ("perk", r"flexible|experience|train|benefits|home"), ("reports_to", r"\b(?:to|for|supporting)\s"),
+        ("exclamation", r"!"), ("emoji", r"[^\x00-\x7f]"),
+    )},
+    "city_state": re.compile(r","), "company_at": re.compile(r"\sat\s"), "separator": re.compile(r"[-–—|:]"),
+    "brackets": re.compile(r"[(\[{]"),
+}
+
 _SEPARATOR = re.compile(r"(?<!\s)(?:\s++[-–—|]++\s++|\s*+\|\s*+|\s++::?\s++|\s*+[–—]\s*+)")
 _BRACKETS = re.compile(r"\(([^()\[\]]{0,300})\)|\[([^()\[\]]{0,300})\]|\{([^{}]{0,300})\}")
 _WORD = re.compile(r"[^\W_][\w'’.+#-]*+")
@@ -283,7 +300,11 @@ class TitleParser:
         for i, p in enumerate(scanned):
             by_needle.setdefault(p.needle, []).append(i)
         self._always = tuple(by_needle.pop("", ()))
-        self._needles = tuple((needle, tuple(ix)) for needle, ix in by_needle.items())
+        self._needles = tuple(tuple(ix) for ix in by_needle.values())
+        # bytes (UTF-8): a title may hold lone surrogates, which a str automaton refuses; a needle's bytes occur in
+        # the text's bytes exactly where the needle occurs in the text
+        self._needle_automaton = BytesAhoCorasick([needle.encode("utf-8", "surrogatepass") for needle in by_needle])
+        self._gates = dict(_GATES)
         self._noise = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in _NOISE_PATTERNS)
         self._segment_noise = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in _SEGMENT_NOISE)
         self.parse = lru_cache(maxsize=cache_size)(self._parse)  # titles repeat a lot in real feeds
@@ -308,10 +329,16 @@ class TitleParser:
     def _gated(self, low: str) -> list[_LevelPattern]:
         """The level patterns that can match in ``low`` (the lower-cased text), in ``_scanned`` order.
 
-        A pattern cannot match without its needle (its first word); a substring test per distinct needle
-        is ~50x cheaper than running every regex."""
-        present = sorted(chain(self._always, *(ix for needle, ix in self._needles if needle in low)))
+        A pattern cannot match without its needle (its first word); one Aho-Corasick pass finds every needle
+        present (overlapping matches, so exactly the needles ``in`` the text), ~12x cheaper than an ``in`` test per
+        needle, which was itself ~50x cheaper than running every regex."""
+        hits = self._needle_automaton.find_matches_as_indexes(low.encode("utf-8", "surrogatepass"), overlapping=True)
+        present = sorted(chain(self._always, *(self._needles[i] for i in {hit[0] for hit in hits})))
         return [self._scanned[i] for i in present]
+
+    def _scan(self, name: str, rx: re.Pattern, text: str):
+        """``rx.finditer(text)``, or nothing when ``text`` lacks what every match needs (``_GATES[name]``)."""
+        return rx.finditer(text) if self._gates[name].search(text) else ()
 
     def _fully_levels(self, text: str) -> bool:
         """True when a segment holds only level/employment words ("Senior", "Contract")."""
@@ -351,18 +378,18 @@ class TitleParser:
 
         # 1. noise anywhere
         for name, rx in self._noise:
-            for m in rx.finditer(raw):
+            for m in self._scan(name, rx, raw):
                 if m.end() > m.start() and free(m.start(), m.end()):
                     add("noise", m.start(), m.end(), name, f"titles.py:noise:{name}")
-        for m in _CITY_STATE.finditer(raw):
+        for m in self._scan("city_state", _CITY_STATE, raw):
             if free(m.start(), m.end()):
                 add("noise", m.start(), m.end(), "location", "titles.py:noise:location")
-        m = _COMPANY_AT.search(raw)
+        m = _COMPANY_AT.search(raw) if self._gates["company_at"].search(raw) else None
         if m and free(m.start(1), m.end(1)) and not _LOCATION_ONLY.fullmatch(m.group(2)):
             add("noise", m.start(1), m.end(1), "company", "titles.py:noise:company")
 
         # 2. bracketed groups: location, level/employment words (scanned later) or specialisation
-        for m in _BRACKETS.finditer(raw):
+        for m in self._scan("brackets", _BRACKETS, raw):
             g = next(i for i in (1, 2, 3) if m.group(i) is not None)
             a, b = m.start(g), m.end(g)
             content = visible(a, b).strip(_EDGE_PUNCT)
@@ -431,7 +458,7 @@ class TitleParser:
 
     def _segments(self, raw: str) -> list[tuple[int, int, str]]:
         segments, start, sep = [], 0, ""
-        for m in _SEPARATOR.finditer(raw):
+        for m in self._scan("separator", _SEPARATOR, raw):
             segments.append((start, m.start(), sep))
             start, sep = m.end(), m.group()
         segments.append((start, len(raw), sep))
