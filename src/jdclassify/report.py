@@ -304,7 +304,8 @@ def _style():
 
     return Style(background="transparent", plot_background="transparent", foreground="#222", foreground_strong="#222",
                  foreground_subtle="#e5e5e5", colors=_COLOURS, font_family="system-ui, sans-serif", label_font_size=11,
-                 major_label_font_size=11, value_font_size=10, legend_font_size=11, title_font_size=11)
+                 major_label_font_size=11, value_font_size=10, legend_font_size=11, title_font_size=11,
+                 guide_stroke_color="#ddd", major_guide_stroke_color="#ddd")
 
 
 def _static(root):
@@ -319,7 +320,7 @@ def _static(root):
 def _config(height: int, **options):
     """pygal options shared by every chart: static SVG, inline in the page (``js=[]``: nothing fetched)."""
     return {"width": 640, "height": height, "style": _style(), "js": [], "disable_xml_declaration": True, "print_values": True,
-            "show_x_guides": False, "show_y_guides": False, "truncate_label": -1, "margin": 8, "spacing": 6, **options}
+            "show_x_guides": False, "show_y_guides": False, "print_values_position": "top", "truncate_label": -1, "margin": 8, "spacing": 6, **options}
 
 
 def _svg(chart, key: str) -> str:
