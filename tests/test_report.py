@@ -177,3 +177,14 @@ def test_a_text_output_that_is_not_ours_fails_with_the_file_named(tmp_path):
     out.write_text(out.read_text(encoding="utf-8").replace('"role_confidence": 0.9', '"role_confidence": "high"'), encoding="utf-8")
     with pytest.raises(OutputError, match="labels.jsonl: cannot be read back"):
         collect(out)
+
+
+def test_two_runs_of_one_day_are_ordered_by_when_they_started(tmp_path):
+    """Run ids are content hashes: the afternoon run ('...-aaaa') sorts before the morning one by id."""
+    out = tmp_path / "ds"
+    for run_id, started in (("20260302-ffff", "2026-03-02T09:00:00+0000"), ("20260302-aaaa", "2026-03-02T15:00:00+0000")):
+        _write_run(out, run_id, "2026-03-02", MIX)
+        write_json(out / "_manifests" / f"{run_id}.json", {"run_id": run_id, "run_date": "2026-03-02", "started_at": started,
+                                                          "counts": {"in": 10, "labelled": 9, "needs_review": 3, "quarantined": 1}})
+    assert collect(out).run_id == "20260302-aaaa"  # the newest run, not the largest id
+    assert "previous run 20260302-ffff" in write_report(out).read_text(encoding="utf-8")

@@ -219,15 +219,21 @@ def _manifest(output: Path, run_id: str) -> dict:
         return {}
 
 
+def _run_order(output: Path, run_date: str, run_id: str) -> tuple[str, str, str]:
+    """Runs in the order they ran: by run date, then by when they started (their manifest's ``started_at``),
+    since a run id is a content hash and says nothing of which of one day's runs came first."""
+    return run_date, _manifest(output, run_id).get("started_at", ""), run_id
+
+
 def latest_run_id(output: str | os.PathLike) -> str:
-    """The newest run in an output (by run_date, then run id)."""
+    """The newest run in an output (``_run_order``)."""
     pairs = set()
     for batch in scan_output(output, ["run_id", "run_date"]):
         runs = pa.Table.from_batches([batch]).group_by(["run_date", "run_id"]).aggregate([])
         pairs.update(zip(runs.column("run_date").to_pylist(), runs.column("run_id").to_pylist()))
     if not pairs:
         raise InputError(f"{output} holds no labelled postings; run 'jdclassify classify' into it first")
-    return max(pairs)[1]
+    return max(pairs, key=lambda pair: _run_order(Path(output), *pair))[1]
 
 
 def collect(output: str | os.PathLike, run_id: str | None = None) -> ReportData:
@@ -290,8 +296,10 @@ def previous_run(output: str | os.PathLike, current: ReportData) -> dict | None:
         except (OSError, ValueError):
             continue
         found[data.get("run_id", path.stem)] = data
-    earlier = [d for d in found.values() if (d["run_date"], d["run_id"]) < (current.run_date, current.run_id)]
-    return max(earlier, key=lambda d: (d["run_date"], d["run_id"])) if earlier else None
+    order = {run_id: _run_order(output, d["run_date"], run_id) for run_id, d in found.items()}
+    now = _run_order(output, current.run_date, current.run_id)
+    earlier = [run_id for run_id in found if order[run_id] < now]
+    return found[max(earlier, key=order.__getitem__)] if earlier else None
 
 
 # -- charts ------------------------------------------------------------------------------------------
