@@ -5,7 +5,7 @@ import re
 from hypothesis import example, given, settings, strategies as st
 
 from jdclassify import clean, experience, redact
-from jdclassify.scan import gate_key, gated, matches_at
+from jdclassify.scan import GateWords, gate_key, gated, matches_at, occurrences
 
 # every gated pattern with its gate words, reach and the key its gate words are found in, as the modules call them:
 # "casefold" (scan.gate_key), "lower" (both scanned lower-cased, as clean.py does) or "cased" (the text itself)
@@ -53,6 +53,34 @@ def test_gated_scans_find_exactly_what_a_full_scan_finds(text):
         full = [m.span() for m in rx.finditer(subject)]
         assert [m.span() for m in gated(rx, subject, gate, words, reach)] == full, rx.pattern[:60]
         found.update((rx.pattern, span) for span in full)
+
+
+# the one-pass gate finders as the modules build them, with the key each runs over
+GATE_WORDS = [(experience._GATES, {"preferred_before": experience._PREFERRED_BEFORE_WORDS,
+                                   "preferred_after": experience._PREFERRED_AFTER_WORDS,
+                                   **{name: words for name, _, words in experience._MANAGEMENT},
+                                   **{name: words for name, _, _, words in experience._LEVEL_PHRASES}}, "casefold"),
+              (clean._BOILER_GATES, {"phrase": clean._BOILER_PHRASE_STARTS, "benefit": clean._BENEFIT_STARTS}, "lower")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES | st.sampled_from(["ſ", "İ", "ß", "é", "leadlead", "nicenice", "prefered"]), min_size=1, max_size=40)
+       .map(" ".join))
+@example(" ".join(PHRASES))
+def test_gate_words_find_every_occurrence_a_word_by_word_search_finds(text):
+    """One automaton pass gives each family exactly the offsets ``occurrences`` finds word by word (overlaps too),
+    so ``gated_at`` on them is ``gated``."""
+    for gates, families, key in GATE_WORDS:
+        _, gate = _subject_and_key(text, key)
+        found = gates.find(gate)
+        for family, words in families.items():
+            assert sorted(found.get(family, ())) == sorted(occurrences(gate, words)), family
+        assert set(found) <= set(families)
+
+
+def test_gate_words_report_overlapping_occurrences_of_words_within_words():
+    gates = GateWords({"a": ("manag", "manage"), "b": ("lead",), "c": ("aa",)})
+    assert gates.find("manage leadlead aaa") == {"a": [0, 0], "b": [7, 11], "c": [16, 17]}
 
 
 @settings(max_examples=300, deadline=None)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 from .records import Cue, Education
-from .scan import gate_key, gated, matches_at, may_match
+from .scan import GateWords, gate_key, gated_at, matches_at, may_match
 
 # --------------------------------------------------------------------------------------------
 # Text layout: sentences and preferred sections (shared with skills.py)
@@ -79,10 +80,12 @@ class TextLayout:
     starts: tuple[int, ...]  # sentence start offsets, ascending
     preferred: tuple[tuple[int, int], ...]  # regions whose cues are "preferred"
     key: str = ""  # gate_key(text), for the pattern gates
+    gates: Mapping[str, list[int]] = field(default_factory=dict, compare=False, repr=False)  # _GATES.find(key): where each family's words are
 
     @classmethod
     def of(cls, text: str) -> "TextLayout":
         key = gate_key(text)
+        gates = _GATES.find(key)
         ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         if _BULLET in text:
             ends += [m.end() for m in re.finditer(_BULLET, text)]
@@ -101,15 +104,15 @@ class TextLayout:
                             and not _PREFERRED.search(h[2])), len(text))
                 regions.append((s, nxt))
         layout = cls(text, tuple(starts), (), key)
-        for m in gated(_PREFERRED_BEFORE, text, key, _PREFERRED_BEFORE_WORDS, 0):
+        for m in gated_at(_PREFERRED_BEFORE, text, key, gates.get("preferred_before", ()), 0):
             regions.append((m.start(), layout.sentence(m.start())[1]))
-        for m in gated(_PREFERRED_AFTER, text, key, _PREFERRED_AFTER_WORDS, _AFTER_REACH):
+        for m in gated_at(_PREFERRED_AFTER, text, key, gates.get("preferred_after", ()), _AFTER_REACH):
             s = max(layout.sentence(m.start())[0], m.start() - 300)  # a clause is short; bounded keeps this linear
             if _PREFERRED_BEFORE.match(text, m.start()):
                 continue
             clause = _CLAUSE_START.match(text, s, m.start())
             regions.append((clause.end() if clause else s, m.end()))
-        return cls(text, tuple(starts), tuple(sorted(regions)), key)
+        return cls(text, tuple(starts), tuple(sorted(regions)), key, gates)
 
     def sentence(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -325,6 +328,11 @@ _LEVEL_PHRASES: tuple[tuple[str, str, re.Pattern, tuple[str, ...]], ...] = (
 )
 
 
+# Every gated family's words (the preferred phrases, management and level phrases), found in one pass per text
+_GATES = GateWords({"preferred_before": _PREFERRED_BEFORE_WORDS, "preferred_after": _PREFERRED_AFTER_WORDS,
+                    **{name: words for name, _, words in _MANAGEMENT}, **{name: words for name, _, _, words in _LEVEL_PHRASES}})
+
+
 @dataclass(frozen=True, slots=True)
 class ExperienceCues:
     years: tuple[Cue, ...]
@@ -419,16 +427,18 @@ def read_education(text: str, layout: TextLayout, key: str | None = None) -> tup
     return Education(min((c.value for c in cues), key=rank.__getitem__), False), cues
 
 
-def read_management(text: str, key: str | None = None) -> tuple[bool, list[Cue]]:
+def read_management(text: str, key: str | None = None, gates: Mapping[str, list[int]] | None = None) -> tuple[bool, list[Cue]]:
     cues, taken = [], []
     key = gate_key(text) if key is None else key
+    gates = _GATES.find(key) if gates is None else gates
     # one scan for every verb a pattern can start with, instead of one full scan per pattern
     starts = [m.start() for m in _MANAGEMENT_VERB.finditer(key)] if len(key) == len(text) else None
-    for name, rx, words in _MANAGEMENT:
-        if not may_match(key, text, words):
+    for name, rx, _ in _MANAGEMENT:
+        at = gates.get(name)
+        if not at:
             continue
         verb_first = starts is not None and name in _VERB_FIRST
-        for m in (matches_at(rx, text, starts) if verb_first else gated(rx, text, key, words, _REACH.get(name))):
+        for m in (matches_at(rx, text, starts) if verb_first else gated_at(rx, text, key, at, _REACH.get(name))):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -438,11 +448,12 @@ def read_management(text: str, key: str | None = None) -> tuple[bool, list[Cue]]
     return manages, cues
 
 
-def read_level_phrases(text: str, key: str | None = None) -> list[Cue]:
+def read_level_phrases(text: str, key: str | None = None, gates: Mapping[str, list[int]] | None = None) -> list[Cue]:
     cues = []
     key = gate_key(text) if key is None else key
-    for name, level, rx, words in _LEVEL_PHRASES:
-        for m in gated(rx, text, key, words, _REACH.get(name)):
+    gates = _GATES.find(key) if gates is None else gates
+    for name, level, rx, _ in _LEVEL_PHRASES:
+        for m in gated_at(rx, text, key, gates.get(name, ()), _REACH.get(name)):
             cues.append(_cue("level_phrase", m, level, name, {}))
     cues.sort(key=lambda c: c.start)
     return cues
@@ -454,9 +465,9 @@ def read_experience(text: str, layout: TextLayout | None = None) -> ExperienceCu
     key = layout.key
     years = read_years(text, layout)
     education, education_cues = read_education(text, layout, key)
-    manages, management = read_management(text, key)
+    manages, management = read_management(text, key, layout.gates)
     return ExperienceCues(
         years=tuple(years), years_experience_min=years_minimum(years), education=education,
         education_cues=tuple(education_cues), manages_people=manages, management=tuple(management),
-        level_phrases=tuple(read_level_phrases(text, key)),
+        level_phrases=tuple(read_level_phrases(text, key, layout.gates)),
     )
