@@ -169,7 +169,7 @@ class _Windows:
                 pass
             hi = last.start() if last and hi < len(text) else hi
             doc = nlp.make_doc(_break_long_runs(text[lo:hi]))
-            self.docs.append((lo, doc, [int(i) + lo for i in doc.to_array("IDX")]))
+            self.docs.append((lo, doc, (doc.to_array("IDX") + lo).tolist()))
 
     def token(self, start: int, end: int) -> tuple[Doc, list[int], int] | None:
         """The window doc, its token offsets and the index of the one token spanning exactly [start, end), if any."""
