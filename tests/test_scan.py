@@ -59,7 +59,9 @@ def test_gated_scans_find_exactly_what_a_full_scan_finds(text):
 GATE_WORDS = [(experience._GATES, {"preferred_before": experience._PREFERRED_BEFORE_WORDS,
                                    "preferred_after": experience._PREFERRED_AFTER_WORDS,
                                    **{name: words for name, _, words in experience._MANAGEMENT},
-                                   **{name: words for name, _, _, words in experience._LEVEL_PHRASES}}, "casefold"),
+                                   **{name: words for name, _, _, words in experience._LEVEL_PHRASES},
+                                   "management_verb": experience._MANAGEMENT_VERBS,
+                                   "education": experience._EDUCATION_START_WORDS, "degree": ("degree",)}, "casefold"),
               (clean._BOILER_GATES, {"phrase": clean._BOILER_PHRASE_STARTS, "benefit": clean._BENEFIT_STARTS}, "lower")]
 
 
@@ -92,13 +94,27 @@ def test_gate_words_report_overlapping_occurrences_of_words_within_words():
      "the", "degree", "not", "/", "(", ")", ".", ",", "-", "\n", "Senior", "data"]), min_size=1, max_size=30).map(" ".join))
 def test_education_patterns_match_only_where_the_start_scan_points(text):
     """read_education tries its patterns only at these starts (and skips their gate words there)."""
-    starts = {m.start() for m in experience._EDUCATION_STARTS.finditer(gate_key(text))} | \
-        {m.start() for m in experience._EDUCATION_CASED_STARTS.finditer(text)}
+    layout = experience.TextLayout.of(text)
+    starts = set(experience._education_starts(text, layout.key, layout.gates))
     for _, rx, _, _ in experience._EDUCATION_PATTERNS:
         assert {m.start() for m in rx.finditer(text)} <= starts, rx.pattern[:60]
 
 
 found: set = set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES | st.sampled_from(["manage", "leadership", "oversees", "runs", "hiring", "recruit", "supervising",
+                                          "rebuild", "chirun", "supervisupervise", "Leads"]), min_size=1, max_size=40)
+       .map(" ".join))
+def test_management_patterns_match_only_at_a_management_verb(text):
+    """read_management tries the verb-first patterns only where the _GATES pass found a verb."""
+    layout = experience.TextLayout.of(text)
+    assert len(layout.key) == len(text)  # else read_management scans whole
+    verbs = set(layout.gates.get("management_verb", ()))
+    for name, rx, _ in experience._MANAGEMENT:
+        if name in experience._VERB_FIRST:
+            assert {m.start() for m in rx.finditer(text)} <= verbs, name
 
 
 def test_the_property_above_saw_matches():
