@@ -63,10 +63,10 @@ class GateWords:
 
     def find(self, key: str) -> dict[str, list[int]]:
         """Family -> where its words start in ``key`` (unsorted); a family with no word in ``key`` is absent."""
-        if self._automaton is None:
-            from ahocorasick_rs import AhoCorasick, MatchKind
+        if self._automaton is None:  # a DFA: ~40 % faster than the default NFA, and small for a few dozen words
+            from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
-            self._automaton = AhoCorasick(self._words, matchkind=MatchKind.Standard)
+            self._automaton = AhoCorasick(self._words, matchkind=MatchKind.Standard, implementation=Implementation.DFA)
         found: dict[str, list[int]] = {}
         families = self._families
         for i, start, _ in self._automaton.find_matches_as_indexes(key, overlapping=True):
