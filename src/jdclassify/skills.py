@@ -449,7 +449,7 @@ def _blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:
         if b <= a:
             continue
         pieces.append(text[pos:a])
-        pieces.append(re.sub(r"[^\n]", " ", text[a:b]))
+        pieces.append("\n".join(" " * len(line) for line in text[a:b].split("\n")))
         pos = b
     pieces.append(text[pos:])
     return "".join(pieces)
