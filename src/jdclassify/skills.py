@@ -219,7 +219,7 @@ class SkillMatcher:
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         """The matcher of a phrase ``table`` (just made, or read back by ``index_cache``)."""
-        from ahocorasick_rs import AhoCorasick, MatchKind
+        from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
         self._arrays = arrays
         skills = (unpack(arrays["skill_ids"]), unpack(arrays["skill_rows"]), arrays["skill_priority"].tolist(),
@@ -228,7 +228,10 @@ class SkillMatcher:
         self._cased = _Patterns(skills, arrays["cased.skill"].tolist(), arrays["cased.flags"].tolist())
         # Standard + overlapping: every phrase found, so the longest-match rule below chooses, not the automaton
         self._lower_ac = AhoCorasick(unpack(arrays["lower.phrases"]), matchkind=MatchKind.Standard)
-        self._cased_ac = AhoCorasick(unpack(arrays["cased.phrases"]), matchkind=MatchKind.Standard)
+        # the few hundred case-sensitive phrases as a DFA (~40 % faster; for the ~100,000 lowered ones a DFA is no
+        # faster and takes ~0.8 GB)
+        self._cased_ac = AhoCorasick(unpack(arrays["cased.phrases"]), matchkind=MatchKind.Standard,
+                                     implementation=Implementation.DFA)
 
     @classmethod
     def build(cls, lexicons) -> "SkillMatcher":
