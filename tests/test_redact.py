@@ -202,3 +202,8 @@ def test_the_one_pass_obfuscation_hint_search_finds_what_the_hint_patterns_found
     low = text.lower()
     before = bool(_AT_HINT_RE.search(low) or _DOT_HINT_RE.search(low) or any(h in low for h in _WORD_HINTS))
     assert bool(redact_module._OBFUSCATED_HINTS.find(low)) == before
+
+
+def test_a_text_with_a_lone_surrogate_is_redacted():
+    # the reader replaces lone surrogates, but a caller of the library may pass one
+    assert redact("mail jane [at] example [dot] com \ud800") == ("mail [EMAIL] \ud800", {"email": 1})

@@ -80,6 +80,12 @@ def test_gate_words_find_every_occurrence_a_word_by_word_search_finds(text):
         assert set(found) <= set(families)
 
 
+def test_gate_words_find_words_in_a_text_with_a_lone_surrogate():
+    """The automaton reads UTF-8, which a lone surrogate has not: such a text is searched word by word."""
+    gates = GateWords({"a": ("lead", "team"), "b": ("nice",)})
+    assert gates.find("lead\ud800 a team") == {"a": [0, 8]}
+
+
 def test_gate_words_report_overlapping_occurrences_of_words_within_words():
     gates = GateWords({"a": ("manag", "manage"), "b": ("lead",), "c": ("aa",)})
     assert gates.find("manage leadlead aaa") == {"a": [0, 0], "b": [7, 11], "c": [16, 17]}

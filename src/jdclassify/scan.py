@@ -54,9 +54,10 @@ class GateWords:
     (compiled code): an ``in`` or ``find`` per word scans the whole key once per word, and the experience
     patterns alone have ~60 words. ``find(key)[family]`` holds the same offsets as ``occurrences``."""
 
-    __slots__ = ("_words", "_families", "_automaton")
+    __slots__ = ("_spec", "_words", "_families", "_automaton")
 
     def __init__(self, families: Mapping[str, tuple[str, ...]]) -> None:
+        self._spec = dict(families)
         self._words = list(dict.fromkeys(w for words in families.values() for w in words))
         self._families = [tuple(f for f, words in families.items() if w in words) for w in self._words]
         self._automaton = None  # built on first use: no work at import time
@@ -67,9 +68,13 @@ class GateWords:
             from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
             self._automaton = AhoCorasick(self._words, matchkind=MatchKind.Standard, implementation=Implementation.DFA)
+        try:
+            hits = self._automaton.find_matches_as_indexes(key, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate (a JSON "\ud800" given through the API) has no UTF-8
+            return {family: at for family, words in self._spec.items() if (at := occurrences(key, words))}
         found: dict[str, list[int]] = {}
         families = self._families
-        for i, start, _ in self._automaton.find_matches_as_indexes(key, overlapping=True):
+        for i, start, _ in hits:
             for family in families[i]:
                 if family in found:
                     found[family].append(start)
