@@ -8,6 +8,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from jdclassify import redact as redact_module
 from jdclassify.redact import redact
 
 CONTACTS = [
@@ -185,3 +186,24 @@ def test_a_text_without_any_cue_character_is_passed_over_exactly_as_trying_every
         assert r.redact(text) == quick
     finally:
         r._ANY_CUE_RE = every
+
+
+_AT_HINT_RE = re.compile(r"at(?:[\])}>]| [\])])")  # the hint patterns as they were before the one-pass hint search
+_DOT_HINT_RE = re.compile(r" (?:dot|p(?:unkt|oint|unto|onto|unt|ont)|kropka|tečka|точка) ")
+_WORD_HINTS = ("ät", "arobase", "arroba", "chiocciola", "małpa", "malpa", "apenstaartje", "snabel-a", "kukac", "zavin", "собака")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["at", "AT", "]", ")", "}", ">", " ", "dot", "Punkt", "point", "punto", "ponto", "punt",
+                                 "pont", "kropka", "tečka", "ТОЧКА", "Ät", "arobase", "arroba", "chiocciola", "Małpa",
+                                 "malpa", "apenstaartje", "snabel-a", "kukac", "zavin", "собака", "x", "@", "İ", "."]),
+                max_size=12).map("".join))
+def test_the_one_pass_obfuscation_hint_search_finds_what_the_hint_patterns_found(text):
+    low = text.lower()
+    before = bool(_AT_HINT_RE.search(low) or _DOT_HINT_RE.search(low) or any(h in low for h in _WORD_HINTS))
+    assert bool(redact_module._OBFUSCATED_HINTS.find(low)) == before
+
+
+def test_a_text_with_a_lone_surrogate_is_redacted():
+    # the reader replaces lone surrogates, but a caller of the library may pass one
+    assert redact("mail jane [at] example [dot] com \ud800") == ("mail [EMAIL] \ud800", {"email": 1})

@@ -5,7 +5,7 @@ import re
 from hypothesis import example, given, settings, strategies as st
 
 from jdclassify import clean, experience, redact
-from jdclassify.scan import gate_key, gated, matches_at
+from jdclassify.scan import GateWords, gate_key, gated, matches_at, occurrences
 
 # every gated pattern with its gate words, reach and the key its gate words are found in, as the modules call them:
 # "casefold" (scan.gate_key), "lower" (both scanned lower-cased, as clean.py does) or "cased" (the text itself)
@@ -55,6 +55,42 @@ def test_gated_scans_find_exactly_what_a_full_scan_finds(text):
         found.update((rx.pattern, span) for span in full)
 
 
+# the one-pass gate finders as the modules build them, with the key each runs over
+GATE_WORDS = [(experience._GATES, {"preferred_before": experience._PREFERRED_BEFORE_WORDS,
+                                   "preferred_after": experience._PREFERRED_AFTER_WORDS,
+                                   **{name: words for name, _, words in experience._MANAGEMENT},
+                                   **{name: words for name, _, _, words in experience._LEVEL_PHRASES},
+                                   "management_verb": experience._MANAGEMENT_VERBS,
+                                   "education": experience._EDUCATION_START_WORDS, "degree": ("degree",)}, "casefold"),
+              (clean._BOILER_GATES, {"phrase": clean._BOILER_PHRASE_STARTS, "benefit": clean._BENEFIT_STARTS}, "lower")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES | st.sampled_from(["ſ", "İ", "ß", "é", "leadlead", "nicenice", "prefered"]), min_size=1, max_size=40)
+       .map(" ".join))
+@example(" ".join(PHRASES))
+def test_gate_words_find_every_occurrence_a_word_by_word_search_finds(text):
+    """One automaton pass gives each family exactly the offsets ``occurrences`` finds word by word (overlaps too),
+    so ``gated_at`` on them is ``gated``."""
+    for gates, families, key in GATE_WORDS:
+        _, gate = _subject_and_key(text, key)
+        found = gates.find(gate)
+        for family, words in families.items():
+            assert sorted(found.get(family, ())) == sorted(occurrences(gate, words)), family
+        assert set(found) <= set(families)
+
+
+def test_gate_words_find_words_in_a_text_with_a_lone_surrogate():
+    """The automaton reads UTF-8, which a lone surrogate has not: such a text is searched word by word."""
+    gates = GateWords({"a": ("lead", "team"), "b": ("nice",)})
+    assert gates.find("lead\ud800 a team") == {"a": [0, 8]}
+
+
+def test_gate_words_report_overlapping_occurrences_of_words_within_words():
+    gates = GateWords({"a": ("manag", "manage"), "b": ("lead",), "c": ("aa",)})
+    assert gates.find("manage leadlead aaa") == {"a": [0, 0], "b": [7, 11], "c": [16, 17]}
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(
     ["no degree", "Ph.D.", "PhD", "doctorate", "DNP", "J.D.", "master's degree", "MBA", "M.S.", "MSc", "M.Eng", "MS",
@@ -64,13 +100,27 @@ def test_gated_scans_find_exactly_what_a_full_scan_finds(text):
      "the", "degree", "not", "/", "(", ")", ".", ",", "-", "\n", "Senior", "data"]), min_size=1, max_size=30).map(" ".join))
 def test_education_patterns_match_only_where_the_start_scan_points(text):
     """read_education tries its patterns only at these starts (and skips their gate words there)."""
-    starts = {m.start() for m in experience._EDUCATION_STARTS.finditer(gate_key(text))} | \
-        {m.start() for m in experience._EDUCATION_CASED_STARTS.finditer(text)}
+    layout = experience.TextLayout.of(text)
+    starts = set(experience._education_starts(text, layout.key, layout.gates))
     for _, rx, _, _ in experience._EDUCATION_PATTERNS:
         assert {m.start() for m in rx.finditer(text)} <= starts, rx.pattern[:60]
 
 
 found: set = set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES | st.sampled_from(["manage", "leadership", "oversees", "runs", "hiring", "recruit", "supervising",
+                                          "rebuild", "chirun", "supervisupervise", "Leads"]), min_size=1, max_size=40)
+       .map(" ".join))
+def test_management_patterns_match_only_at_a_management_verb(text):
+    """read_management tries the verb-first patterns only where the _GATES pass found a verb."""
+    layout = experience.TextLayout.of(text)
+    assert len(layout.key) == len(text)  # else read_management scans whole
+    verbs = set(layout.gates.get("management_verb", ()))
+    for name, rx, _ in experience._MANAGEMENT:
+        if name in experience._VERB_FIRST:
+            assert {m.start() for m in rx.finditer(text)} <= verbs, name
 
 
 def test_the_property_above_saw_matches():

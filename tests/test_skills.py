@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from jdclassify.lexicons import load_lexicons
 from jdclassify.records import Posting
-from jdclassify.skills import DescriptionAnalyzer
+from jdclassify.skills import DescriptionAnalyzer, _blank
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -137,3 +138,15 @@ def test_main_skills_of_sample_postings(analyzer):
         assert want <= {c.value for c in cues.skills}, pid
     chef = analyzer.analyze(postings["BE-2007"])
     assert "canon:chef" not in {c.value for c in chef.skills}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \n\r\t\u2028\u00e9\u0130"), max_size=60),
+       st.lists(st.tuples(st.integers(0, 70), st.integers(0, 70)), max_size=4))
+def test_blanking_boilerplate_replaces_every_character_but_line_breaks_with_a_space(text, spans):
+    """_blank keeps offsets and line breaks (as ``re.sub(r"[^\\n]", " ", span)`` would) and nothing else of a span."""
+    blanked = _blank(text, tuple(spans))
+    assert len(blanked) == len(text)
+    covered = {i for a, b in spans for i in range(max(a, 0), min(b, len(text)))}
+    for i, (was, now) in enumerate(zip(text, blanked)):
+        assert now == (was if i not in covered or was == "\n" else " "), i

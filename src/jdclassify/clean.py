@@ -36,7 +36,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .records import Posting
 from .redact import redact
-from .scan import gated
+from .scan import GateWords, gated_at
 from .settings import Settings
 
 _DROP_TAGS = frozenset(
@@ -206,6 +206,7 @@ _BOILER_PHRASE_STARTS = ("equal", "eeo", "without", "regardless", "protected", "
 _BENEFIT_STARTS = ("health", "medical", "dental", "vision", "life", "401", "pension", "paid", "pto", "vacation", "holidays",
                    "parental", "maternity", "paternity", "stock", "equity", "rsu", "gym", "wellness", "bonus", "remote",
                    "flexible", "learning", "commuter", "free")
+_BOILER_GATES = GateWords({"phrase": _BOILER_PHRASE_STARTS, "benefit": _BENEFIT_STARTS})  # both found in one pass
 
 
 _CONTENT_HEADING_RE = re.compile(
@@ -230,9 +231,11 @@ def boilerplate_spans(description: str, company: str = "") -> tuple[tuple[int, i
     # each pattern runs once over the whole text; hits are mapped to lines by offset
     lowered = description.lower()
     line_starts = [0] + [m.end() for m in re.finditer("\n", lowered)]
-    phrases = gated(_BOILER_PHRASE_RE, lowered, lowered, _BOILER_PHRASE_STARTS, 0)
+    gates = _BOILER_GATES.find(lowered)
+    phrases = gated_at(_BOILER_PHRASE_RE, lowered, lowered, gates.get("phrase", ()), 0)
     phrase_lines = {bisect.bisect_right(line_starts, m.start()) - 1 for m in phrases}
-    benefit_lines = {bisect.bisect_right(line_starts, m.start()) - 1 for m in gated(_BENEFIT_RE, lowered, lowered, _BENEFIT_STARTS, 0)}
+    benefits = gated_at(_BENEFIT_RE, lowered, lowered, gates.get("benefit", ()), 0)
+    benefit_lines = {bisect.bisect_right(line_starts, m.start()) - 1 for m in benefits}
     spans: list[tuple[int, int]] = []
     in_section = False
     number = 0

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 from .records import Cue, Education
-from .scan import gate_key, gated, matches_at, may_match
+from .scan import GateWords, gate_key, gated_at, matches_at, may_match, occurrences
 
 # --------------------------------------------------------------------------------------------
 # Text layout: sentences and preferred sections (shared with skills.py)
@@ -79,10 +80,12 @@ class TextLayout:
     starts: tuple[int, ...]  # sentence start offsets, ascending
     preferred: tuple[tuple[int, int], ...]  # regions whose cues are "preferred"
     key: str = ""  # gate_key(text), for the pattern gates
+    gates: Mapping[str, list[int]] = field(default_factory=dict, compare=False, repr=False)  # _GATES.find(key): where each family's words are
 
     @classmethod
     def of(cls, text: str) -> "TextLayout":
         key = gate_key(text)
+        gates = _GATES.find(key)
         ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         if _BULLET in text:
             ends += [m.end() for m in re.finditer(_BULLET, text)]
@@ -101,15 +104,15 @@ class TextLayout:
                             and not _PREFERRED.search(h[2])), len(text))
                 regions.append((s, nxt))
         layout = cls(text, tuple(starts), (), key)
-        for m in gated(_PREFERRED_BEFORE, text, key, _PREFERRED_BEFORE_WORDS, 0):
+        for m in gated_at(_PREFERRED_BEFORE, text, key, gates.get("preferred_before", ()), 0):
             regions.append((m.start(), layout.sentence(m.start())[1]))
-        for m in gated(_PREFERRED_AFTER, text, key, _PREFERRED_AFTER_WORDS, _AFTER_REACH):
+        for m in gated_at(_PREFERRED_AFTER, text, key, gates.get("preferred_after", ()), _AFTER_REACH):
             s = max(layout.sentence(m.start())[0], m.start() - 300)  # a clause is short; bounded keeps this linear
             if _PREFERRED_BEFORE.match(text, m.start()):
                 continue
             clause = _CLAUSE_START.match(text, s, m.start())
             regions.append((clause.end() if clause else s, m.end()))
-        return cls(text, tuple(starts), tuple(sorted(regions)), key)
+        return cls(text, tuple(starts), tuple(sorted(regions)), key, gates)
 
     def sentence(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -241,17 +244,16 @@ _EDUCATION_PATTERNS: tuple[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ..
     ("high_school", re.compile(r"\b(?:high\s++school|secondary\s++school|hs\s++diploma|ged)\b|\bG\.E\.D\b", re.IGNORECASE),
      ("high", "secondary", "diploma", "ged", "g.e.d"), ()),
 )
-# Every position where an education match can start: one overlapping scan of the key (casefolded
-# words) and one of the text (the case-sensitive abbreviations), instead of a full scan per pattern.
-# Every caseless pattern starts at a word boundary: testing the alternatives only there halves the scan.
-# The scan consumes the first character (a class re skips to in C, where a look-ahead cannot) and tests
-# the boundary and the alternatives behind it: each match is one character, at the start.
-_EDUCATION_STARTS = re.compile(
-    r"[2-4a-dfghjmnpstuv](?<=\b(?=no|degree|ph|doctor|d\.?n|j\.?d|master|mba|m\.|m ?(?:sc|eng)|graduate|advanced|bachelor"
-    r"|b\.|b ?(?:sc|eng|tech)|undergraduate|(?:4|four)[- ]year|college|university|a +degree|the +degree|associate|a\.a\."
-    r"|(?:2|two)[- ]year|vocational|trade|technical|post|high|secondary|hs|ged|g\.e\.d).)"
+# Every position where an education match can start (``_education_starts``), instead of a full scan per pattern:
+# a word of the key (casefolded) starting with one of these (found in the one _GATES pass), "a" or "the" then
+# spaces before "degree", or one of the case-sensitive abbreviations in the text.
+_EDUCATION_START_WORDS = (
+    "no", "degree", "ph", "doctor", "dn", "d.n", "jd", "j.d", "master", "mba", "m.", "msc", "m sc", "meng", "m eng",
+    "graduate", "advanced", "bachelor", "b.", "bsc", "b sc", "beng", "b eng", "btech", "b tech", "undergraduate",
+    "4-year", "4 year", "four-year", "four year", "college", "university", "associate", "a.a.", "2-year", "2 year",
+    "two-year", "two year", "vocational", "trade", "technical", "post", "high", "secondary", "hs", "ged", "g.e.d",
 )
-_EDUCATION_CASED_STARTS = re.compile(r"MS|BS|BA|AA")
+_EDUCATION_CASED_STARTS = ("MS", "BS", "BA", "AA")
 _EQUIVALENT = re.compile(r"\bor\s++(?:an?\s++)?equivalent\b|\bequivalent\s++(?:work\s++|practical\s++)?experience\b",
                          re.IGNORECASE)
 
@@ -291,8 +293,8 @@ _MANAGEMENT: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
                                      r"|\bsupervisory\s++(?:experience|responsibilit\w+)\b", re.IGNORECASE),
      ("people", "line", "performance", "supervisory")),
 )
-# Every match of these patterns starts at one of these verbs (prefixes, found in the key).
-_MANAGEMENT_VERB = re.compile(r"lead|manag|supervis|oversee|run|build|hir|recruit")
+# Every match of these patterns starts at one of these verbs (prefixes, found in the key by the _GATES pass).
+_MANAGEMENT_VERBS = ("lead", "manag", "supervis", "oversee", "run", "build", "hir", "recruit")
 _VERB_FIRST = frozenset({"team_of_n", "manage_managers", "hire_develop", "build_lead_team", "manage_team", "lead_people"})
 
 
@@ -323,6 +325,13 @@ _LEVEL_PHRASES: tuple[tuple[str, str, re.Pattern, tuple[str, ...]], ...] = (
                                    r"the\s++(?:ceo|chief\s++executive|board)\b|\bc-suite\s++(?:role|position|executive)\b",
                                    re.IGNORECASE), ("executive", "leadership", "ceo", "chief", "board", "c-suite")),
 )
+
+
+# Every gated family's words (the preferred phrases, management and level phrases, where management verbs and
+# education matches can start), found in one pass per text
+_GATES = GateWords({"preferred_before": _PREFERRED_BEFORE_WORDS, "preferred_after": _PREFERRED_AFTER_WORDS,
+                    **{name: words for name, _, words in _MANAGEMENT}, **{name: words for name, _, _, words in _LEVEL_PHRASES},
+                    "management_verb": _MANAGEMENT_VERBS, "education": _EDUCATION_START_WORDS, "degree": ("degree",)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,14 +389,25 @@ def years_minimum(cues: list[Cue] | tuple[Cue, ...]) -> int | None:
     return None
 
 
-def read_education(text: str, layout: TextLayout, key: str | None = None) -> tuple[Education | None, list[Cue]]:
+def _education_starts(text: str, key: str, gates: Mapping[str, list[int]]) -> list[int]:
+    """Every offset where an education pattern can match (a superset is enough: ``matches_at`` just fails
+    elsewhere), ascending. A caseless pattern starts at a word boundary, so a start word counts only there."""
+    starts = {at for at in gates.get("education", ()) if not at or not (key[at - 1].isalnum() or key[at - 1] == "_")}
+    for at in gates.get("degree", ()):  # "a degree", "the  degree": back over the spaces to the article
+        j = at
+        while j and key[j - 1] == " ":
+            j -= 1
+        if j < at:
+            starts.update(j - len(w) for w in ("a", "the") if key.endswith(w, 0, j))
+    starts.update(occurrences(text, _EDUCATION_CASED_STARTS))
+    return sorted(starts)
+
+
+def read_education(text: str, layout: TextLayout) -> tuple[Education | None, list[Cue]]:
     cues = []
     taken: list[tuple[int, int]] = []
-    key = gate_key(text) if key is None else key
-    starts = None
-    if len(key) == len(text):
-        starts = sorted({m.start() for m in _EDUCATION_STARTS.finditer(key)}
-                        | {m.start() for m in _EDUCATION_CASED_STARTS.finditer(text)})
+    key = layout.key
+    starts = _education_starts(text, key, layout.gates) if len(key) == len(text) else None
     for level, rx, words, cased in _EDUCATION_PATTERNS:
         # with the few starts known, trying each pattern there costs less than testing its gate words
         if starts is not None:
@@ -419,16 +439,17 @@ def read_education(text: str, layout: TextLayout, key: str | None = None) -> tup
     return Education(min((c.value for c in cues), key=rank.__getitem__), False), cues
 
 
-def read_management(text: str, key: str | None = None) -> tuple[bool, list[Cue]]:
+def read_management(text: str, layout: TextLayout) -> tuple[bool, list[Cue]]:
     cues, taken = [], []
-    key = gate_key(text) if key is None else key
-    # one scan for every verb a pattern can start with, instead of one full scan per pattern
-    starts = [m.start() for m in _MANAGEMENT_VERB.finditer(key)] if len(key) == len(text) else None
-    for name, rx, words in _MANAGEMENT:
-        if not may_match(key, text, words):
+    key, gates = layout.key, layout.gates
+    # every verb a pattern can start with, instead of one full scan per pattern
+    starts = sorted(set(gates.get("management_verb", ()))) if len(key) == len(text) else None
+    for name, rx, _ in _MANAGEMENT:
+        at = gates.get(name)
+        if not at:
             continue
         verb_first = starts is not None and name in _VERB_FIRST
-        for m in (matches_at(rx, text, starts) if verb_first else gated(rx, text, key, words, _REACH.get(name))):
+        for m in (matches_at(rx, text, starts) if verb_first else gated_at(rx, text, key, at, _REACH.get(name))):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -438,11 +459,11 @@ def read_management(text: str, key: str | None = None) -> tuple[bool, list[Cue]]
     return manages, cues
 
 
-def read_level_phrases(text: str, key: str | None = None) -> list[Cue]:
+def read_level_phrases(text: str, layout: TextLayout) -> list[Cue]:
     cues = []
-    key = gate_key(text) if key is None else key
-    for name, level, rx, words in _LEVEL_PHRASES:
-        for m in gated(rx, text, key, words, _REACH.get(name)):
+    key, gates = layout.key, layout.gates
+    for name, level, rx, _ in _LEVEL_PHRASES:
+        for m in gated_at(rx, text, key, gates.get(name, ()), _REACH.get(name)):
             cues.append(_cue("level_phrase", m, level, name, {}))
     cues.sort(key=lambda c: c.start)
     return cues
@@ -451,12 +472,11 @@ def read_level_phrases(text: str, key: str | None = None) -> list[Cue]:
 def read_experience(text: str, layout: TextLayout | None = None) -> ExperienceCues:
     """All experience cues of one (boilerplate-blanked) description."""
     layout = layout or TextLayout.of(text)
-    key = layout.key
     years = read_years(text, layout)
-    education, education_cues = read_education(text, layout, key)
-    manages, management = read_management(text, key)
+    education, education_cues = read_education(text, layout)
+    manages, management = read_management(text, layout)
     return ExperienceCues(
         years=tuple(years), years_experience_min=years_minimum(years), education=education,
         education_cues=tuple(education_cues), manages_people=manages, management=tuple(management),
-        level_phrases=tuple(read_level_phrases(text, key)),
+        level_phrases=tuple(read_level_phrases(text, layout)),
     )

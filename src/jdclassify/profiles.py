@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping
 
@@ -36,11 +36,15 @@ _ASCII_RUNS = str.maketrans({c: c.lower() if c.isalnum() or c in "+#" else " " f
 _RUN_LEAD = "0123456789+#"  # what a run may start with before its first letter, where _TOKEN starts
 
 
+def _runs(text: str) -> list[str]:
+    """The runs of word characters ``tokens`` folds: an ASCII text is split in C (translate and split, a third faster
+    than findall); _folded drops a run's lead."""
+    return text.translate(_ASCII_RUNS).split() if text.isascii() else _TOKEN.findall(text.lower())
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case content words, crude plural folding (tasks and postings must tokenise alike)."""
-    # an ASCII text is split in C (translate and split, a third faster than findall); _folded drops a run's lead
-    runs = text.translate(_ASCII_RUNS).split() if text.isascii() else _TOKEN.findall(text.lower())
-    return [t for t in map(_folded, runs) if t]
+    return [t for t in map(_folded, _runs(text)) if t]
 
 
 @lru_cache(maxsize=200_000)  # a description's words are mostly ones seen before: a cache hit beats the tests
@@ -64,6 +68,28 @@ class ProfileEvidence:
     top_terms: tuple[str, ...] = ()  # description words that weigh most in the match
 
 
+_TERM_MEMO_LIMIT = 200_000  # runs remembered per index (see _TermMemo)
+
+
+class _TermMemo(dict):
+    """run -> the profile term it folds to if the index knows that term, else "": a description's runs are mostly
+    ones seen before, and a dict hit (``map(memo.__getitem__, runs)``, all in C) beats folding and testing each.
+    Cleared when full, so a long run's memory stays bounded."""
+
+    __slots__ = ("idf",)
+
+    def __init__(self, idf: Mapping[str, float]) -> None:
+        super().__init__()
+        self.idf = idf
+
+    def __missing__(self, run: str) -> str:
+        if len(self) >= _TERM_MEMO_LIMIT:
+            self.clear()
+        term = _folded(run)
+        self[run] = term = term if term in self.idf else ""
+        return term
+
+
 @dataclass(frozen=True, slots=True)
 class ProfileIndex:
     keys: tuple[str, ...]
@@ -74,6 +100,10 @@ class ProfileIndex:
     inverted: Mapping[str, tuple[np.ndarray, np.ndarray]]  # term -> (profile indexes, weights)
     skills: tuple[frozenset[str], ...]  # skill ids per profile
     skill_idf: Mapping[str, float]
+    term_memo: _TermMemo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "term_memo", _TermMemo(self.term_idf))
 
     @classmethod
     def build(cls, lexicons) -> "ProfileIndex":
@@ -164,8 +194,8 @@ class ProfileIndex:
 
     def query_vector(self, description: str) -> dict[str, float]:
         idf = self.term_idf
-        # counted first, filtered after: one test per distinct word; the order (first occurrence) is the same
-        vec = {t: (1.0 + math.log(f)) * idf[t] for t, f in Counter(tokens(description)).items() if t in idf}
+        # only the index's terms are counted (term_memo): the order (first occurrence) is the same as tokens' order
+        vec = {t: (1.0 + math.log(f)) * idf[t] for t, f in Counter(filter(None, map(self.term_memo.__getitem__, _runs(description)))).items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
@@ -211,13 +241,14 @@ class ProfileIndex:
     ) -> ProfileEvidence:
         vec = self.vectors[i]
         # sorted, so sums and ties do not follow hash-seeded set order
-        contrib = {t: query[t] * vec[t] for t in sorted(query_terms & self.terms[i])}
-        text_score = min(1.0, sum(contrib.values()))
+        common = sorted(query_terms & self.terms[i])
+        contrib = [query[t] * vec[t] for t in common]
+        text_score = min(1.0, sum(contrib))
         shared = sorted(posting_skills & self.skills[i])
         skill_score = 0.0
         if posting_skills:
             skill_score = sum(self.skill_idf[s] for s in shared) / skill_total if skill_total else 0.0
         parts = [p for p, present in ((skill_score, bool(posting_skills)), (text_score, bool(query))) if present]
         score = sum(parts) / len(parts) if parts else 0.0
-        top = tuple(sorted(contrib, key=contrib.__getitem__, reverse=True)[:5])  # stable: ties keep term order
+        top = tuple(common[j] for j in sorted(range(len(contrib)), key=contrib.__getitem__, reverse=True)[:5])  # ties keep term order
         return ProfileEvidence(self.keys[i], score, skill_score, text_score, tuple(shared), top)

@@ -169,7 +169,7 @@ class _Windows:
                 pass
             hi = last.start() if last and hi < len(text) else hi
             doc = nlp.make_doc(_break_long_runs(text[lo:hi]))
-            self.docs.append((lo, doc, [int(i) + lo for i in doc.to_array("IDX")]))
+            self.docs.append((lo, doc, (doc.to_array("IDX") + lo).tolist()))
 
     def token(self, start: int, end: int) -> tuple[Doc, list[int], int] | None:
         """The window doc, its token offsets and the index of the one token spanning exactly [start, end), if any."""
@@ -219,7 +219,7 @@ class SkillMatcher:
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         """The matcher of a phrase ``table`` (just made, or read back by ``index_cache``)."""
-        from ahocorasick_rs import AhoCorasick, MatchKind
+        from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
         self._arrays = arrays
         skills = (unpack(arrays["skill_ids"]), unpack(arrays["skill_rows"]), arrays["skill_priority"].tolist(),
@@ -228,7 +228,10 @@ class SkillMatcher:
         self._cased = _Patterns(skills, arrays["cased.skill"].tolist(), arrays["cased.flags"].tolist())
         # Standard + overlapping: every phrase found, so the longest-match rule below chooses, not the automaton
         self._lower_ac = AhoCorasick(unpack(arrays["lower.phrases"]), matchkind=MatchKind.Standard)
-        self._cased_ac = AhoCorasick(unpack(arrays["cased.phrases"]), matchkind=MatchKind.Standard)
+        # the few hundred case-sensitive phrases as a DFA (~40 % faster; for the ~100,000 lowered ones a DFA is no
+        # faster and takes ~0.8 GB)
+        self._cased_ac = AhoCorasick(unpack(arrays["cased.phrases"]), matchkind=MatchKind.Standard,
+                                     implementation=Implementation.DFA)
 
     @classmethod
     def build(cls, lexicons) -> "SkillMatcher":
@@ -449,7 +452,7 @@ def _blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:
         if b <= a:
             continue
         pieces.append(text[pos:a])
-        pieces.append(re.sub(r"[^\n]", " ", text[a:b]))
+        pieces.append("\n".join(" " * len(line) for line in text[a:b].split("\n")))
         pos = b
     pieces.append(text[pos:])
     return "".join(pieces)
