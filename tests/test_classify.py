@@ -162,3 +162,9 @@ def test_an_onet_occupation_title_names_its_code_even_where_alternate_titles_nam
     c = clf.classify({"id": "1", "title": title})
     assert c.onet.value == code and c.onet.confidence >= 0.9
     assert c.onet.rule.startswith("exact title alias (an O*NET occupation title) naming one code")
+
+
+def test_a_lone_surrogate_given_through_the_api_is_replaced_not_fatal(clf):
+    """A JSON "\\ud800" escape decodes to a lone surrogate; the reader replaces it, a library caller may not."""
+    c = clf.classify({"id": "1", "title": "Data Engineer \ud800", "description": "We build pipelines in Python and Spark \ud800 daily."})
+    assert isinstance(c, Classification) and "\ufffd" in c.title and "canon:python" in c.skills

@@ -70,12 +70,22 @@ _BULLET_RE = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\
 _BULLET_AFTER_BREAK_RE = re.compile(r"\n(?:[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014*]|-\S)")
 
 
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """A lone surrogate (a JSON "\\ud800" escape decodes to one) as U+FFFD: no UTF-8 writer, hash or automaton
+    accepts it."""
+    return _SURROGATE_RE.sub("\ufffd", text)
+
+
 def normalise_text(text: str) -> str:
     """Mojibake repaired, NFKC, invisible characters removed, whitespace collapsed, bullets as ``- ``."""
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii():
+        text = without_surrogates(text)  # the reader has done this; a caller of the Python API may not have
         if _MOJIBAKE_RE.search(text):  # ftfy is the slow step: only where mojibake is likely
             import ftfy  # and a quarter of a second to import: a feed without mojibake never pays it
 

@@ -38,7 +38,7 @@ from typing import IO, Any, NamedTuple
 import orjson
 from selectolax.lexbor import LexborHTMLParser
 
-from ..clean import cleaned_fields
+from ..clean import cleaned_fields, without_surrogates
 from ..errors import InputError, QuarantineReason
 from ..records import Posting, QuarantineRecord
 from ..redact import redact
@@ -65,8 +65,6 @@ _EMPLOYMENT_KEYS = ("employmenttype", "jobtype", "contracttype")
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EXCERPT_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]+")
-# a JSON "\ud800" escape decodes to a lone surrogate, which no UTF-8 writer or hash accepts
-_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 _USABLE_RE = re.compile(r"[^\W_]")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_\-]{1,40})""", re.IGNORECASE)
 _EXCERPT_CHARS = 200
@@ -216,8 +214,8 @@ class IdRegistry:
 
 
 def _quarantine(reason: QuarantineReason, detail: str, source: str, line: int, raw: str = "", id: str = "") -> QuarantineRecord:
-    return QuarantineRecord(reason=reason.value, detail=_SURROGATE_RE.sub("\ufffd", detail), source=source, line=line,
-                            excerpt=excerpt(raw), id=_SURROGATE_RE.sub("\ufffd", id))
+    return QuarantineRecord(reason=reason.value, detail=without_surrogates(detail), source=source, line=line,
+                            excerpt=excerpt(raw), id=without_surrogates(id))
 
 
 class _WrongType(ValueError):
@@ -248,10 +246,10 @@ class _State:
         except RecursionError:
             return self.quarantine(QuarantineReason.WRONG_TYPE, "a field is nested too deeply to be text", source, line, raw)
         record_id = fields.pop("id")
-        record_id = (record_id if record_id.isascii() else _SURROGATE_RE.sub("\ufffd", record_id)) or default_id
+        record_id = (record_id if record_id.isascii() else without_surrogates(record_id)) or default_id
         for name, value in fields.items():
             if not value.isascii():
-                fields[name] = value = _SURROGATE_RE.sub("\ufffd", value)
+                fields[name] = value = without_surrogates(value)
             if len(value) > s.max_field_chars:
                 return self.quarantine(
                     QuarantineReason.OVERSIZED, f"field {name!r} has {len(value)} characters, above max_field_chars={s.max_field_chars}",
