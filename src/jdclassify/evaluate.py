@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from .calibration import Calibration, expected_calibration_error
-from .onet import exact_codes
+from .onet import exact_alias
 from .records import Classification, Posting
 from .settings import Settings
 from .titles import normalise_title
@@ -262,7 +262,7 @@ def predict(classifier, examples: Sequence[Example]) -> list[Prediction]:
         if not isinstance(c, Classification):
             out.append(Prediction(e, "", 0.0, "", 0.0, "", 0.0))
             continue
-        exact = bool(exact_codes(c.candidates, bool(e.posting.description.strip())))
+        exact = bool(exact_alias(c.candidates, bool(e.posting.description.strip()))[0])
         out.append(Prediction(e, c.onet.value, c.onet.confidence, c.role.value, c.role.confidence, c.level.value,
                               c.level.confidence, exact))
     return out

@@ -125,19 +125,14 @@ def decide_onet(
     return OnetDecision(out, rule, has_description, bool(exact))
 
 
-def exact_codes(candidates: tuple[Candidate, ...], has_description: bool) -> set[str]:
-    """The codes of a known alias the title matched exactly: a title-only posting is decided among them
-    (with a description, the description decides among all candidates). An O*NET occupation's own title
-    names its code: the ranker, swayed by how many alternate titles agree, put 'Customer Service
-    Representative' under 41-3091.00 rather than Customer Service Representatives, and a canon alias the
-    curators banded low put 'Statistician' under Data Scientists. Next, a curated canon alias names its code:
-    O*NET alternate titles with the same words do not compete with it ('Data Analyst' is canon 15-2051.00 and
-    an O*NET alternate title of 15-2041.00 too)."""
-    return exact_alias(candidates, has_description)[0]
-
-
 def exact_alias(candidates: tuple[Candidate, ...], has_description: bool) -> tuple[set[str], str]:
-    """``exact_codes`` and what named them, for the rule a user reads ("an O*NET occupation title")."""
+    """The codes of a known alias the title matched exactly, and what named them (for the rule a user reads): a
+    title-only posting is decided among them (with a description, the description decides among all
+    candidates). An O*NET occupation's own title names its code: the ranker, swayed by how many alternate titles
+    agree, put 'Customer Service Representative' under 41-3091.00 rather than Customer Service
+    Representatives, and a canon alias the curators banded low put 'Statistician' under Data Scientists. Next,
+    a curated canon alias names its code: O*NET alternate titles with the same words do not compete with it
+    ('Data Analyst' is canon 15-2051.00 and an O*NET alternate title of 15-2041.00 too)."""
     if has_description:
         return set(), ""
     exact = [c for c in candidates if c.method == "exact"]

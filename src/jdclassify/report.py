@@ -362,11 +362,10 @@ def _confidence_chart(key: str, confidence: dict, threshold: float | None) -> st
     import pygal
 
     x_title = "confidence" if threshold is None else f"confidence (paler bars: below the review threshold {threshold:.2f})"
-    chart = pygal.Bar(**_config(280, x_title=x_title, y_title="postings", legend_at_bottom=True, print_values=False,
-                                value_formatter=lambda v: f"{v:,.0f}"))
+    chart = pygal.Bar(**_config(280, x_title=x_title, y_title="postings", legend_at_bottom=True, print_values=False))
     chart.x_labels = [f"{b / BINS:.1f}-{(b + 1) / BINS:.1f}" for b in range(BINS)]
+    below = [threshold is not None and (b + 1) / BINS <= threshold for b in range(BINS)]
     for i, (name, counts) in enumerate(confidence.items()):
-        below = [threshold is not None and (b + 1) / BINS <= threshold for b in range(BINS)]
         chart.add(name, [{"value": int(n), "color": _COLOURS[i] + ("66" if low else "")} for n, low in zip(counts, below)])
     return _svg(chart, key)
 
