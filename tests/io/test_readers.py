@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from jdclassify.errors import InputError, QuarantineReason
 from jdclassify.io.readers import _loads, read_postings
@@ -265,6 +266,26 @@ def test_jsonl_numbers_and_odd_values_read_as_json_reads_them(tmp_path):
                                               ("1234567890123456789", "Valet 12345678901234567890123")]
     assert [_loads(line) for line in path.read_text(encoding="utf-8").splitlines()[3:]] == \
         [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[3:]]
+
+
+_JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                            lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=4), inner, max_size=2),
+                            max_leaves=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["id", "title", "description"]), _JSON_VALUES | st.text()))
+def test_the_minimal_contract_fast_path_gives_what_the_field_mapping_gives(obj):
+    """Records with only id/title/description skip the field mapping: the fields, or the error, are the mapping's own."""
+    from jdclassify.io.readers import _fields, _mapped_fields
+
+    def outcome(read):
+        try:
+            return read(obj)
+        except ValueError as exc:
+            return type(exc), str(exc)
+
+    assert outcome(_fields) == outcome(_mapped_fields)
 
 
 def test_records_without_a_description_clean_once_per_distinct_fields_and_get_what_cleaning_gives(tmp_path):

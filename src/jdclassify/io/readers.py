@@ -346,8 +346,24 @@ def _location(value: Any) -> str:
     return _loose(value)
 
 
+_PLAIN_KEYS = frozenset(("id", "title", "description"))
+
+
 def _fields(obj: dict) -> dict[str, str]:
-    """Posting fields (raw text) from a record, whatever the feed calls them."""
+    """Posting fields (raw text) from a record, whatever the feed calls them.
+
+    A record of the minimal contract (text "id", "title", "description", nothing else) skips the field mapping,
+    which gives the same and was a sixth of reading a titles-only feed."""
+    if obj.keys() <= _PLAIN_KEYS:
+        record_id, title, description = obj.get("id", ""), obj.get("title", ""), obj.get("description", "")
+        if type(record_id) is str and type(title) is str and type(description) is str:
+            return {"id": record_id.strip(), "title": title, "description": description, "company": "", "location": "",
+                    "posted_date": "", "url": "", "employment_type": ""}
+    return _mapped_fields(obj)
+
+
+def _mapped_fields(obj: dict) -> dict[str, str]:
+    """``_fields`` through the field mapping: the keys of the record's layout, best first."""
     title_keys, desc_keys, id_keys, location_keys, company_keys, posted_keys, url_keys, employment_keys = _layout(tuple(obj))
     title_key, title = _pick(obj, title_keys)
     desc_key, description = _pick(obj, desc_keys)
@@ -532,7 +548,8 @@ def _read_jsonl(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator
             except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's recursion limit
                 yield state.quarantine(QuarantineReason.MALFORMED_JSON, f"line does not parse as JSON: {exc}", source, line.number, line.text)
                 continue
-            yield state.record(obj, source, line.number, line.text, len(line.text.encode("utf-8")))
+            text = line.text
+            yield state.record(obj, source, line.number, text, len(text) if text.isascii() else len(text.encode("utf-8")))
 
 
 def _read_csv(fh: IO[bytes], source: str, state: _State, fmt: str) -> Iterator[Record | RawRecord]:
