@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -53,29 +54,28 @@ def classify_chunk(classifier, items: Sequence, *, run_id: str, run_date: str) -
     ``classifier`` is a Classifier or a TitleMemo (which keeps its title memo from chunk to chunk)."""
     memo = classifier if isinstance(classifier, TitleMemo) else TitleMemo(classifier)
     rows, quarantine = [], []
-    roles, levels, reasons = Counter(), Counter(), Counter()
     for is_label, row in memo.rows(items, run_id=run_id, run_date=run_date):
-        if is_label:
-            rows.append(row)
-            roles[(row["role_code"], row["role_name"])] += 1
-            levels[row["level"]] += 1
-        else:
-            quarantine.append(row)
-            reasons[row["reason"]] += 1
+        (rows if is_label else quarantine).append(row)
     if len(rows) + len(quarantine) != len(items):
         raise RuntimeError(
             f"chunk of {len(items)} records gave {len(rows)} labelled + {len(quarantine)} quarantined; "
             "every record must be labelled or quarantined (this is a bug in classify_many)"
         )
+    return _tallied(rows, quarantine, len(items))
+
+
+def _tallied(rows: list[dict], quarantine: list[dict], count_in: int) -> ChunkResult:
+    """A ChunkResult with its tallies, counted in C (``Counter`` over ``itemgetter``): a row at a time in Python was
+    a tenth of a titles-only run's per-record cost."""
     return ChunkResult(
         rows=rows,
         quarantine=quarantine,
-        count_in=len(items),
-        needs_review=sum(r["needs_review"] for r in rows),
-        roles=roles,
-        levels=levels,
-        reasons=reasons,
-        lexicon_versions=frozenset(r["lexicon_version"] for r in rows),
+        count_in=count_in,
+        needs_review=sum(map(itemgetter("needs_review"), rows)),
+        roles=Counter(map(itemgetter("role_code", "role_name"), rows)),
+        levels=Counter(map(itemgetter("level"), rows)),
+        reasons=Counter(map(itemgetter("reason"), quarantine)),
+        lexicon_versions=frozenset(map(itemgetter("lexicon_version"), rows)),
     )
 
 
@@ -340,7 +340,6 @@ def _finish_and_classify(items: list, run_id: str, run_date: str) -> list[tuple]
 def _admitted(items: list, results: list[tuple], ids, run_id: str) -> ChunkResult:
     """A ChunkResult from a task's rows, quarantining ids already seen (the readers' duplicate rule)."""
     rows, quarantine = [], []
-    roles, levels, reasons = Counter(), Counter(), Counter()
     if len(results) != len(items):
         raise RuntimeError(f"a task of {len(items)} records gave {len(results)} results; every record must be labelled or quarantined")
     for item, (key, is_label, row) in zip(items, results):
@@ -348,15 +347,8 @@ def _admitted(items: list, results: list[tuple], ids, run_id: str) -> ChunkResul
             duplicate = ids.check(*key, raw=item.raw)
             if duplicate is not None:
                 is_label, row = False, quarantine_row(duplicate, run_id=run_id)
-        if is_label:
-            rows.append(row)
-            roles[(row["role_code"], row["role_name"])] += 1
-            levels[row["level"]] += 1
-        else:
-            quarantine.append(row)
-            reasons[row["reason"]] += 1
-    return ChunkResult(rows=rows, quarantine=quarantine, count_in=len(items), needs_review=sum(r["needs_review"] for r in rows),
-                       roles=roles, levels=levels, reasons=reasons, lexicon_versions=frozenset(r["lexicon_version"] for r in rows))
+        (rows if is_label else quarantine).append(row)
+    return _tallied(rows, quarantine, len(items))
 
 
 def _merged(results: list[ChunkResult]) -> ChunkResult:
