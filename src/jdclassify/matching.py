@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .lexicons import AliasRow
-from .packing import pack, ragged, unpack, unragged
+from .packing import Ragged, pack, ragged, unpack, unragged
 from .records import Candidate, TitleCues
 from .titles import normalise_title
 
@@ -44,7 +44,7 @@ class TitleMatcher:
     postings: dict[str, np.ndarray]  # token -> key indexes containing it
     idf: dict[str, float]
     key_norm: np.ndarray  # sqrt of the summed squared IDF of each key's tokens
-    near: dict[str, tuple[str, ...]]  # a token, or it with one letter deleted -> indexed tokens (typo look-up)
+    near: Mapping[str, tuple[str, ...]]  # a token, or it with one letter deleted -> indexed tokens (typo look-up)
     stems: dict[str, tuple[str, ...]]  # first letters -> indexed tokens (other forms of a word: "orthodontic")
     shortlist_size: int
     cutoff: float  # fuzzy scores below this (in [0, 1]) are dropped
@@ -126,7 +126,6 @@ class TitleMatcher:
         aliases = lexicons.aliases
         tokens = unpack(arrays["tokens"])
         key_rows = unragged(arrays, "rows", tuple(aliases[i] for i in arrays["rows.values"].tolist()))
-        near = unragged(arrays, "near", tuple(tokens[i] for i in arrays["near.values"].tolist()))
         return cls(
             keys=keys,
             key_array=np.asarray(keys, dtype=object),
@@ -135,7 +134,7 @@ class TitleMatcher:
             postings=dict(zip(tokens, unragged(arrays, "postings"))),
             idf=dict(zip(tokens, arrays["idf"].tolist())),
             key_norm=arrays["key_norm"],
-            near=dict(zip(unpack(arrays["near"]), near)),
+            near=Ragged(unpack(arrays["near"]), arrays["near.offsets"], tuple(tokens[i] for i in arrays["near.values"].tolist())),
             stems=_prefix_index(tokens),
             shortlist_size=settings.shortlist_size,
             cutoff=settings.fuzzy_cutoff,
@@ -354,16 +353,16 @@ class OccupationIndex:
     names: tuple[str, ...]  # the code's O*NET title alias (else the code), shown as the candidate's alias
     roles: tuple[str, ...]  # the role code of the code's generated (non-canon) alias rows
     idf: dict[str, float]
-    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # feature -> (code indexes, weights)
+    postings: Mapping[str, tuple[np.ndarray, np.ndarray]]  # feature -> (code indexes, weights)
     alias_counts: dict[str, int]  # code -> distinct aliases naming it (a ranker feature: ranker.py)
     official: dict[str, str]  # code -> its normalised O*NET title when the index holds it (a ranker feature)
     # word or "head:word" -> per code in postings[feature][0], how many of the code's aliases use it (ranker features)
-    word_counts: dict[str, np.ndarray]
+    word_counts: Mapping[str, np.ndarray]
     # the codes' O*NET task statements, read as titles are (normalise_title): per code its number of statements, and
     # word or "stem:<first TASK_STEM letters>" -> (code indexes, how many of the code's statements use it); ranker
     # features compare a title's words with these (no alias text: the statements never name the reported titles)
     task_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    task_words: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    task_words: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     groups: "CodeGroups" = field(init=False, repr=False, compare=False)  # derived from codes and alias_counts
     # what the ranker derives per title word from this index, remembered (ranker._cached; bounded there)
     word_memo: dict = field(init=False, repr=False, compare=False)
@@ -447,19 +446,18 @@ class OccupationIndex:
     def from_arrays(cls, arrays) -> "OccupationIndex":
         codes, names = tuple(unpack(arrays["codes"])), tuple(unpack(arrays["names"]))
         features = unpack(arrays["features"])
-        ids, weights = unragged(arrays, "postings"), unragged(arrays, "postings", arrays["weights"])
         return cls(
             codes=codes,
             code_index={c: i for i, c in enumerate(codes)},
             names=names,
             roles=tuple(unpack(arrays["roles"])),
             idf=dict(zip(features, arrays["idf"].tolist())),
-            postings=dict(zip(features, zip(ids, weights))),
+            postings=Ragged(features, arrays["postings.offsets"], arrays["postings.values"], arrays["weights"]),
             alias_counts=dict(zip(codes, arrays["alias_counts"].tolist())),
             official={c: normalise_title(n) for c, n in zip(codes, names) if n != c},
-            word_counts=dict(zip((features[i] for i in arrays["counted"].tolist()), unragged(arrays, "word_counts"))),
+            word_counts=Ragged([features[i] for i in arrays["counted"].tolist()], arrays["word_counts.offsets"], arrays["word_counts.values"]),
             task_counts=arrays["task_counts"],
-            task_words=dict(zip(unpack(arrays["task_words"]), zip(unragged(arrays, "task_codes"), unragged(arrays, "task_uses")))),
+            task_words=Ragged(unpack(arrays["task_words"]), arrays["task_codes.offsets"], arrays["task_codes.values"], arrays["task_uses.values"]),
         )
 
     def scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

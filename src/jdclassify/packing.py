@@ -6,6 +6,7 @@ string array (4 bytes a character, padded).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Sequence
 
 import numpy as np
@@ -37,3 +38,30 @@ def unragged(arrays, name: str, values=None) -> list:
     values = arrays[f"{name}.values"] if values is None else values
     offsets = arrays[f"{name}.offsets"].tolist()
     return [values[a:b] for a, b in zip(offsets, offsets[1:])]
+
+
+class Ragged(Mapping):
+    """``keys`` to their lists as ``ragged`` stored them (``offsets`` into ``columns``; several columns of one
+    layout give a tuple of slices), sliced when read. A cached title index holds ~100,000 such lists: slicing them
+    all up front was a tenth of a one-posting run, and a run reads a few hundred."""
+
+    __slots__ = ("_index", "_bounds", "_columns")
+
+    def __init__(self, keys: Sequence, offsets: np.ndarray, *columns) -> None:
+        self._index = dict(zip(keys, range(len(keys))))
+        self._bounds = offsets.tolist()
+        self._columns = columns
+
+    def __getitem__(self, key):
+        i = self._index[key]
+        a, b = self._bounds[i], self._bounds[i + 1]
+        return self._columns[0][a:b] if len(self._columns) == 1 else tuple(c[a:b] for c in self._columns)
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
