@@ -120,6 +120,18 @@ def test_eval_on_the_gold_set_prints_a_report(capsys):
     assert capsys.readouterr().out.strip()
 
 
+def test_the_process_entry_point_ends_with_the_commands_exit_code_and_all_its_output(tmp_path, minimal_jsonl):
+    """``run`` skips the interpreter's teardown (os._exit): what the command printed and wrote is all there."""
+    out = tmp_path / "o.parquet"
+    command = [sys.executable, "-m", "jdclassify.cli", "classify", str(minimal_jsonl), "--out", str(out)]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1].startswith("  report ") and "labelled" in proc.stdout
+    assert Path(proc.stdout.splitlines()[-1].split()[-1]).is_file() and out.is_file()
+    bad = subprocess.run(command[:4] + [str(tmp_path / "nope.jsonl"), "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and bad.stderr.startswith("jdclassify classify: error: input not found") and "Traceback" not in bad.stderr
+
+
 def test_console_script_runs_as_a_real_process(tmp_path, minimal_jsonl):
     exe = shutil.which("jdclassify") or str(Path(sys.executable).with_name("jdclassify"))
     if not Path(exe).exists():

@@ -9,9 +9,11 @@ A JdclassifyError prints one line saying what to do and exits 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from .errors import InputError, JdclassifyError
 from .settings import Settings
@@ -301,5 +303,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> NoReturn:
+    """The process entry point (the ``jdclassify`` command, ``python -m jdclassify.cli``): ``main``, then end the
+    process without tearing the interpreter down. Freeing the lexicons, indexes and caches object by object and
+    unloading numpy, pyarrow and pandas took 0.1 s of a one-posting run and 0.24 s of 100,000 titles; the OS takes the
+    memory back at once. Every output is closed and committed by then, and logging and stdio are flushed here. An
+    exception from ``main`` ends the process as usual (traceback, teardown); so does a stdout that cannot be flushed."""
+    code = main()
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: the interpreter's own exit reports it
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
