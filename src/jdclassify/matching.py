@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .lexicons import AliasRow
-from .packing import Ragged, pack, ragged, unpack, unragged
+from .packing import Ragged, RaggedList, pack, ragged, unpack, unragged
 from .records import Candidate, TitleCues
 from .titles import normalise_title
 
@@ -39,7 +39,7 @@ _CACHE_LIMIT = 200_000
 class TitleMatcher:
     keys: tuple[str, ...]  # unique normalised aliases
     key_array: np.ndarray  # the same, as an object array (fast gathering of shortlists)
-    key_rows: tuple[tuple[AliasRow, ...], ...]  # the lexicon's alias rows per key, best prior first
+    key_rows: Sequence[tuple[AliasRow, ...]]  # the lexicon's alias rows per key, best prior first
     exact: dict[str, int]  # normalised alias -> key index
     postings: dict[str, np.ndarray]  # token -> key indexes containing it
     idf: dict[str, float]
@@ -125,11 +125,10 @@ class TitleMatcher:
         keys = tuple(unpack(arrays["keys"]))
         aliases = lexicons.aliases
         tokens = unpack(arrays["tokens"])
-        key_rows = unragged(arrays, "rows", tuple(aliases[i] for i in arrays["rows.values"].tolist()))
         return cls(
             keys=keys,
             key_array=np.asarray(keys, dtype=object),
-            key_rows=tuple(key_rows),
+            key_rows=RaggedList(arrays["rows.offsets"], tuple(aliases[i] for i in arrays["rows.values"].tolist())),
             exact={k: i for i, k in enumerate(keys)},
             postings=dict(zip(tokens, unragged(arrays, "postings"))),
             idf=dict(zip(tokens, arrays["idf"].tolist())),

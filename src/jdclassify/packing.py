@@ -6,7 +6,7 @@ string array (4 bytes a character, padded).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence as SequenceABC
 from typing import Sequence
 
 import numpy as np
@@ -65,3 +65,21 @@ class Ragged(Mapping):
 
     def __len__(self) -> int:
         return len(self._index)
+
+
+class RaggedList(SequenceABC):
+    """The lists ``ragged`` stored, by position (``offsets`` into ``values``), sliced when read: see ``Ragged``."""
+
+    __slots__ = ("_bounds", "_values")
+
+    def __init__(self, offsets: np.ndarray, values) -> None:
+        self._bounds, self._values = offsets.tolist(), values
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        i = range(len(self))[i]  # negative positions count from the end; out of range raises IndexError
+        return self._values[self._bounds[i] : self._bounds[i + 1]]
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
