@@ -192,6 +192,53 @@ def test_a_broken_task_table_stops_a_run_when_the_title_index_is_built(lexicon_c
         Classifier.load(settings)
 
 
+def test_a_broken_alias_row_stops_a_run_when_the_title_index_is_built(lexicon_copy, tmp_path):
+    """Classifier.load defers the alias rows to the title index build; an error still stops the load, named as before."""
+    line = _line_of(lexicon_copy / "title_aliases.csv", "Machine Learning IV,")
+    _replace_line(lexicon_copy / "title_aliases.csv", line, ",0.70,canon", ",high,canon")
+    settings = dataclasses.replace(Settings(), lexicon_dir=lexicon_copy, cache_dir=tmp_path / "cache")
+    with pytest.raises(LexiconError, match=rf"title_aliases\.csv:{line}:confidence: 'high' is not a number"):
+        Classifier.load(settings)
+
+
+def test_a_cached_title_index_spares_reading_the_alias_rows_and_labels_the_same(tmp_path, monkeypatch):
+    """The alias rows stored with a cached index are those title_aliases.csv gives; the CSV is not read again."""
+    import jdclassify.lexicons as lexicons_module
+
+    settings = dataclasses.replace(Settings(), cache_dir=tmp_path / "cache")
+    titles = ["Senior Backend Engineer", "Registered Nurse II", "Sr. Data Scientist - Remote", "Chef de Partie"]
+    fresh = Classifier.load(settings)  # builds and stores the index
+    expected = [fresh.classify({"id": str(i), "title": t}) for i, t in enumerate(titles)]
+    monkeypatch.setattr(lexicons_module, "_read_aliases", lambda *a, **k: pytest.fail("title_aliases.csv read again"))
+    cached = Classifier.load(settings)
+    assert [cached.classify({"id": str(i), "title": t}) for i, t in enumerate(titles)] == expected
+    monkeypatch.undo()
+    assert {r for rows in cached.matcher.key_rows for r in rows} == set(load_lexicons(LEXICONS).aliases)
+
+
+def test_deferred_aliases_are_the_eager_ones_and_an_overlay_role_names_only_overlay_aliases(tmp_path):
+    """Deferred or not, the same rows in the same order; the shipped aliases are checked against the shipped roles."""
+    overlay = tmp_path / "acme"
+    overlay.mkdir()
+    (overlay / "canon_roles.yaml").write_text(
+        "roles:\n  - code: ACMEML.GEN\n    function_code: ACMEML\n    function_name: Acme ML\n    focus: General\n"
+        "    title: Acme Model Wrangler\n    description: Wrangles models at Acme.\n    status: draft\n    version: v1\n"
+        "    mappings:\n      - {code: 15-2051.00, title: Data Scientists, source: curated, review_status: needs_review}\n"
+        "    aliases:\n      - {alias: Model Wrangler, type: common, band: high, confidence: 0.9}\n", encoding="utf-8")
+    (overlay / "title_aliases.csv").write_text((LEXICONS / "title_aliases.csv").read_text(encoding="utf-8").split("\n")[0]
+                                               + "\nWrangler Lead,ACMEML.GEN,15-2051.00,common,high,,0.90,canon\n", encoding="utf-8")
+    eager, deferred = load_lexicons(LEXICONS, overlay), load_lexicons(LEXICONS, overlay, defer_aliases=True)
+    assert tuple(deferred.aliases) == eager.aliases
+    assert [a.alias for a in eager.aliases[-2:]] == ["Model Wrangler", "Wrangler Lead"]
+    shipped = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, shipped)
+    with open(shipped / "title_aliases.csv", "a", encoding="utf-8") as fh:
+        fh.write("Wrangler Chief,ACMEML.GEN,15-2051.00,common,high,,0.90,canon\n")
+    for defer in (False, True):
+        with pytest.raises(LexiconError, match=r"title_aliases\.csv:\d+:role_code: 'ACMEML\.GEN' is not a known role"):
+            tuple(load_lexicons(shipped, overlay, defer_aliases=defer).aliases)
+
+
 def test_bad_yaml_value_names_file_line_column(lexicon_copy):
     path = lexicon_copy / "canon_roles.yaml"
     line = _line_of(path, "{alias: Machine Learning IV,")

@@ -54,7 +54,7 @@ class Classifier:
 
         settings = settings or Settings.load()
         if lexicons is None:
-            lexicons = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
+            lexicons = load_lexicons(settings.lexicon_dir, settings.overlay_dir, defer_aliases=True)
         return cls(
             settings=settings,
             lexicons=lexicons,

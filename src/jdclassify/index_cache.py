@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 FORMAT = "1"  # bump when the file layout changes without a change to the modules hashed below
 KEEP = 4  # cached indexes kept per kind (newest first): a base lexicon and overlays, without growing forever
 # What each kind of index is built by: a change to any of these modules' source makes a new file.
-TITLE_INDEX = ("title-index", (matching, titles, packing))
+TITLE_INDEX = ("title-index", (matching, titles, packing, lexicons_module))  # and how title_aliases.csv is read: its rows are stored
 SKILL_TABLE = ("skill-phrases", (skills, lexicons_module, packing))  # how skills.csv is parsed
 PROFILES = ("profiles", (profiles, lexicons_module, packing))
 
@@ -54,7 +54,10 @@ def cache_path(lexicons, settings, kind: tuple[str, tuple[ModuleType, ...]] = TI
 
 
 def load_matcher(lexicons, settings) -> TitleMatcher:
-    """The title matcher for ``lexicons``: read from the cache when a file for this version exists, else built and stored."""
+    """The title matcher for ``lexicons``: read from the cache when a file for this version exists, else built and stored.
+
+    A stored index holds the alias rows it was built from, so title_aliases.csv is not read (``Classifier.load``
+    defers it: ``load_lexicons(defer_aliases=True)``); ~0.15 s of a one-title run."""
     return _load(cache_path(lexicons, settings, TITLE_INDEX),
                  read=lambda arrays: TitleMatcher.from_arrays(arrays, lexicons, settings),
                  build=lambda: TitleMatcher.build(lexicons, settings), to_arrays=lambda m: m.to_arrays(lexicons))
@@ -84,7 +87,12 @@ def _load(path: Path, read: Callable[[dict[str, np.ndarray]], T], build: Callabl
         except (OSError, EOFError, ValueError, KeyError, IndexError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
             log.warning("index cache %s is unreadable (%s); rebuilding it", path, exc)
     built = build()
-    _store(path, to_arrays(built))
+    try:
+        arrays = to_arrays(built)
+    except ValueError as exc:  # a lexicon text the packed format cannot hold (packing.pack: a line break)
+        log.warning("index %s cannot be cached (%s); each run will build it", path, exc)
+        return built
+    _store(path, arrays)
     return built
 
 

@@ -205,7 +205,7 @@ class Override:
 @dataclass(frozen=True, slots=True)
 class Lexicons:
     roles: abc.Mapping[str, Role]
-    aliases: tuple[AliasRow, ...]
+    aliases: abc.Sequence[AliasRow]  # a tuple, or DeferredRows (load_lexicons' defer_aliases)
     levels: abc.Mapping[str, Level]  # in ladder order
     level_cues: tuple[LevelCue, ...]
     employment_types: abc.Mapping[str, tuple[str, ...]]  # type -> cue words
@@ -303,6 +303,29 @@ class Deferred(abc.Mapping):
         return len(self._rows())
 
 
+class DeferredRows(abc.Sequence):
+    """A lexicon table of rows (the title aliases) read and validated on first use: see ``Deferred``."""
+
+    __slots__ = ("_read", "_rows")
+
+    def __init__(self, read: abc.Callable[[], tuple]) -> None:
+        self._read, self._rows = read, None
+
+    def _all(self) -> tuple:
+        if self._rows is None:
+            self._rows = self._read()
+        return self._rows
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 def _read_all_skills(lexicon_dir: Path, overlay_dir: Path | None) -> dict[str, Skill]:
     skills = _read_skills(lexicon_dir / "skills.csv")
     if overlay_dir is not None and (overlay_dir / "skills.csv").is_file():
@@ -328,8 +351,11 @@ def _skill_ids(skills: Deferred, lexicon_dir: Path, overlay_dir: Path | None) ->
     return ids
 
 
-def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = None) -> Lexicons:
-    """Read, validate and index every lexicon file; an overlay folder adds roles, aliases and skills."""
+def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = None, *, defer_aliases: bool = False) -> Lexicons:
+    """Read, validate and index every lexicon file; an overlay folder adds roles, aliases and skills.
+
+    ``defer_aliases``: the alias rows (~76,000, ~0.25 s to read) are read and validated on first use, like the skill
+    tables: a classifier whose title index comes from ``index_cache`` takes the rows stored with it."""
     if lexicon_dir is None:
         from .settings import Settings
 
@@ -346,21 +372,24 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
     roles: dict[str, Role] = {r.code: r for r in onet_roles}
     for role in canon_roles:
         roles[role.code] = role
-    aliases = _read_aliases(lexicon_dir / "title_aliases.csv", roles, ladder, onet_titles)
+    shipped_roles = dict(roles)  # what the shipped aliases may name (an overlay's roles are for its own aliases)
+    role_aliases: tuple[AliasRow, ...] = ()
     if overlay_dir is not None:
         overlay_dir = Path(overlay_dir)
         if not overlay_dir.is_dir():
             raise LexiconError(str(overlay_dir), 0, "-", "overlay folder does not exist", "a folder with any of " + ", ".join(OVERLAY_FILES))
-        extra_aliases: list[AliasRow] = []
         if (overlay_dir / "canon_roles.yaml").is_file():
             extra_roles, role_aliases = read_canon_roles(overlay_dir / "canon_roles.yaml", ladder, onet_titles, taken=roles,
                                                          label=f"{overlay_dir.name}/canon_roles.yaml")
             roles.update((r.code, r) for r in extra_roles)
-            extra_aliases.extend(role_aliases)
-        if (overlay_dir / "title_aliases.csv").is_file():
-            extra_aliases.extend(_read_aliases(overlay_dir / "title_aliases.csv", roles, ladder, onet_titles,
-                                               label=f"{overlay_dir.name}/title_aliases.csv"))
-        aliases = aliases + tuple(extra_aliases)
+
+    def read_aliases() -> tuple[AliasRow, ...]:
+        rows = _read_aliases(lexicon_dir / "title_aliases.csv", shipped_roles, ladder, onet_titles) + tuple(role_aliases)
+        if overlay_dir is not None and (overlay_dir / "title_aliases.csv").is_file():
+            rows += _read_aliases(overlay_dir / "title_aliases.csv", roles, ladder, onet_titles, label=f"{overlay_dir.name}/title_aliases.csv")
+        return rows
+
+    aliases = DeferredRows(read_aliases) if defer_aliases else read_aliases()
     skills = Deferred(lambda: _read_all_skills(lexicon_dir, overlay_dir))
     occupation_skills = Deferred(lambda: _read_occupation_skills(lexicon_dir / "occupation_skills.csv", onet_titles,
                                                                  _skill_ids(skills, lexicon_dir, overlay_dir)))

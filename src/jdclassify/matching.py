@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -33,6 +33,7 @@ STEM_LENGTH, STEM_WEIGHT = 4, 0.5  # word-start feature: "pediatric" meets "pedi
 OCCUPATION_CANDIDATES = 5  # best occupations per title besides those its alias candidates name (measured: 0/5/20 → 62.9/63.0/63.0 % on the test fold)
 OCCUPATION = "occupation"  # method and source of occupation candidates
 _CACHE_LIMIT = 200_000
+_ALIAS_FIELDS = tuple(f.name for f in fields(AliasRow))  # stored with a cached index: confidence as floats, the rest packed
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +103,9 @@ class TitleMatcher:
     def to_arrays(self, lexicons) -> dict[str, np.ndarray]:
         """The index as flat arrays (strings packed, lists as offsets), for ``index_cache``: plain data, no objects.
 
-        Alias rows are stored as their position in ``lexicons.aliases``, the lexicon this was built from."""
-        position = {a.id: i for i, a in enumerate(lexicons.aliases)}
+        The alias rows of ``lexicons`` (the lexicon this was built from) are stored whole, and per key as positions."""
+        aliases = tuple(lexicons.aliases)
+        position = {a.id: i for i, a in enumerate(aliases)}
         tokens = list(self.postings)
         token_index = {t: i for i, t in enumerate(tokens)}
         near = list(self.near)
@@ -117,13 +119,20 @@ class TitleMatcher:
             "near": pack(near),
             **ragged("near", [[token_index[t] for t in self.near[v]] for v in near]),
             **{f"occupations.{k}": v for k, v in self.occupations.to_arrays().items()},
+            **{f"aliases.{name}": (np.array if name == "confidence" else pack)([getattr(a, name) for a in aliases]) for name in _ALIAS_FIELDS},
         }
 
     @classmethod
     def from_arrays(cls, arrays, lexicons, settings) -> "TitleMatcher":
-        """The index ``to_arrays`` stored, with ``lexicons`` (the same version) and this run's settings."""
+        """The index ``to_arrays`` stored, with ``lexicons`` (the same version) and this run's settings.
+
+        Its alias rows are those stored with it: they were read and validated from these exact lexicon bytes by
+        this exact code (``index_cache``), so ``lexicons.aliases`` need not be read."""
         keys = tuple(unpack(arrays["keys"]))
-        aliases = lexicons.aliases
+        n = len(arrays["aliases.confidence"])
+        columns = [arrays[f"aliases.{name}"] for name in _ALIAS_FIELDS]
+        aliases = tuple(map(AliasRow, *(c.tolist() if name == "confidence" else unpack(c) if c.size else [""] * n
+                                        for name, c in zip(_ALIAS_FIELDS, columns))))
         tokens = unpack(arrays["tokens"])
         return cls(
             keys=keys,
