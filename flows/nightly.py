@@ -83,11 +83,11 @@ def nightly(feeds_dir: str, out: str, run_date: str | None = None, chunk_size: i
     settings = settings.with_values(values)
     body = _night.with_options(task_runner=task_runner_for(workers, dask_address))
     return body(feeds_dir=str(feeds_dir), out=str(out), settings=settings, run_date=run_date or date.today().isoformat(),
-                window=window_for(workers, dask_address), pool_workers=1 if dask_address else workers)
+                window=window_for(workers, dask_address), on_dask=bool(dask_address))
 
 
 @flow(name="jdclassify-nightly-chunks")
-def _night(feeds_dir: str, out: str, settings: Settings, run_date: str, window: int = 1, pool_workers: int = 1) -> NightlySummary:
+def _night(feeds_dir: str, out: str, settings: Settings, run_date: str, window: int = 1, on_dask: bool = False) -> NightlySummary:
     logger = get_run_logger()
     started, clock = time.time(), time.perf_counter()
     out_dir = Path(out)
@@ -102,10 +102,10 @@ def _night(feeds_dir: str, out: str, settings: Settings, run_date: str, window: 
         logger.warning("set aside %d chunk file(s) of uncommitted runs in %s", moved, out_dir / "_aborted")
 
     night, version = Night(state, run_date, run_id), lexicon_version(settings)
-    with local_pool(settings, version, pool_workers) as pool:
+    with local_pool(settings, version, 1 if on_dask else settings.workers) as pool:
         todo = (item for item in (night.plan(*x) for x in finished([feeds_dir], settings, pool, night.stand_in)) if item is not None)
         tally = classify_stream(chunked(todo, settings.chunk_size), out=str(out_dir), settings=settings, version=version, run_id=run_id,
-                                run_date=run_date, window=window, pool=pool, classify_task=classify, write_task=write,
+                                run_date=run_date, window=window, pool=pool, on_dask=on_dask, classify_task=classify, write_task=write,
                                 on_result=night.labelled)
     closed = night.close()
     write_parquet(out_dir / "_superseded" / f"part-{run_id}-00000.parquet", pa.Table.from_pylist(night.superseded, schema=SUPERSEDED_SCHEMA))
