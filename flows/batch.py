@@ -8,9 +8,15 @@ Classifier is loaded once per worker process and cached by lexicon_version), wit
 window of chunks in flight -> results are written by the flow, in chunk order (``run_date=.../source=...``,
 quarantine in ``DIR/_quarantine``) -> manifest and a markdown artifact with the run summary. So memory
 does not grow with the input. A transient I/O error while reading restarts the read after 1, 4, then
-16 s, skipping the records already given. ``--workers N`` (N > 1) runs the classify tasks on a local
-Dask cluster, ``--dask ADDRESS`` on an existing one (its workers need jdclassify and this folder
-importable; give ``--workers`` its worker count so enough chunks are kept in flight).
+16 s, skipping the records already given.
+
+``--workers N`` (N > 1) on one machine uses the CLI's process pool (``jdclassify.run.worker_pool``): N forked
+processes share the flow's loaded Classifier; the flow only reads raw records, the workers clean them (in order,
+a little ahead) and each chunk's task hands its records to them in tasks of 250. That runs at about the CLI's
+rate; a local Dask cluster ran at under half of it, the flow process cleaning every record and Prefect walking
+every chunk on the same cores as the workers (bench/README.md, "Flows on a local process pool").
+``--dask ADDRESS`` runs the classify tasks on an existing Dask cluster (its workers need jdclassify and this
+folder importable; give ``--workers`` its worker count so enough chunks are kept in flight).
 Without a Prefect server configured it runs in ephemeral mode (the first flow in a process takes
 ~15 s to start the local API).
 """
@@ -189,8 +195,7 @@ def task_runner_for(workers: int = 1, dask_address: str | None = None):
 @contextmanager
 def local_pool(settings: Settings, version: str, workers: int) -> Iterator:
     """The process pool that cleans and classifies for a flow on this machine (forked workers share the flow's
-    Classifier), or None for one worker or Dask (``workers`` 1). A local Dask cluster ran the nightly flow at under
-    half the CLI's rate: the flow process cleaned every record and Prefect walked every chunk, on the same cores."""
+    cached Classifier, so a served flow loads it once), or None for one worker or Dask (``workers`` 1)."""
     if workers <= 1:
         yield None
         return

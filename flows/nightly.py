@@ -16,8 +16,10 @@ committed night (same date, same feed bytes -> same run id) does nothing at all.
 The feed streams as in the batch flow (``flows/batch.py``): each record is planned against the state as it
 is read (``jdclassify.night.Night``), new and changed postings go on in chunks with a bounded number in flight,
 and results are written in chunk order, so memory holds the state, not the feed (``jdclassify.nightly_state``
-keeps it as columns). ``--workers N`` cleans and classifies in a local process pool, ``--dask ADDRESS`` classifies
-on a Dask cluster, as the batch flow does.
+keeps it as columns). ``--workers N`` (N > 1) cleans and classifies in the CLI's process pool, as the batch
+flow does: the flow reads raw records and plans them, the workers clean the records whose raw hash the state
+lacks (a record must be cleaned before it is planned: its content hash decides whether it changed) and then
+classify the chunks. ``--dask ADDRESS`` classifies on a Dask cluster, the flow process cleaning.
 """
 
 from __future__ import annotations
