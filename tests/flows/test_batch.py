@@ -219,6 +219,29 @@ def test_classify_stream_keeps_a_bounded_window_in_flight_and_quarantines_a_fail
     assert dict(tally.reasons) == {"processing_error": 2}
 
 
+def test_chunks_go_to_dask_as_plain_lists(make_classification):
+    """Dask turns Prefect's quote (a named tuple) into a plain tuple: every chunk came back as one bad record."""
+    from flows.batch import classify_stream
+
+    from jdclassify.run import classify_chunk
+
+    class Future:
+        def __init__(self, chunk):
+            assert isinstance(chunk, list)
+            self.chunk = chunk
+
+        def result(self):
+            return classify_chunk(FakeClassifier(make_classification), self.chunk, run_id="r", run_date="2024-05-01")
+
+    class Task:
+        submit = staticmethod(lambda chunk, *args: Future(chunk))
+
+    chunks = [[Posting(f"p{c}-{i}", "Nurse") for i in range(2)] for c in range(3)]
+    tally = classify_stream(iter(chunks), out="out", settings=Settings(), version="v", run_id="r", run_date="2024-05-01", window=2,
+                            on_dask=True, classify_task=Task, write_task=lambda *args: None)
+    assert (tally.count_in, tally.labelled) == (6, 6)
+
+
 def test_the_preview_lists_the_runs_lowest_ids_read_a_row_at_a_time(tmp_path, monkeypatch):
     """What the flow prints at the end (--show): this run's first labels by id, never the whole output at once."""
     from flows.batch import labels_preview
