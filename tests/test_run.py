@@ -162,3 +162,19 @@ def test_cleaned_gives_what_read_postings_gives_with_stand_ins_and_duplicates_ju
     assert [(source.posting.id if isinstance(source, RawRecord) else source) for _, source in got] == ["a", "b", "a", None, "d", None]
     plain = list(read_postings([path], settings))
     assert items[:3] + items[4:] == plain[:3] + plain[4:] and plain[3].title == "Nurse c"
+
+
+def test_a_killed_pool_worker_fails_the_run_and_leaves_no_worker_behind():
+    """A worker killed (out of memory) breaks the pool; the run must fail, not hang on the workers left."""
+    import multiprocessing
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    from jdclassify.run import mapped
+
+    with pytest.raises(BrokenProcessPool):
+        with worker_pool(Settings(), 2, classifier=object(), descriptions=False) as pool:
+            list(mapped(os._exit, [(1, None), (1, None)], pool, ahead=2))
+    for process in multiprocessing.active_children():
+        process.join(60)  # killed, so it ends at once; without the kill a worker could wait here for ever
+        assert not process.is_alive()

@@ -390,8 +390,16 @@ def worker_pool(settings: Settings, workers: int, classifier=None, descriptions:
     else:
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,))
     try:
-        with pool:
-            yield pool
+        yield pool
+    except BaseException:
+        # A worker killed (out of memory) breaks the pool, and on Python 3.11 shutting it down can then hang on the
+        # workers left, blocked sending a result: end them (this pool's only), so the run fails instead of hanging.
+        for process in list((pool._processes or {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown()
     finally:
         _WORKER.clear()
         gc.unfreeze()
