@@ -13,6 +13,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import Counter, deque
@@ -386,20 +387,16 @@ def worker_pool(settings: Settings, workers: int, classifier=None, descriptions:
         _WORKER["settings"], _WORKER["classifier"] = settings, memo
         gc.collect()
         gc.freeze()  # the garbage collector would touch every inherited object and copy its page into each worker
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        # SIGTERM as by default in the workers: a parent's handler (Prefect's flow engine installs one) would survive the
+        # fork and let a worker ignore the pool's terminate(); when a worker is killed (out of memory), the pool ends the
+        # others so, and one left blocked sending a result hung the run in shutdown
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=signal.signal, initargs=(signal.SIGTERM, signal.SIG_DFL))
     else:
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,))
     try:
-        yield pool
-    except BaseException:
-        # A worker killed (out of memory) breaks the pool, and on Python 3.11 shutting it down can then hang on the
-        # workers left, blocked sending a result: end them (this pool's only), so the run fails instead of hanging.
-        for process in list((pool._processes or {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    else:
-        pool.shutdown()
+        with pool:
+            yield pool
     finally:
         _WORKER.clear()
         gc.unfreeze()
