@@ -68,10 +68,8 @@ def measure(out: Path, commit_to: Path | None, night_size: int | None = None) ->
     from jdclassify.night import Night
     from jdclassify.nightly_state import State, commit_state, load_state, state_path
     from jdclassify.records import Posting
-    from jdclassify.settings import Settings
 
     rows = pq.read_metadata(state_path(out)).num_rows
-    settings = Settings()
     gc.collect()
     base = _rss_mb()
     print(f"jdclassify.nightly_state from {sys.modules['jdclassify.nightly_state'].__file__}; {rows:,} state rows; RSS before load {base:,.0f} MB")
@@ -83,7 +81,7 @@ def measure(out: Path, commit_to: Path | None, night_size: int | None = None) ->
           f"{(loaded - base) * 2**20 / rows:,.0f} B/row; peak so far {_rss_mb('VmHWM'):,.0f} MB)")
 
     clock = time.perf_counter()
-    night = Night(state, settings, "2024-03-01", "20240301-bench")
+    night = Night(state, "2024-03-01", "20240301-bench")
     batch = []
     for i in range(rows + rows // 50 if night_size is None else night_size):
         if i < rows and i % 50 == 7:  # gone tonight

@@ -8,9 +8,15 @@ Classifier is loaded once per worker process and cached by lexicon_version), wit
 window of chunks in flight -> results are written by the flow, in chunk order (``run_date=.../source=...``,
 quarantine in ``DIR/_quarantine``) -> manifest and a markdown artifact with the run summary. So memory
 does not grow with the input. A transient I/O error while reading restarts the read after 1, 4, then
-16 s, skipping the records already given. ``--workers N`` (N > 1) runs the classify tasks on a local
-Dask cluster, ``--dask ADDRESS`` on an existing one (its workers need jdclassify and this folder
-importable; give ``--workers`` its worker count so enough chunks are kept in flight).
+16 s, skipping the records already given.
+
+``--workers N`` (N > 1) on one machine uses the CLI's process pool (``jdclassify.run.worker_pool``): N forked
+processes share the flow's loaded Classifier; the flow only reads raw records, the workers clean them (in order,
+a little ahead) and each chunk's task hands its records to them in tasks of 250. That runs at about the CLI's
+rate; a local Dask cluster ran at under half of it, the flow process cleaning every record and Prefect walking
+every chunk on the same cores as the workers (bench/README.md, "Flows on a local process pool").
+``--dask ADDRESS`` runs the classify tasks on an existing Dask cluster (its workers need jdclassify and this
+folder importable; give ``--workers`` its worker count so enough chunks are kept in flight).
 Without a Prefect server configured it runs in ephemeral mode (the first flow in a process takes
 ~15 s to start the local API).
 """
@@ -24,6 +30,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -34,12 +41,14 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
 from jdclassify.errors import InputError  # noqa: E402
-from jdclassify.io.readers import read_postings  # noqa: E402
+from jdclassify.io.readers import read_postings, read_raw  # noqa: E402
 from jdclassify.io.writers import keep_lowest, output_paths, remove_run_files, scan_output, write_dataset_chunk, write_json  # noqa: E402
 from jdclassify.run import (  # noqa: E402
-    ChunkResult, RunSummary, Tally, TitleMemo, chunked, classify_chunk, input_digests, make_run_id, manifest, quarantine_chunk,
+    ChunkResult, RunSummary, Tally, TitleMemo, chunked, classify_chunk, classify_pooled, cleaned, input_digests, make_run_id, manifest,
+    quarantine_chunk, worker_pool,
 )
 from jdclassify.settings import Settings  # noqa: E402
 
@@ -82,15 +91,15 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
         return logging.getLogger("jdclassify.flows")
 
 
-def records(inputs: Iterable[str], settings: Settings, finish: Callable | None = None,
+def records(inputs: Iterable[str], settings: Settings, raw: bool = False,
             delays: Iterable[float] = READ_RETRY_DELAYS, sleep: Callable[[float], None] = time.sleep) -> Iterator:
-    """Every record of ``inputs`` (Postings and QuarantineRecords, ``read_postings`` over all inputs at once), read
-    lazily. A transient OSError restarts the read after each delay in turn, skipping the records already given;
-    any other error, or one more after the last delay, is raised. ``finish`` goes to ``read_postings``."""
-    paths, given = [Path(p) for p in inputs], 0
+    """Every record of ``inputs`` (Postings and QuarantineRecords, ``read_postings`` over all inputs at once; ``raw``:
+    ``read_raw``'s, to be cleaned elsewhere), read lazily. A transient OSError restarts the read after each delay in
+    turn, skipping the records already given; any other error, or one more after the last delay, is raised."""
+    paths, given, read = [Path(p) for p in inputs], 0, read_raw if raw else read_postings
     for delay in (*delays, None):
         try:
-            for index, item in enumerate(read_postings(paths, settings, finish)):
+            for index, item in enumerate(read(paths, settings)):
                 if index >= given:
                     given += 1
                     yield item
@@ -104,13 +113,16 @@ def records(inputs: Iterable[str], settings: Settings, finish: Callable | None =
 
 
 def window_for(workers: int = 1, dask_address: str | None = None) -> int:
-    """Chunks in flight at once: one with the one-thread runner (nothing runs beside it); on Dask two per worker and
-    two more, so no worker waits for the flow to read or write while memory stays bounded."""
+    """Chunks in flight at once: one with one worker (nothing runs beside it); with more (a local process pool or
+    Dask) two per worker and two more, so no worker waits for the flow to read or write while memory stays bounded."""
     return 2 * max(1, workers) + 2 if (dask_address or workers > 1) else 1
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE, task_run_name="classify chunk {index}")
-def classify(items: list, settings: Settings, version: str, run_id: str, run_date: str, index: int) -> ChunkResult:
+def classify(items: list, settings: Settings, version: str, run_id: str, run_date: str, index: int, pool=None) -> ChunkResult:
+    """The chunk classified by the local process ``pool``'s workers, or here (one worker, a Dask worker)."""
+    if pool is not None:
+        return classify_pooled(pool, items, run_id=run_id, run_date=run_date)
     return classify_chunk(cached_classifier(settings, version), items, run_id=run_id, run_date=run_date)
 
 
@@ -170,23 +182,42 @@ def summary_markdown(summary: RunSummary) -> str:
 
 
 def task_runner_for(workers: int = 1, dask_address: str | None = None):
-    """DaskTaskRunner for an address or N > 1 local workers (one thread each); else one thread. A chunk is
-    CPU-bound Python: Prefect's default pool of threads only made them contend for the GIL (a 20,000-posting
-    night ran at 208 postings/s in it, 381/s is what one process does)."""
-    if not dask_address and workers <= 1:
-        return ThreadPoolTaskRunner(max_workers=1)
-    from prefect_dask import DaskTaskRunner
-
+    """DaskTaskRunner for an address; else a thread per chunk in flight, which with N > 1 workers hands the chunk to
+    the local process pool (``local_pool``) and waits. A chunk is CPU-bound Python: threads that classified it
+    themselves only contended for the GIL (a 20,000-posting night ran at 208 postings/s, one process at 381/s)."""
     if dask_address:
+        from prefect_dask import DaskTaskRunner
+
         return DaskTaskRunner(address=dask_address)
-    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None})
+    return ThreadPoolTaskRunner(max_workers=window_for(workers))
+
+
+@contextmanager
+def local_pool(settings: Settings, version: str, workers: int) -> Iterator:
+    """The process pool that cleans and classifies for a flow on this machine (forked workers share the flow's
+    cached Classifier, so a served flow loads it once), or None for one worker or Dask (``workers`` 1)."""
+    if workers <= 1:
+        yield None
+        return
+    with worker_pool(settings, workers, cached_classifier(settings, version)) as pool:
+        yield pool
+
+
+def finished(inputs: list[str], settings: Settings, pool, stand_in: Callable | None = None) -> Iterator:
+    """(record, the RawRecord it was cleaned from or None) for every record of ``inputs``, as ``run.cleaned`` gives them:
+    cleaned by ``pool``'s workers if there is one. ``stand_in`` goes to ``run.cleaned``."""
+    return cleaned(records(inputs, settings, raw=True), settings, pool, settings.workers, stand_in)
 
 
 def classify_stream(chunks: Iterable[list], *, out: str, settings: Settings, version: str, run_id: str, run_date: str,
-                    window: int, classify_task=None, write_task=None, on_result: Callable | None = None) -> Tally:
+                    window: int, pool=None, on_dask: bool = False, classify_task=None, write_task=None,
+                    on_result: Callable | None = None) -> Tally:
     """Classify ``chunks`` with at most ``window`` in flight; each result is written here, in chunk order (so the
     output is the same whatever the runner), after ``on_result`` has seen it. A chunk whose task failed after its
-    retries is quarantined, never skipped. Returns the tally of every result."""
+    retries is quarantined, never skipped. ``pool`` goes to the classify task. Returns the tally of every result.
+
+    Chunks and results are passed quoted, so Prefect does not walk every record looking for futures (20 s of a
+    20,000-posting night); not to Dask, which turns a quote (a named tuple) into a plain tuple."""
     classify_task, write_task = classify_task or classify, write_task or write
     tally, pending = Tally(), deque()
 
@@ -195,11 +226,12 @@ def classify_stream(chunks: Iterable[list], *, out: str, settings: Settings, ver
         result = chunk_result(future, chunk, run_id)
         if on_result is not None:
             on_result(result)
-        write_task(out, result, run_id, run_date, index)
+        write_task(out, quote(result), run_id, run_date, index)
         tally.add(result)
 
     for index, chunk in enumerate(chunks):
-        pending.append((index, chunk, classify_task.submit(chunk, settings, version, run_id, run_date, index)))
+        items = chunk if on_dask else quote(chunk)
+        pending.append((index, chunk, classify_task.submit(items, settings, version, run_id, run_date, index, pool)))
         if len(pending) >= window:
             settle()
     while pending:
@@ -208,7 +240,7 @@ def classify_stream(chunks: Iterable[list], *, out: str, settings: Settings, ver
 
 
 @flow(name="classify-postings-chunks")
-def _classify_chunks(inputs: list[str], out: str, settings: Settings, run_date: str, window: int = 1) -> RunSummary:
+def _classify_chunks(inputs: list[str], out: str, settings: Settings, run_date: str, window: int = 1, on_dask: bool = False) -> RunSummary:
     started, clock = time.time(), time.perf_counter()
     logger = get_run_logger()
     digests = input_digests(inputs)
@@ -218,9 +250,10 @@ def _classify_chunks(inputs: list[str], out: str, settings: Settings, run_date: 
     version = lexicon_version(settings)
     logger.info("run %s: %d input file(s), lexicons %s", run_id, len(digests), version)
 
-    chunks = chunked(records(inputs, settings), settings.chunk_size)
-    tally = classify_stream(chunks, out=out, settings=settings, version=version, run_id=run_id, run_date=run_date,
-                            window=window)
+    with local_pool(settings, version, 1 if on_dask else settings.workers) as pool:
+        items = records(inputs, settings) if pool is None else (item for item, _ in finished(inputs, settings, pool))
+        tally = classify_stream(chunked(items, settings.chunk_size), out=out, settings=settings, version=version, run_id=run_id,
+                                run_date=run_date, window=window, pool=pool, on_dask=on_dask)
 
     workers = int(getattr(settings, "workers", 1))
     summary = tally.summary(run_id=run_id, run_date=run_date, outputs=output_paths(out, run_id),
@@ -244,7 +277,8 @@ def classify_postings(
 ) -> RunSummary:
     """Classify ``inputs`` into the partitioned Parquet dataset ``out``; returns the run summary.
 
-    ``workers`` > 1 or ``dask_address`` run the chunk tasks on Dask (a sub-flow with DaskTaskRunner)."""
+    ``workers`` > 1: a local process pool cleans and classifies; ``dask_address``: the chunk tasks run on that Dask cluster
+    (a sub-flow with DaskTaskRunner)."""
     settings = Settings.load(config)
     values = {"workers": max(1, workers)}
     if chunk_size:
@@ -255,7 +289,7 @@ def classify_postings(
     runner = task_runner_for(workers, dask_address)
     body = _classify_chunks.with_options(task_runner=runner)
     return body(inputs=[str(p) for p in inputs], out=str(out), settings=settings, run_date=run_date or date.today().isoformat(),
-                window=window_for(workers, dask_address))
+                window=window_for(workers, dask_address), on_dask=bool(dask_address))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--chunk-size", type=int)
     parser.add_argument("--workers", type=int, default=1,
-                        help="N > 1: a local Dask cluster of N processes (with --dask: the cluster's worker count)")
+                        help="N > 1: a local pool of N processes (with --dask: the cluster's worker count)")
     parser.add_argument("--dask", dest="dask_address", metavar="ADDRESS", help="an existing Dask scheduler (tcp://host:8786)")
     parser.add_argument("--run-date", help="YYYY-MM-DD (default: today)")
     parser.add_argument("--config", metavar="TOML")

@@ -16,7 +16,10 @@ committed night (same date, same feed bytes -> same run id) does nothing at all.
 The feed streams as in the batch flow (``flows/batch.py``): each record is planned against the state as it
 is read (``jdclassify.night.Night``), new and changed postings go on in chunks with a bounded number in flight,
 and results are written in chunk order, so memory holds the state, not the feed (``jdclassify.nightly_state``
-keeps it as columns). ``--workers N`` / ``--dask ADDRESS`` classify on Dask as the batch flow does.
+keeps it as columns). ``--workers N`` (N > 1) cleans and classifies in the CLI's process pool, as the batch
+flow does: the flow reads raw records and plans them, the workers clean the records whose raw hash the state
+lacks (a record must be cleaned before it is planned: its content hash decides whether it changed) and then
+classify the chunks. ``--dask ADDRESS`` classifies on a Dask cluster, the flow process cleaning.
 """
 
 from __future__ import annotations
@@ -43,12 +46,12 @@ from jdclassify.run import chunked, input_digests, make_run_id, manifest  # noqa
 from jdclassify.settings import Settings  # noqa: E402
 
 try:  # run as ``python flows/nightly.py`` or imported as ``flows.nightly``
-    from flows.batch import (classify, classify_stream, lexicon_version, records, summary_markdown, task_runner_for, window_for,
-                             write, write_run_report)
+    from flows.batch import (classify, classify_stream, finished, lexicon_version, local_pool, summary_markdown, task_runner_for,
+                             window_for, write, write_run_report)
 except ModuleNotFoundError:  # pragma: no cover - script run without the repository root on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from flows.batch import (classify, classify_stream, lexicon_version, records, summary_markdown, task_runner_for, window_for,
-                             write, write_run_report)
+    from flows.batch import (classify, classify_stream, finished, lexicon_version, local_pool, summary_markdown, task_runner_for,
+                             window_for, write, write_run_report)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,8 @@ def nightly(feeds_dir: str, out: str, run_date: str | None = None, chunk_size: i
             config: str | None = None, workers: int = 1, dask_address: str | None = None) -> NightlySummary:
     """Classify tonight's new and changed postings from ``feeds_dir`` into the dataset ``out``; idempotent.
 
-    ``workers`` > 1 or ``dask_address`` classify on Dask (a sub-flow with DaskTaskRunner), as the batch flow does."""
+    ``workers`` > 1 clean and classify in a local process pool, ``dask_address`` classifies on that Dask cluster, as
+    the batch flow does."""
     settings = Settings.load(config)
     values = {"workers": max(1, workers)}
     if chunk_size:
@@ -81,11 +85,11 @@ def nightly(feeds_dir: str, out: str, run_date: str | None = None, chunk_size: i
     settings = settings.with_values(values)
     body = _night.with_options(task_runner=task_runner_for(workers, dask_address))
     return body(feeds_dir=str(feeds_dir), out=str(out), settings=settings, run_date=run_date or date.today().isoformat(),
-                window=window_for(workers, dask_address))
+                window=window_for(workers, dask_address), on_dask=bool(dask_address))
 
 
 @flow(name="jdclassify-nightly-chunks")
-def _night(feeds_dir: str, out: str, settings: Settings, run_date: str, window: int = 1) -> NightlySummary:
+def _night(feeds_dir: str, out: str, settings: Settings, run_date: str, window: int = 1, on_dask: bool = False) -> NightlySummary:
     logger = get_run_logger()
     started, clock = time.time(), time.perf_counter()
     out_dir = Path(out)
@@ -99,11 +103,12 @@ def _night(feeds_dir: str, out: str, settings: Settings, run_date: str, window: 
     if moved:
         logger.warning("set aside %d chunk file(s) of uncommitted runs in %s", moved, out_dir / "_aborted")
 
-    night = Night(state, settings, run_date, run_id)
-    todo = (item for item in map(night.plan, records([feeds_dir], settings, night.finish)) if item is not None)
-    tally = classify_stream(chunked(todo, settings.chunk_size), out=str(out_dir), settings=settings, version=lexicon_version(settings),
-                            run_id=run_id, run_date=run_date, window=window, classify_task=classify, write_task=write,
-                            on_result=night.labelled)
+    night, version = Night(state, run_date, run_id), lexicon_version(settings)
+    with local_pool(settings, version, 1 if on_dask else settings.workers) as pool:
+        todo = (item for item in (night.plan(*x) for x in finished([feeds_dir], settings, pool, night.stand_in)) if item is not None)
+        tally = classify_stream(chunked(todo, settings.chunk_size), out=str(out_dir), settings=settings, version=version, run_id=run_id,
+                                run_date=run_date, window=window, pool=pool, on_dask=on_dask, classify_task=classify, write_task=write,
+                                on_result=night.labelled)
     closed = night.close()
     write_parquet(out_dir / "_superseded" / f"part-{run_id}-00000.parquet", pa.Table.from_pylist(night.superseded, schema=SUPERSEDED_SCHEMA))
     write_parquet(out_dir / "_closed" / f"part-{run_id}-00000.parquet", pa.Table.from_pylist(closed, schema=CLOSED_SCHEMA))
@@ -136,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--config", metavar="TOML")
         p.add_argument("--chunk-size", type=int)
         p.add_argument("--workers", type=int, default=1,
-                       help="N > 1: classify on a local Dask cluster of N processes (with --dask: the cluster's worker count)")
+                       help="N > 1: clean and classify in a local pool of N processes (with --dask: the cluster's worker count)")
         p.add_argument("--dask", dest="dask_address", metavar="ADDRESS", help="an existing Dask scheduler (tcp://host:8786)")
         if name == "run":
             p.add_argument("--run-date", help="YYYY-MM-DD (default: today)")

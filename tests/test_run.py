@@ -1,4 +1,5 @@
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -6,7 +7,7 @@ import pytest
 from jdclassify.errors import InputError
 from jdclassify.io.writers import read_output
 from jdclassify.records import Posting, QuarantineRecord
-from jdclassify.run import TitleMemo, chunked, classify_chunk, make_run_id, quarantine_chunk, run_batch
+from jdclassify.run import TitleMemo, chunked, classify_chunk, cleaned, make_run_id, quarantine_chunk, run_batch, worker_pool
 from jdclassify.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,3 +141,41 @@ def test_two_workers_give_the_same_table_as_one(tmp_path, classifier):
 def test_missing_input_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="input not found"):
         run_batch([tmp_path / "nope.jsonl"], tmp_path / "out.csv", Settings())
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_cleaned_gives_what_read_postings_gives_with_stand_ins_and_duplicates_judged_in_order(tmp_path, workers):
+    """What the flows clean in their process pool (or in-process): read_postings' records, in order, whatever the
+    workers; a stand-in replaces cleaning; each comes with the raw record it was cleaned from."""
+    from jdclassify.io.readers import RawRecord, read_postings, read_raw
+
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "title": f"Nurse {i}"}) + "\n" for i in ("a", "b", "a", "c", "d")) + "{bad\n")
+    settings = Settings(chunk_size=2)
+    stand_in = lambda raw: Posting("c", "kept as given") if raw.posting.id == "c" else None  # noqa: E731
+    with worker_pool(settings, 2, classifier=object(), descriptions=False) if workers > 1 else nullcontext() as pool:
+        got = list(cleaned(read_raw([path], settings), settings, pool, workers, stand_in))
+    items = [item for item, _ in got]
+    assert [item.reason if isinstance(item, QuarantineRecord) else item.id for item in items] == \
+        ["a", "b", "duplicate_id", "c", "d", "malformed_json"]
+    assert items[3] == Posting("c", "kept as given")
+    assert [(source.posting.id if isinstance(source, RawRecord) else source) for _, source in got] == ["a", "b", "a", None, "d", None]
+    plain = list(read_postings([path], settings))
+    assert items[:3] + items[4:] == plain[:3] + plain[4:] and plain[3].title == "Nurse c"
+
+
+def test_a_killed_pool_worker_fails_the_run_and_leaves_no_worker_behind():
+    """A worker killed (out of memory) breaks the pool; the run must fail, not hang on the workers left."""
+    import multiprocessing
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    from jdclassify.run import mapped
+
+    before = set(multiprocessing.active_children())  # earlier tests' children are not this pool's
+    with pytest.raises(BrokenProcessPool):
+        with worker_pool(Settings(), 2, classifier=object(), descriptions=False) as pool:
+            list(mapped(os._exit, [(1, None), (1, None)], pool, ahead=2))
+    for process in set(multiprocessing.active_children()) - before:
+        process.join(60)  # killed, so it ends at once; without the kill a worker could wait here for ever
+        assert not process.is_alive()

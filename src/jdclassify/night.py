@@ -13,11 +13,10 @@ import numpy as np
 import pyarrow as pa
 
 from .errors import QuarantineReason
-from .io.readers import RawRecord, Record, finish_record
+from .io.readers import RawRecord, Record
 from .nightly_state import CLOSED, OPEN, State
 from .records import Posting, QuarantineRecord
 from .run import ChunkResult
-from .settings import Settings
 
 SUPERSEDED_SCHEMA = pa.schema(
     [("id", pa.string()), ("content_hash", pa.string()), ("run_id", pa.string()),
@@ -47,8 +46,8 @@ def raw_hash(record: RawRecord) -> str:
 class Night:
     """Tonight's feed against the state, planned record by record as it is read.
 
-    ``finish`` (given to ``read_postings``) cleans a raw record unless the state holds its raw hash: then it
-    stands for the stored version (its content hash), which ``plan`` finds unchanged. Cleaning is most of what
+    ``stand_in`` (given to ``run.cleaned``) spares cleaning a raw record whose raw hash the state holds: it stands
+    for the stored version (its content hash), which ``plan`` finds unchanged. Cleaning is most of what
     reading costs, and most of a night's feed is unchanged. ``plan`` compares each record with the state and
     returns what to classify (new and changed postings, and records the reader quarantined) or None; ``labelled``
     makes a classified posting's new version current; ``close`` closes the postings tonight's feed lacks.
@@ -56,8 +55,8 @@ class Night:
     Which ids tonight's feed held: a bool per loaded state row, and a set of the other ids only.
     """
 
-    def __init__(self, state: State, settings: Settings, run_date: str, run_id: str) -> None:
-        self.settings, self.run_date, self.run_id = settings, run_date, run_id
+    def __init__(self, state: State, run_date: str, run_id: str) -> None:
+        self.run_date, self.run_id = run_date, run_id
         self.postings = state.postings
         self.pending: dict[str, tuple[dict, dict | None]] = {}  # id -> (state row, superseded row) applied once labelled
         self._seen_rows = np.zeros(self.postings.loaded, dtype=bool)  # state rows whose id tonight's feed holds
@@ -65,7 +64,6 @@ class Night:
         self.superseded: list[dict] = []
         self.closed: list[dict] = []
         self.counts = {"read": 0, "unchanged": 0, "reopened": 0, "new": 0, "changed": 0}
-        self._last: tuple[object, str] | None = None  # (what finish returned last, that record's raw hash)
 
     def _see(self, pid: str) -> bool:
         """Note that tonight's feed holds ``pid``; True if it was noted before."""
@@ -78,20 +76,17 @@ class Night:
         self._seen_new.add(pid)
         return False
 
-    def finish(self, record: RawRecord) -> Record:
-        """The record's Posting as ``finish_record`` gives it, or a stand-in for the stored version if its raw hash is known."""
-        digest = raw_hash(record)
+    def stand_in(self, record: RawRecord) -> Posting | None:
+        """A stand-in for the stored version (its content hash) if the state holds this raw record's raw hash, else None."""
         p = record.posting
         row = self.postings.row_of(p.id) if p.id else None
-        if row is not None and self.postings.get(row, "raw_hash") == digest:
-            item = Posting(id=p.id, title=p.title, source=p.source, line=p.line, content_hash=self.postings.get(row, "content_hash"))
-        else:
-            item = finish_record(record, self.settings)
-        self._last = (item, digest)
-        return item
+        if row is not None and self.postings.get(row, "raw_hash") == raw_hash(record):
+            return Posting(id=p.id, title=p.title, source=p.source, line=p.line, content_hash=self.postings.get(row, "content_hash"))
+        return None
 
-    def plan(self, item: Record) -> Record | None:
-        """``item`` if it is to be classified (new, changed, or quarantined), else None (unchanged)."""
+    def plan(self, item: Record, cleaned_from: RawRecord | None = None) -> Record | None:
+        """``item`` if it is to be classified (new, changed, or quarantined), else None (unchanged). ``cleaned_from``:
+        the raw record ``item`` was cleaned from, whose raw hash lets the next night skip cleaning it."""
         self.counts["read"] += 1
         if isinstance(item, QuarantineRecord):
             self._see(item.id)
@@ -99,8 +94,7 @@ class Night:
         if self._see(item.id):
             return QuarantineRecord(QuarantineReason.DUPLICATE_ID.value, "id appears again in tonight's feed",
                                     item.source, item.line, item.title[:200], item.id)
-        # the raw hash lets the next night skip cleaning this record (finish just made ``item`` from it)
-        raw = self._last[1] if self._last is not None and self._last[0] is item else None
+        raw = raw_hash(cleaned_from) if cleaned_from is not None else None
         state, digest, old = self.postings, posting_hash(item), self.postings.row_of(item.id)
         if old is not None:
             self.counts["reopened"] += state.get(old, "status") == CLOSED

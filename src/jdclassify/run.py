@@ -13,6 +13,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import Counter, deque
@@ -23,7 +24,7 @@ from datetime import date
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import InputError, QuarantineReason
 from .io.writers import OutputPaths, open_output, write_json
@@ -324,12 +325,16 @@ def _init_worker(settings: Settings) -> None:
     _WORKER["settings"], _WORKER["classifier"] = settings, TitleMemo(Classifier.load(settings))
 
 
-def _finish_and_classify(items: list, run_id: str, run_date: str) -> list[tuple]:
-    """Per item in order: (id key or None, is_label, row); the key is (id, content hash, source, line)."""
+def _finished(items: list, settings: Settings) -> list:
+    """``items`` with each RawRecord cleaned (``finish_record``); the others as they are."""
     from .io.readers import RawRecord, finish_record
 
-    settings = _WORKER["settings"]
-    finished = [finish_record(x, settings) if isinstance(x, RawRecord) else x for x in items]
+    return [finish_record(x, settings) if isinstance(x, RawRecord) else x for x in items]
+
+
+def _finish_and_classify(items: list, run_id: str, run_date: str) -> list[tuple]:
+    """Per item in order: (id key or None, is_label, row); the key is (id, content hash, source, line)."""
+    finished = _finished(items, _WORKER["settings"])
     out = []
     for item, (is_label, row) in zip(finished, _WORKER["classifier"].rows(finished, run_id=run_id, run_date=run_date), strict=True):
         key = (item.id, item.content_hash, item.source, item.line) if not isinstance(item, QuarantineRecord) else None
@@ -338,12 +343,13 @@ def _finish_and_classify(items: list, run_id: str, run_date: str) -> list[tuple]
 
 
 def _admitted(items: list, results: list[tuple], ids, run_id: str) -> ChunkResult:
-    """A ChunkResult from a task's rows, quarantining ids already seen (the readers' duplicate rule)."""
+    """A ChunkResult from a task's rows, quarantining ids already seen (the readers' duplicate rule; ``ids`` None:
+    the items were admitted already)."""
     rows, quarantine = [], []
     if len(results) != len(items):
         raise RuntimeError(f"a task of {len(items)} records gave {len(results)} results; every record must be labelled or quarantined")
     for item, (key, is_label, row) in zip(items, results):
-        if key is not None:
+        if key is not None and ids is not None:
             duplicate = ids.check(*key, raw=item.raw)
             if duplicate is not None:
                 is_label, row = False, quarantine_row(duplicate, run_id=run_id)
@@ -360,19 +366,80 @@ def _merged(results: list[ChunkResult]) -> ChunkResult:
                        roles=tally.roles, levels=tally.levels, reasons=tally.reasons, lexicon_versions=frozenset(tally.lexicon_versions))
 
 
-def _pool(settings: Settings, workers: int, classifier, descriptions: bool) -> ProcessPoolExecutor:
-    """``descriptions``: the input has some, so the skill matchers are compiled once here, before forking."""
+@contextmanager
+def worker_pool(settings: Settings, workers: int, classifier=None, descriptions: bool = True) -> Iterator[ProcessPoolExecutor]:
+    """``workers`` processes that each hold the Classifier (``classifier``, a Classifier or TitleMemo, else one loaded
+    here). ``descriptions``: the input has some, so the skill matchers are compiled once here, before forking."""
     if "fork" in multiprocessing.get_all_start_methods():
         from .classify import Classifier
 
-        classifier = classifier or Classifier.load(settings)
+        memo = classifier if isinstance(classifier, TitleMemo) else TitleMemo(classifier or Classifier.load(settings))
         if descriptions:
-            classifier.prepare()
-        _WORKER["settings"], _WORKER["classifier"] = settings, TitleMemo(classifier)
+            memo.classifier.prepare()
+        _WORKER["settings"], _WORKER["classifier"] = settings, memo
         gc.collect()
         gc.freeze()  # the garbage collector would touch every inherited object and copy its page into each worker
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,))
+        # SIGTERM as by default in the workers: a parent's handler (Prefect's flow engine installs one) would survive the
+        # fork and let a worker ignore the pool's terminate(); when a worker is killed (out of memory), the pool ends the
+        # others so, and one left blocked sending a result hung the run in shutdown
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=signal.signal, initargs=(signal.SIGTERM, signal.SIG_DFL))
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,))
+    try:
+        with pool:
+            yield pool
+    finally:
+        _WORKER.clear()
+        gc.unfreeze()
+
+
+def mapped(fn, work: Iterable[tuple[list, object]], pool: ProcessPoolExecutor | None, args: tuple = (),
+           ahead: int = 1) -> Iterator[tuple[object, list]]:
+    """(tag, ``fn(items, *args)``) for each (items, tag) of ``work``, in order: in ``pool``'s workers with at most
+    ``ahead`` in flight (``Executor.map`` would submit all of ``work`` at once), or here without a pool."""
+    if pool is None:
+        for items, tag in work:
+            yield tag, fn(items, *args)
+        return
+    pending: deque = deque()
+    for items, tag in work:
+        pending.append((tag, pool.submit(fn, items, *args)))
+        if len(pending) >= ahead:
+            tag, future = pending.popleft()
+            yield tag, future.result()
+    while pending:
+        tag, future = pending.popleft()
+        yield tag, future.result()
+
+
+def cleaned(records: Iterable, settings: Settings, pool: ProcessPoolExecutor | None = None, workers: int = 1,
+            stand_in: Callable | None = None) -> Iterator[tuple[Posting | QuarantineRecord, object]]:
+    """``read_raw``'s records finished as ``read_postings`` gives them, in order: cleaned by the ``workers`` of
+    ``pool`` (or here), ids admitted here. Each comes with the RawRecord it was cleaned from, or None: a reader's
+    quarantine, or a record that ``stand_in(raw)`` gave a finished form for (so it is not cleaned)."""
+    from .io.readers import IdRegistry, RawRecord
+
+    ids = IdRegistry()
+
+    def work() -> Iterator[tuple[list, list]]:
+        for batch in chunked(records, max(1, min(settings.chunk_size, _TASK_SIZE))):
+            given = [stand_in(x) if stand_in is not None and isinstance(x, RawRecord) else None for x in batch]
+            yield [g or x for g, x in zip(given, batch)], [(x, g is None) for g, x in zip(given, batch)]
+
+    for sources, items in mapped(_finished, work(), pool, (settings,), ahead=4 * workers):
+        for (source, was_cleaned), item in zip(sources, items, strict=True):
+            if isinstance(source, RawRecord):
+                yield ids.admit(item, source.raw), source if was_cleaned else None
+            else:
+                yield item, None
+
+
+def classify_pooled(pool: ProcessPoolExecutor, items: list, *, run_id: str, run_date: str) -> ChunkResult:
+    """``classify_chunk`` of finished and admitted ``items`` by ``pool``'s workers, a task of ``_TASK_SIZE`` at a time."""
+    tasks = [(c, None) for c in chunked(items, _TASK_SIZE)]
+    results = [r for _, rows in mapped(_finish_and_classify, tasks, pool, (run_id, run_date), ahead=len(tasks)) for r in rows]
+    return _admitted(items, results, None, run_id)
 
 
 def _pooled_chunks(inputs: list[Path], settings: Settings, workers: int, run_id: str, run_date: str, classifier) -> Iterator[ChunkResult]:
@@ -380,29 +447,17 @@ def _pooled_chunks(inputs: list[Path], settings: Settings, workers: int, run_id:
     from .io.readers import IdRegistry, RawRecord, read_raw
 
     ids = IdRegistry()
-    task = max(1, min(settings.chunk_size, _TASK_SIZE))
     done: list[ChunkResult] = []
-    tasks = chunked(read_raw(inputs, settings), task)
+    tasks = chunked(read_raw(inputs, settings), max(1, min(settings.chunk_size, _TASK_SIZE)))
     first = next(tasks, [])
     descriptions = any(isinstance(x, RawRecord) and x.posting.description for x in first)
-    with _pool(settings, workers, classifier, descriptions) as pool:
-        pending: deque = deque()
-
-        def collect() -> Iterator[ChunkResult]:
-            items, future = pending.popleft()
-            done.append(_admitted(items, future.result(), ids, run_id))
+    with worker_pool(settings, workers, classifier, descriptions) as pool:
+        work = ((t, t) for t in chain([first] if first else [], tasks))
+        for items, results in mapped(_finish_and_classify, work, pool, (run_id, run_date), ahead=4 * workers):  # flat memory
+            done.append(_admitted(items, results, ids, run_id))
             if sum(r.count_in for r in done) >= settings.chunk_size:
                 yield _merged(done)
                 done.clear()
-
-        for items in chain([first] if first else [], tasks):
-            pending.append((items, pool.submit(_finish_and_classify, items, run_id, run_date)))
-            if len(pending) >= 4 * workers:  # bounded look-ahead keeps memory flat
-                yield from collect()
-        while pending:
-            yield from collect()
-    _WORKER.clear()
-    gc.unfreeze()
     if done:
         yield _merged(done)
 

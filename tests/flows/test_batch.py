@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from jdclassify.errors import InputError
@@ -110,6 +111,9 @@ class FakeClassifier:
     def __init__(self, make):
         self.make = make
 
+    def prepare(self):  # a local process pool calls it before forking its workers
+        pass
+
     def classify_many(self, items):
         if any(getattr(i, "title", "") == "CRASH" for i in items):
             raise MemoryError("worker died")
@@ -203,8 +207,8 @@ def test_classify_stream_keeps_a_bounded_window_in_flight_and_quarantines_a_fail
                 raise MemoryError("worker died")
             return classify_chunk(FakeClassifier(make_classification), self.chunk, run_id="r", run_date="2024-05-01")
 
-    class Task:
-        submit = staticmethod(lambda chunk, *args: Future(chunk))
+    class Task:  # the flow quotes each chunk, so Prefect does not walk its records
+        submit = staticmethod(lambda chunk, *args: Future(chunk.unquote()))
 
     chunks = [[Posting(f"p{c}-{i}", "CRASH" if c == 3 else "Nurse") for i in range(2)] for c in range(9)]
     tally = classify_stream(iter(chunks), out="out", settings=Settings(), version="v", run_id="r", run_date="2024-05-01", window=3,
@@ -213,6 +217,29 @@ def test_classify_stream_keeps_a_bounded_window_in_flight_and_quarantines_a_fail
     assert written == list(range(9))
     assert (tally.count_in, tally.labelled, tally.quarantined) == (18, 16, 2)
     assert dict(tally.reasons) == {"processing_error": 2}
+
+
+def test_chunks_go_to_dask_as_plain_lists(make_classification):
+    """Dask turns Prefect's quote (a named tuple) into a plain tuple: every chunk came back as one bad record."""
+    from flows.batch import classify_stream
+
+    from jdclassify.run import classify_chunk
+
+    class Future:
+        def __init__(self, chunk):
+            assert isinstance(chunk, list)
+            self.chunk = chunk
+
+        def result(self):
+            return classify_chunk(FakeClassifier(make_classification), self.chunk, run_id="r", run_date="2024-05-01")
+
+    class Task:
+        submit = staticmethod(lambda chunk, *args: Future(chunk))
+
+    chunks = [[Posting(f"p{c}-{i}", "Nurse") for i in range(2)] for c in range(3)]
+    tally = classify_stream(iter(chunks), out="out", settings=Settings(), version="v", run_id="r", run_date="2024-05-01", window=2,
+                            on_dask=True, classify_task=Task, write_task=lambda *args: None)
+    assert (tally.count_in, tally.labelled) == (6, 6)
 
 
 def test_the_preview_lists_the_runs_lowest_ids_read_a_row_at_a_time(tmp_path, monkeypatch):
@@ -236,3 +263,23 @@ def test_the_preview_lists_the_runs_lowest_ids_read_a_row_at_a_time(tmp_path, mo
     shown = labels_preview(str(out), "20260302-bbbb", 3)
     assert "first 3 labels" in shown
     assert [line.split()[0] for line in shown.splitlines()[3:]] == ["p-01", "p-03", "p-05"]
+
+
+def _rows(out: Path) -> list[dict]:
+    rows = ({k: v for k, v in r.items() if k != "run_id"} for r in pq.read_table(out).to_pylist())
+    return sorted(rows, key=lambda r: (r["id"], r.get("line", 0)))
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_two_local_workers_label_and_quarantine_what_one_does(tmp_path):
+    """--workers 2 cleans and classifies in a local process pool (no Dask): the same labels, quarantine and counts."""
+    from flows.batch import classify_postings
+
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text('{"id": "fd-1001", "title": "Nurse"}\n{not json\n{"id": "empty", "title": ""}\n')  # duplicate, bad, no content
+    runs = {n: classify_postings([str(SAMPLES), str(extra)], str(tmp_path / f"w{n}"), chunk_size=7, workers=n, run_date="2024-05-01")
+            for n in (1, 2)}
+    assert runs[1].counts() == runs[2].counts() and runs[2].quarantined == 3
+    assert runs[1].quarantine_reasons == runs[2].quarantine_reasons
+    assert _rows(tmp_path / "w1") == _rows(tmp_path / "w2")
+    assert _rows(tmp_path / "w1" / "_quarantine") == _rows(tmp_path / "w2" / "_quarantine")

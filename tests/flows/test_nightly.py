@@ -18,6 +18,9 @@ class FakeClassifier:
     def __init__(self, make, calls):
         self.make, self.calls = make, calls
 
+    def prepare(self):  # a local process pool calls it before forking its workers
+        pass
+
     def classify_many(self, items):
         self.calls.append([getattr(i, "id", "") for i in items])
         if any(getattr(i, "title", "") == "CRASH" for i in items):
@@ -137,11 +140,12 @@ def test_an_unchanged_record_is_not_cleaned_again_and_a_changed_one_is(tmp_path,
     feeds, out = tmp_path / "feeds", tmp_path / "out"
     write_feed(feeds, FEED)
     nightly.nightly(str(feeds), str(out), run_date="2024-05-01", chunk_size=3)
-    import jdclassify.night
+    import jdclassify.io.readers
 
     cleaned = []
-    real = jdclassify.night.finish_record
-    monkeypatch.setattr(jdclassify.night, "finish_record", lambda record, settings: cleaned.append(record.posting.id) or real(record, settings))
+    real = jdclassify.io.readers.finish_record
+    monkeypatch.setattr(jdclassify.io.readers, "finish_record",
+                        lambda record, settings: cleaned.append(record.posting.id) or real(record, settings))
     write_feed(feeds, FEED[:6] + [("p6", "Software Engineer 6", "Build things with Rust.")])
     second = nightly.nightly(str(feeds), str(out), run_date="2024-05-02", chunk_size=3)
     assert cleaned == ["p6"]
@@ -156,18 +160,18 @@ def test_the_night_streams_its_feed_and_plans_each_record_as_it_is_read(tmp_path
     import flows.batch
 
     read, writes = [], []
-    real_read, real_write = flows.batch.read_postings, flows.batch.write_dataset_chunk
+    real_read, real_write = flows.batch.read_raw, flows.batch.write_dataset_chunk
 
     def reading(*args, **kwargs):
         for item in real_read(*args, **kwargs):
-            read.append(item.id)
+            read.append(getattr(item, "posting", item).id)
             yield item
 
     def writing(out, rows, quarantine, *, run_id, chunk, run_date):
         writes.append((chunk, len(read)))
         return real_write(out, rows, quarantine, run_id=run_id, chunk=chunk, run_date=run_date)
 
-    monkeypatch.setattr(flows.batch, "read_postings", reading)
+    monkeypatch.setattr(flows.batch, "read_raw", reading)
     monkeypatch.setattr(flows.batch, "write_dataset_chunk", writing)
     feeds, out = tmp_path / "feeds", tmp_path / "out"
     write_feed(feeds, [(f"p{i:03d}", f"Nurse {i}", "") for i in range(200)])
@@ -218,3 +222,28 @@ def test_three_nights_give_the_counts_and_state_rows_worked_out_by_hand(tmp_path
     closed = sorted((c["closed_on"], c["id"], c["content_hash"], c["run_id"], c["closed_by_run_id"])
                     for c in pq.read_table(out / "_closed").to_pylist())
     assert closed == [("2024-05-02", "p2", labels["p2", r1], r1, r2), ("2024-05-03", "p9", labels["p9", r2], r2, r3)]
+
+
+def test_two_local_workers_give_the_nights_one_worker_gives(tmp_path, nightly):
+    """--workers 2 cleans and classifies in a local process pool: the same labels and state over a changing feed."""
+    feeds = tmp_path / "feeds"
+    nights = [FEED, [FEED[0], ("p1", "Senior Software Engineer 1", "Now senior."), *FEED[2:6], ("p9", "Nurse", ""), ("p2", "Again", "")]]
+    for n, feed in enumerate(nights, start=1):
+        write_feed(feeds, feed)
+        runs = [nightly.nightly(str(feeds), str(tmp_path / f"w{workers}"), run_date=f"2024-05-0{n}", chunk_size=2, workers=workers)
+                for workers in (1, 2)]
+        assert runs[0].counts == runs[1].counts
+    strip = lambda rows: sorted(tuple(sorted((k, v) for k, v in r.items() if not k.endswith("run_id"))) for r in rows)  # noqa: E731
+    for part in ("", "_quarantine", "_superseded", "_closed", "_state"):
+        assert strip(pq.read_table(tmp_path / "w1" / part).to_pylist()) == strip(pq.read_table(tmp_path / "w2" / part).to_pylist()), part
+
+
+def test_a_failing_chunk_on_local_workers_is_quarantined_not_lost(tmp_path, nightly):
+    feeds, out = tmp_path / "feeds", tmp_path / "out"
+    write_feed(feeds, [*FEED[:4], ("p8", "CRASH", ""), *FEED[4:]])
+    summary = nightly.nightly(str(feeds), str(out), run_date="2024-05-01", chunk_size=2, workers=2)
+    assert summary.batch.count_in == 8 and summary.batch.labelled == 6  # p8 and the posting in its chunk
+    quarantine = pq.read_table(out / "_quarantine").to_pylist()
+    assert sorted(q["id"] for q in quarantine) == ["p4", "p8"] and {q["reason"] for q in quarantine} == {"processing_error"}
+    assert "worker died" in quarantine[0]["detail"]
+    assert sorted(pq.read_table(state_path(out)).column("id").to_pylist()) == ["p0", "p1", "p2", "p3", "p5", "p6"]  # tried again next night

@@ -313,30 +313,6 @@ def test_records_without_a_description_clean_once_per_distinct_fields_and_get_wh
         assert finish_record(RawRecord(raw, ""), Settings()) == record
 
 
-def test_finish_replaces_cleaning_as_records_are_read_and_duplicates_are_still_judged(tmp_path):
-    """``finish`` sees each raw record when it is read (not after the whole input) and its result is what comes out."""
-    from jdclassify.io.readers import RawRecord, finish_record
-
-    path = tmp_path / "feed.jsonl"
-    path.write_text("".join(json.dumps({"id": i, "title": f"Nurse {i}"}) + "\n" for i in ("a", "b", "a", "c")) + "{bad\n")
-    seen = []
-
-    def finish(record):
-        assert isinstance(record, RawRecord)
-        seen.append(record.posting.id)
-        return finish_record(record, Settings()) if record.posting.id != "c" else Posting("c", "kept as given")
-
-    stream = read_postings([path], Settings(), finish)
-    first = next(stream)
-    assert seen == ["a"] and first.id == "a"  # one record finished per record given
-    rest = list(stream)
-    assert seen == ["a", "b", "a", "c"]
-    assert [outcome(r)[2] for r in rest] == ["posting", "duplicate_id", "posting", "malformed_json"]
-    assert rest[2] == Posting("c", "kept as given")
-    plain = list(read_postings([path], Settings()))  # without finish: finish_record for every record
-    assert [outcome(r)[2] for r in plain] == ["posting", *(outcome(r)[2] for r in rest)] and plain[3].title == "Nurse c"
-
-
 def test_read_postings_finishes_records_as_read_raw_and_finish_record_do_on_every_format(tmp_path):
     """read_postings cleans each record as it is read, without a RawRecord in between: the same records, quarantine
     reasons, derived ids and duplicates as read_raw + finish_record + IdRegistry, on JSONL, CSV, JSON and HTML."""

@@ -30,7 +30,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import IO, Any, NamedTuple
@@ -70,29 +70,14 @@ _META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_\-]
 _EXCERPT_CHARS = 200
 
 
-def read_postings(
-    inputs: Iterable[str | os.PathLike] | str | os.PathLike,
-    settings: Settings | None = None,
-    finish: Callable[[RawRecord], Record] | None = None,
-) -> Iterator[Record]:
+def read_postings(inputs: Iterable[str | os.PathLike] | str | os.PathLike, settings: Settings | None = None) -> Iterator[Record]:
     """Postings (cleaned and redacted) and QuarantineRecords from ``inputs``, streamed in order.
 
     Every input record yields exactly one item; a later record whose id was already read in this
     call is quarantined as ``duplicate_id``. Raises InputError before reading if a path is missing.
-    ``finish`` turns each raw record into its Posting (or QuarantineRecord) as it is read, in place of
-    ``finish_record`` (the nightly flow skips cleaning a record it has seen unchanged); the duplicate-id
-    check runs on what it returns.
+    Each record is cleaned and admitted as it is read: no RawRecord (nor its Posting) in between.
     """
-    settings = settings or Settings()
-    if finish is None:  # each record cleaned and admitted as it is read: no RawRecord (nor its Posting) in between
-        yield from _records(inputs, _State(settings, IdRegistry()))
-        return
-    ids = IdRegistry()
-    for item in read_raw(inputs, settings):
-        if isinstance(item, RawRecord):
-            yield ids.admit(finish(item) if finish is not None else finish_record(item, settings), item.raw)
-        else:
-            yield item
+    yield from _records(inputs, _State(settings or Settings(), IdRegistry()))
 
 
 def read_raw(inputs: Iterable[str | os.PathLike] | str | os.PathLike, settings: Settings | None = None) -> Iterator[RawRecord | QuarantineRecord]:
