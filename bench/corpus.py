@@ -17,7 +17,10 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import random
+import sys
+import tempfile
 from itertools import accumulate
 from pathlib import Path
 from typing import Iterator
@@ -230,6 +233,21 @@ def write_corpus(path: str | Path, n: int, seed: int = 7, titles_only: bool = Fa
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(rec, ensure_ascii=False) + "\n" for rec in postings(n, seed, titles_only))
+    return path
+
+
+BENCH_DIR = Path(os.environ.get("JDCLASSIFY_BENCH_DIR", Path(tempfile.gettempdir()) / "jdclassify-bench"))
+
+
+def cached_corpus(n: int, titles_only: bool = False) -> Path:
+    """The (n, default seed) corpus in BENCH_DIR, generated on first use: bench scripts share it."""
+    path = BENCH_DIR / f"bench_{'titles_' if titles_only else ''}{n}.jsonl"
+    if not path.exists():
+        print(f"generating {path.name} ...", file=sys.stderr)
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        write_corpus(tmp, n, titles_only=titles_only)
+        tmp.replace(path)
     return path
 
 
