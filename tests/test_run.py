@@ -1,4 +1,5 @@
 import json
+import os
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -164,17 +165,35 @@ def test_cleaned_gives_what_read_postings_gives_with_stand_ins_and_duplicates_ju
     assert items[:3] + items[4:] == plain[:3] + plain[4:] and plain[3].title == "Nurse c"
 
 
-def test_a_killed_pool_worker_fails_the_run_and_leaves_no_worker_behind():
-    """A worker killed (out of memory) breaks the pool; the run must fail, not hang on the workers left."""
+def _die_once(items, marker):
+    """Kills its worker the first time it runs (as the kernel's out-of-memory killer would), doubles items after."""
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(1)
+    return [x * 2 for x in items]
+
+
+def test_a_killed_pool_worker_is_replaced_and_its_work_done_again_in_order(tmp_path):
+    from jdclassify.run import mapped
+
+    work = [([1, 2], "a"), ([3], "b"), ([4], "c"), ([5], "d")]
+    with worker_pool(Settings(), 2, classifier=object(), descriptions=False) as pool:
+        got = list(mapped(_die_once, work, pool, (str(tmp_path / "died"),), ahead=3))
+        assert pool.restarts_left == Settings().worker_restarts - 1
+    assert got == [("a", [2, 4]), ("b", [6]), ("c", [8]), ("d", [10])]
+
+
+@pytest.mark.parametrize("restarts", [0, 2])
+def test_a_pool_worker_killed_again_and_again_fails_the_run_and_leaves_no_worker_behind(restarts):
+    """When no restart is left, the run fails (BrokenProcessPool), and does not hang on the workers left."""
     import multiprocessing
-    import os
     from concurrent.futures.process import BrokenProcessPool
 
     from jdclassify.run import mapped
 
     before = set(multiprocessing.active_children())  # earlier tests' children are not this pool's
     with pytest.raises(BrokenProcessPool):
-        with worker_pool(Settings(), 2, classifier=object(), descriptions=False) as pool:
+        with worker_pool(Settings(worker_restarts=restarts), 2, classifier=object(), descriptions=False) as pool:
             list(mapped(os._exit, [(1, None), (1, None)], pool, ahead=2))
     for process in set(multiprocessing.active_children()) - before:
         process.join(60)  # killed, so it ends at once; without the kill a worker could wait here for ever

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import chain, islice
@@ -33,6 +36,7 @@ from .schema import SCHEMA_VERSION, quarantine_row, to_row
 from .settings import Settings
 
 TOP_N = 10
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,8 +370,48 @@ def _merged(results: list[ChunkResult]) -> ChunkResult:
                        roles=tally.roles, levels=tally.levels, reasons=tally.reasons, lexicon_versions=frozenset(tally.lexicon_versions))
 
 
+class WorkerPool:
+    """A process pool that starts fresh workers when one dies (killed out of memory, say), so a long run survives it:
+    ``mapped`` submits the work that was in flight again, up to ``restarts`` times a run; after that the run fails
+    with BrokenProcessPool, as a plain pool would at once. Shared by threads (a flow cleans on one and classifies on
+    others): whichever sees the broken pool first replaces it, the others resubmit to the new one."""
+
+    def __init__(self, make: Callable[[], ProcessPoolExecutor], restarts: int) -> None:
+        self._make, self.restarts_left, self.generation = make, restarts, 0
+        self._lock = threading.Lock()
+        self._pool = make()
+
+    def submit(self, fn, *args) -> tuple[int, Future]:
+        """(the pool's generation, the future): a future of a replaced generation is to be submitted again."""
+        with self._lock:
+            generation, pool = self.generation, self._pool
+        try:
+            return generation, pool.submit(fn, *args)
+        except BrokenProcessPool:
+            self.restart(generation)
+            return self.submit(fn, *args)
+
+    def restart(self, generation: int) -> None:
+        """Replace the pool of ``generation`` if that is still the current one; raise if no restart is left."""
+        with self._lock:
+            if generation != self.generation:
+                return
+            if self.restarts_left <= 0:
+                raise BrokenProcessPool("a pool worker died and no restart is left (setting worker_restarts)")
+            self.restarts_left -= 1
+            broken, self._pool = self._pool, self._make()
+            self.generation += 1
+        log.warning("a pool worker died (killed out of memory?); started fresh workers and resubmitted the work in flight "
+                    "(%d restart(s) left)", self.restarts_left)
+        broken.shutdown(wait=True)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._pool.shutdown(wait=True)
+
+
 @contextmanager
-def worker_pool(settings: Settings, workers: int, classifier=None, descriptions: bool = True) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(settings: Settings, workers: int, classifier=None, descriptions: bool = True) -> Iterator[WorkerPool]:
     """``workers`` processes that each hold the Classifier (``classifier``, a Classifier or TitleMemo, else one loaded
     here). ``descriptions``: the input has some, so the skill matchers are compiled once here, before forking."""
     if "fork" in multiprocessing.get_all_start_methods():
@@ -382,38 +426,55 @@ def worker_pool(settings: Settings, workers: int, classifier=None, descriptions:
         # SIGTERM as by default in the workers: a parent's handler (Prefect's flow engine installs one) would survive the
         # fork and let a worker ignore the pool's terminate(); when a worker is killed (out of memory), the pool ends the
         # others so, and one left blocked sending a result hung the run in shutdown
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=signal.signal, initargs=(signal.SIGTERM, signal.SIG_DFL))
+        def make() -> ProcessPoolExecutor:
+            return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=signal.signal, initargs=(signal.SIGTERM, signal.SIG_DFL))
     else:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,))
+        def make() -> ProcessPoolExecutor:
+            return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,))
+    pool = WorkerPool(make, settings.worker_restarts)
     try:
-        with pool:
-            yield pool
+        yield pool
     finally:
+        pool.shutdown()
         _WORKER.clear()
         gc.unfreeze()
 
 
-def mapped(fn, work: Iterable[tuple[list, object]], pool: ProcessPoolExecutor | None, args: tuple = (),
+def mapped(fn, work: Iterable[tuple[list, object]], pool: WorkerPool | None, args: tuple = (),
            ahead: int = 1) -> Iterator[tuple[object, list]]:
     """(tag, ``fn(items, *args)``) for each (items, tag) of ``work``, in order: in ``pool``'s workers with at most
-    ``ahead`` in flight (``Executor.map`` would submit all of ``work`` at once), or here without a pool."""
+    ``ahead`` in flight (``Executor.map`` would submit all of ``work`` at once), or here without a pool. When a worker
+    dies, the work in flight is submitted again to fresh workers (``WorkerPool``): ``fn`` must be safe to repeat."""
     if pool is None:
         for items, tag in work:
             yield tag, fn(items, *args)
         return
-    pending: deque = deque()
+    pending: deque = deque()  # [tag, items, generation, future], in order
+
+    def first() -> tuple[object, list]:
+        while True:
+            tag, items, generation, future = pending[0]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                pool.restart(generation)
+                for entry in pending:
+                    if entry[2] != pool.generation:
+                        entry[2], entry[3] = pool.submit(fn, entry[1], *args)
+                continue
+            pending.popleft()
+            return tag, result
+
     for items, tag in work:
-        pending.append((tag, pool.submit(fn, items, *args)))
+        pending.append([tag, items, *pool.submit(fn, items, *args)])
         if len(pending) >= ahead:
-            tag, future = pending.popleft()
-            yield tag, future.result()
+            yield first()
     while pending:
-        tag, future = pending.popleft()
-        yield tag, future.result()
+        yield first()
 
 
-def cleaned(records: Iterable, settings: Settings, pool: ProcessPoolExecutor | None = None, workers: int = 1,
+def cleaned(records: Iterable, settings: Settings, pool: WorkerPool | None = None, workers: int = 1,
             stand_in: Callable | None = None) -> Iterator[tuple[Posting | QuarantineRecord, object]]:
     """``read_raw``'s records finished as ``read_postings`` gives them, in order: cleaned by the ``workers`` of
     ``pool`` (or here), ids admitted here. Each comes with the RawRecord it was cleaned from, or None: a reader's
@@ -435,7 +496,7 @@ def cleaned(records: Iterable, settings: Settings, pool: ProcessPoolExecutor | N
                 yield item, None
 
 
-def classify_pooled(pool: ProcessPoolExecutor, items: list, *, run_id: str, run_date: str) -> ChunkResult:
+def classify_pooled(pool: WorkerPool, items: list, *, run_id: str, run_date: str) -> ChunkResult:
     """``classify_chunk`` of finished and admitted ``items`` by ``pool``'s workers, a task of ``_TASK_SIZE`` at a time."""
     tasks = [(c, None) for c in chunked(items, _TASK_SIZE)]
     results = [r for _, rows in mapped(_finish_and_classify, tasks, pool, (run_id, run_date), ahead=len(tasks)) for r in rows]

@@ -33,6 +33,7 @@ class Settings:
     chunk_size: int = 2_000
     nlp_batch_size: int = 256
     workers: int = 1
+    worker_restarts: int = 2  # fresh workers when one dies (killed out of memory), so many times a run (run.WorkerPool)
     # flows/nightly.py: when the nightly flow runs once served (cron, server time zone)
     nightly_cron: str = "0 2 * * *"
 
