@@ -122,3 +122,25 @@ def test_the_title_is_read_as_the_matcher_read_it_typos_fixed_and_translated():
     assert m.read_title(cues("Regsitered Nurse")) == "registered nurse"
     assert m.read_title(cues("Enfermera")) == "nurse"
     assert m.read_title(cues("")) == ""
+
+
+COMPOUNDS = (
+    alias_row(2, "Bookkeeper", "43-3031.00", "onet_reported"),
+    alias_row(3, "Bookkeeping Clerk", "43-3031.00"),
+    alias_row(4, "Full Charge Bookkeeper", "43-3031.00"),
+    alias_row(5, "Animal Keeper", "39-2021.00"),
+    alias_row(6, "Zoo Keeper", "39-2021.00"),
+    alias_row(7, "Book Shop Clerk", "41-2031.00"),
+    alias_row(8, "Rail Car Repairer", "49-3043.00"),
+    alias_row(9, "Rail Car Mechanic", "49-3043.00"),
+    alias_row(10, "Railcar Inspector", "49-3043.00"),
+)
+
+
+def test_a_compound_written_as_two_words_is_read_as_the_one_word_the_aliases_use():
+    m = TitleMatcher.build(title_lexicons(COMPOUNDS), Settings(fuzzy_cutoff=0.5))
+    assert m.read_title(cues("Book Keeper")) == "bookkeeper"  # apart, "keeper" pulls to animal keepers
+    assert decide_onet(m.match(cues("Book Keeper")), None, (), "").best.onet_code == "43-3031.00"
+    # the aliases use "rail car" more often than "railcar": the words stay apart
+    assert m.read_title(cues("Rail Car Welder")) == "rail car welder"
+    assert m.read_title(cues("Book Shop Clerk")) == "book shop clerk"  # a known alias as written

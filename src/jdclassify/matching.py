@@ -166,7 +166,7 @@ class TitleMatcher:
 
     def lookup_texts(self, title_cues: TitleCues) -> tuple[str, ...]:
         """What ``match`` looks up for a title: its core (specialised, translated) and each of its parts, normalised."""
-        texts = [self._translated(t) for t in [self._specialised(title_cues)] + [normalise_title(p) for p in title_cues.parts]]
+        texts = [self._joined(self._translated(t)) for t in [self._specialised(title_cues)] + [normalise_title(p) for p in title_cues.parts]]
         return tuple(dict.fromkeys(t for t in texts if t))
 
     def read_title(self, title_cues: TitleCues) -> str:
@@ -186,6 +186,29 @@ class TitleMatcher:
             out = [t for t in (self.translations.get(w, w) for w in words) if t]  # its "de" is not English
             return " ".join(out[1:] + out[:1])
         return " ".join(t for t in (w if w in self.postings else self.translations.get(w, w) for w in words) if t)
+
+    def _joined(self, text: str) -> str:
+        """A compound written as two words is read as the one word the index knows ("book keeper" → "bookkeeper",
+        "care giver" → "caregiver"): apart, each word pulls towards other jobs ("animal keeper"). Only where the
+        aliases spell it as one word more often than they use the two words together ("rail car" stays), and not
+        when the text is a known alias as written."""
+        words = text.split()
+        if len(words) < 2 or text in self.exact:
+            return text
+        out = [words[0]]
+        for w in words[1:]:
+            if self._joins(out[-1], w):
+                out[-1] += w
+            else:
+                out.append(w)
+        return " ".join(out) if len(out) < len(words) else text
+
+    def _joins(self, left: str, right: str) -> bool:
+        joined = left + right
+        if joined not in self.postings:
+            return False
+        together = np.intersect1d(self.postings[left], self.postings[right]).size if left in self.postings and right in self.postings else 0
+        return self.postings[joined].size > together
 
     def _specialised(self, title_cues: TitleCues) -> str:
         """The core with its comma specialisation in front when that is a known alias: "Software Engineer,
