@@ -61,6 +61,12 @@ def test_alternatives_and_evidence_are_filled_for_an_ambiguous_title(clf):
 def test_explain_names_cues_candidates_and_rules(clf):
     text = clf.explain("Sr. Data Scientist (Remote)", "Python, SQL and machine learning models.")
     assert "seniority" in text and "title_aliases.csv:" in text and "rule:" in text
+    assert "looked up as" not in text  # looked up as written
+
+
+def test_explain_says_how_the_title_was_looked_up_when_that_is_not_as_written(clf):
+    assert "looked up as: 'bookkeeper'" in clf.explain("Book Keeper")
+    assert "looked up as: 'data engineer'" in clf.explain("Ingeniero de Datos")
 
 
 def test_to_frame_has_one_row_per_classification(clf):

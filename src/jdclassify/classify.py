@@ -131,6 +131,9 @@ class Classifier:
             lines.append(f"  cue {cue.kind}={cue.value!r} {cue.text!r} [{cue.start}:{cue.end}] ({cue.lexicon_row})")
         if tc.parts:
             lines.append(f"  parts: {list(tc.parts)}")
+        looked_up = self.matcher.lookup_texts(tc)
+        if looked_up and looked_up[0] != tc.normalised:  # translated, a compound joined, a specialisation in front
+            lines.append(f"  looked up as: {looked_up[0]!r}")
         lines.append("title candidates:")
         for cand in (c.candidates or ())[:_EXPLAIN_CANDIDATES]:
             lines.append(
