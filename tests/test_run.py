@@ -198,3 +198,40 @@ def test_a_pool_worker_killed_again_and_again_fails_the_run_and_leaves_no_worker
     for process in set(multiprocessing.active_children()) - before:
         process.join(60)  # killed, so it ends at once; without the kill a worker could wait here for ever
         assert not process.is_alive()
+
+
+_OWNER = """
+import json, multiprocessing, time
+from jdclassify.run import worker_pool
+from jdclassify.settings import Settings
+with worker_pool(Settings(), 2, classifier=object(), descriptions=False) as pool:
+    pool.submit(time.sleep, 0)[1].result()
+    print(json.dumps([p.pid for p in multiprocessing.active_children()]), flush=True)
+    time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+def test_pool_workers_end_when_the_process_that_owns_them_is_killed():
+    """SIGKILL of a run (or the out-of-memory killer) never shuts its pool down: its workers must not live on."""
+    import subprocess
+    import sys
+    import time
+
+    owner = subprocess.Popen([sys.executable, "-c", _OWNER], stdout=subprocess.PIPE, text=True)
+    workers = json.loads(owner.stdout.readline())
+    assert len(workers) == 2 and all(_running(pid) for pid in workers)
+    owner.kill()
+    owner.wait()
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)

@@ -323,10 +323,32 @@ _WORKER: dict = {}
 _TASK_SIZE = 250  # records per pool task: small enough to balance two workers on a short input
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, parent: int) -> None:
+    """A spawned worker loads its own Classifier, and ends when ``parent`` does (``_end_with_parent``)."""
     from .classify import Classifier
 
+    _end_with_parent(parent)
     _WORKER["settings"], _WORKER["classifier"] = settings, TitleMemo(Classifier.load(settings))
+
+
+def _init_forked_worker(parent: int) -> None:
+    """A forked worker (it inherited the Classifier): SIGTERM as by default, since a parent's handler (Prefect's flow
+    engine installs one) would survive the fork and let the worker ignore the pool's terminate() when another worker
+    dies, and one left blocked sending a result hung the run in shutdown; and it ends when ``parent`` does."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent(parent)
+
+
+def _end_with_parent(parent: int, every: float = 0.5) -> None:
+    """A thread that ends this worker once ``parent`` is gone. A run killed with SIGKILL (or by the out-of-memory
+    killer) never shuts its pool down, and its workers, each holding the pipe's other ends, would wait for work for
+    ever (seen: a killed flow's workers left running under init)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="jdclassify-parent-watch", daemon=True).start()
 
 
 def _finished(items: list, settings: Settings) -> list:
@@ -423,15 +445,13 @@ def worker_pool(settings: Settings, workers: int, classifier=None, descriptions:
         _WORKER["settings"], _WORKER["classifier"] = settings, memo
         gc.collect()
         gc.freeze()  # the garbage collector would touch every inherited object and copy its page into each worker
-        # SIGTERM as by default in the workers: a parent's handler (Prefect's flow engine installs one) would survive the
-        # fork and let a worker ignore the pool's terminate(); when a worker is killed (out of memory), the pool ends the
-        # others so, and one left blocked sending a result hung the run in shutdown
+
         def make() -> ProcessPoolExecutor:
             return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                       initializer=signal.signal, initargs=(signal.SIGTERM, signal.SIG_DFL))
+                                       initializer=_init_forked_worker, initargs=(os.getpid(),))
     else:
         def make() -> ProcessPoolExecutor:
-            return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,))
+            return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings, os.getpid()))
     pool = WorkerPool(make, settings.worker_restarts)
     try:
         yield pool
