@@ -2,15 +2,19 @@
 
 from types import SimpleNamespace
 
+from jdclassify.lexicons import TitleWords
+
 
 def alias_row(i, alias, code, source="onet_alternate", confidence=0.8, role=None):
     return SimpleNamespace(id=f"title_aliases.csv:{i}", alias=alias, role_code=role or "SOC" + code.replace("-", ""),
                            onet_code=code, type="common", band="high", level="", confidence=confidence, source=source)
 
 
-def title_lexicons(aliases, **more):
-    """What ``TitleMatcher.build`` reads of a Lexicons: ``aliases``, no task statements or foreign words unless given."""
-    return SimpleNamespace(**{"aliases": aliases, "occupation_tasks": {}, "title_words": {}, "title_heads_first": frozenset(), **more})
+def title_lexicons(aliases, title_words=None, heads_first=(), job_nouns=(), **more):
+    """What ``TitleMatcher.build`` reads of a Lexicons: ``aliases``, no task statements or foreign words unless given
+    (``title_words``: word or phrase -> English; ``heads_first``, ``job_nouns``: which of them are such)."""
+    words = TitleWords(dict(title_words or {}), frozenset(heads_first), frozenset(job_nouns))
+    return SimpleNamespace(**{"aliases": aliases, "occupation_tasks": {}, "title_words": words, **more})
 
 
 # three occupations, each with its O*NET title and one other alias

@@ -45,6 +45,18 @@ def test_title_words_of_other_languages_are_understood(clf, title, role):
     assert clf.classify({"id": "1", "title": title}).role.value == role
 
 
+@pytest.mark.parametrize(("title", "onet"), [
+    ("Gesundheits- und Krankenpfleger (m/w/d)", "29-1141.00"),  # a listed phrase
+    ("Chef de projet informatique (H/F)", "15-1299.09"),  # a phrase, not a chef
+    ("Leiter Vertrieb (m/w/d)", "11-2022.00"),  # the German job noun first
+    ("Staplerfahrer (m/w/d)", "53-7051.00"),  # a compound the lexicon does not list
+    ("Vrachtwagenchauffeur", "53-3032.00"),
+    ("Kellner (m/w/d)", "35-3031.00"),  # was Tool and Die Makers at 0.84: "kellner" read as a typo of an English word
+])
+def test_titles_of_other_languages_get_the_occupation_they_name(clf, title, onet):
+    assert clf.classify({"id": "1", "title": title}).onet.value == onet
+
+
 def test_a_posting_with_nothing_to_go_on_is_unknown_not_guessed(clf):
     c = clf.classify({"id": "u1", "title": "xqzv blorp", "description": ""})
     assert c.role.value == "UNKNOWN" and c.onet.value == "" and c.onet.confidence == 0.0

@@ -114,10 +114,10 @@ def test_overlay_from_the_environment_labels_and_overrides_through_classify(tmp_
     assert rows["v"]["lexicon_version"] == lexicon_version(Settings().lexicon_dir, overlay) and "+" in rows["v"]["lexicon_version"]
 
 
-def test_eval_on_the_gold_set_prints_a_report(capsys):
-    gold = ROOT / "samples" / "gold" / "gold.csv"
-    assert main(["eval", "--gold", str(gold), "--no-heldout"]) == 0
-    assert capsys.readouterr().out.strip()
+def test_eval_scores_every_shipped_gold_set_by_default(capsys):
+    assert main(["eval", "--no-heldout"]) == 0
+    out = capsys.readouterr().out
+    assert "gold (gold.csv): n=49" in out and "gold titles (titles_other_languages.csv): n=" in out
 
 
 def test_the_process_entry_point_ends_with_the_commands_exit_code_and_all_its_output(tmp_path, minimal_jsonl):

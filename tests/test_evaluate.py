@@ -43,6 +43,19 @@ def test_eval_on_a_tiny_gold_set(tmp_path):
     assert "6-digit SOC" in text and "ECE" in text
 
 
+def test_a_gold_set_with_a_title_column_labels_titles_alone_and_is_also_scored_in_english(tmp_path):
+    gold = tmp_path / "titles.csv"
+    gold.write_text("id,title,language,english,onet_code\n"
+                    "t1,Enfermera,es,Nurse,29-1141.00\n"
+                    "t2,Krankenpfleger (m/w/d),de,Registered Nurse,29-1141.00\n"
+                    "t3,Ingeniero Civil,es,Civil Engineer,17-2051.00|17-2051.01\n", encoding="utf-8")
+    report = run_eval(Settings(), gold=[gold], heldout=False)  # no postings: the titles are the postings
+    titles, english = report.sets
+    assert (titles.n, english.n) == (3, 3)
+    assert titles.soc6 == english.soc6 == 1.0 and titles.role == 1.0  # the role of a gold code is its gold role
+    assert "the same titles as written in English" in english.name
+
+
 def test_known_titles_are_a_deterministic_sample_with_every_code_their_aliases_name():
     from jdclassify.evaluate import known_examples
     from jdclassify.lexicons import load_lexicons

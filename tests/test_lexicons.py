@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 import sys
@@ -138,13 +139,34 @@ def test_bad_csv_value_names_file_line_column(lexicon_copy):
 
 
 def test_title_words_are_checked_and_normalised(lexicon_copy):
-    words = load_lexicons(lexicon_copy).title_words
+    words = load_lexicons(lexicon_copy).title_words.english
     assert words["ingeniero"] == "engineer" and words["dato"] == "data"  # keyed as normalise_title spells them
     path = lexicon_copy / "title_words.csv"
     line = _line_of(path, "ingeniera,")
     _replace_line(path, line, "ingeniera,es,", "ingeniera,spanish,")
     with pytest.raises(LexiconError, match=rf"title_words\.csv:{line}:language: 'spanish' is not a language code"):
         load_lexicons(lexicon_copy)
+
+
+@pytest.mark.parametrize(("row", "column", "problem"), [
+    ("bäcker,de,baker,maybe", "job_noun", "'maybe' is not allowed"),
+    ("bombero,es,firefighter,yes", "job_noun", "'bombero' (es) is marked a job noun"),  # only de and nl compound
+    ("ingeniero,pt,designer,", "english", "'ingeniero' is also listed as 'engineer'"),  # one meaning per spelling
+    ("sous chef de cuisine,de,sous chef,yes", "job_noun", "'sous chef de cuisine' (de) is marked a job noun"),  # one word only
+])
+def test_title_word_rows_are_checked(lexicon_copy, row, column, problem):
+    path = lexicon_copy / "title_words.csv"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(row + "\n")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    with pytest.raises(LexiconError, match=rf"title_words\.csv:{line}:{column}: {re.escape(problem)}"):
+        load_lexicons(lexicon_copy)
+
+
+def test_title_phrases_and_job_nouns_are_read(lexicon_copy):
+    words = load_lexicons(lexicon_copy).title_words
+    assert words.english["chef de projet"] == "project manager" and "chef de projet" in words.heads_first
+    assert "fahrer" in words.job_nouns and "vertrieb" not in words.job_nouns and "ingeniero" not in words.job_nouns
 
 
 def test_unknown_role_in_csv_is_reported(lexicon_copy):

@@ -124,6 +124,43 @@ def test_the_title_is_read_as_the_matcher_read_it_typos_fixed_and_translated():
     assert m.read_title(cues("")) == ""
 
 
+FOREIGN = (
+    *OCCUPATION_ALIASES,
+    alias_row(9, "Sales Manager", "11-2022.00"),
+    alias_row(10, "Project Manager", "13-1082.00"),
+    alias_row(11, "Chef", "35-1011.00"),
+    alias_row(12, "Truck Driver", "53-3032.00"),
+    alias_row(13, "Chauffeur", "53-3053.00"),
+)
+FOREIGN_WORDS = {  # keyed as normalise_title spells them, as lexicons.read_title_words does
+    "leiter": "manager", "vertrieb": "sales", "pfleger": "nurse", "kranken": "", "fahrer": "driver", "lkw": "truck",
+    "chef de projet": "project manager", "chauffeur": "driver", "poid lourd": "heavy truck", "infirmier": "nurse",
+    "infirmiere": "nurse", "de": "",
+}
+
+
+@pytest.fixture(scope="module")
+def foreign():
+    words = title_lexicons(FOREIGN, title_words=FOREIGN_WORDS, job_nouns={"leiter", "pfleger", "fahrer"},
+                           heads_first={"chef de projet", "chauffeur", "poid lourd", "infirmier", "infirmiere", "de"})
+    return TitleMatcher.build(words, Settings())
+
+
+@pytest.mark.parametrize(("title", "read"), [
+    ("Chef de projet", "project manager"),  # a phrase, not the English "chef"
+    ("Chef", "chef"),  # a known alias is read as written
+    ("Leiter Vertrieb", "sales manager"),  # a job noun of a compounding language leads: it is read last
+    ("Vertriebsleiter", "sales manager"),  # an unlisted compound: its listed job noun is the head, the linking "s" dropped
+    ("Krankenpflegerin", "nurse"),  # feminine "-in"; a prefix listed as "" is dropped
+    ("Chauffeur poids lourd", "heavy truck driver"),  # a noun-first title: the English-looking noun is translated too
+    ("LKW-Fahrer", "truck driver"),
+    ("Infirmier / Infirmière", "nurse"),  # the same word twice is read once
+    ("Structural Engineer", "structural engineer"),  # English is left alone
+])
+def test_titles_of_other_languages_are_read_in_english(foreign, title, read):
+    assert foreign.read_title(cues(title)) == read
+
+
 COMPOUNDS = (
     alias_row(2, "Bookkeeper", "43-3031.00", "onet_reported"),
     alias_row(3, "Bookkeeping Clerk", "43-3031.00"),

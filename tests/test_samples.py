@@ -134,3 +134,14 @@ def test_contact_data_is_fictitious(postings):
             assert allowed.search(domain.lower()), (pid, domain)
         for domain in re.findall(r"https?://([\w.-]+)", text):
             assert allowed.search(domain.lower()) or domain in {"schema.org", "www.linkedin.com"}, (pid, domain)
+
+
+def test_the_title_gold_set_names_real_occupations_and_its_titles_are_not_english():
+    with open(SAMPLES / "gold" / "titles_other_languages.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(Settings().lexicon_dir / "onet_roles.csv", encoding="utf-8", newline="") as fh:
+        known = {r["onet_code"] for r in csv.DictReader(fh)}
+    assert len({r["id"] for r in rows}) == len(rows) >= 90
+    assert sorted({c for r in rows for c in r["onet_code"].split("|")} - known) == []
+    assert all(r["title"].strip() and r["english"].strip() and r["title"] != r["english"] for r in rows)
+    assert {r["language"] for r in rows} == {"de", "fr", "es", "pt", "it", "nl"}

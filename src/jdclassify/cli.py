@@ -47,6 +47,7 @@ examples:
   jdclassify eval
   jdclassify eval --gold samples/gold/gold.csv --no-heldout
   jdclassify eval --gold my_gold.csv --postings my_postings.jsonl
+  jdclassify eval --gold samples/gold/titles_other_languages.csv --no-heldout   # titles alone (a title column)
   jdclassify eval --no-heldout --overlay-dir acme/  # includes acme/overrides.csv in the overrides section
 
 When overrides exist (lexicons/overrides.csv, OVERLAY/overrides.csv), an "overrides" gold set scores the
@@ -142,11 +143,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     gold = args.gold
-    if gold is None:
-        shipped = settings.lexicon_dir.parent / "samples" / "gold" / "gold.csv"
-        gold = shipped if shipped.is_file() else None
-    elif not Path(gold).is_file():
-        raise InputError(f"gold set not found: {gold}; give a CSV with --gold, or omit it to use samples/gold/gold.csv")
+    if gold is None:  # the shipped gold sets: samples/gold/*.csv
+        gold = sorted((settings.lexicon_dir.parent / "samples" / "gold").glob("*.csv"))
+    for path in gold:
+        if not Path(path).is_file():
+            raise InputError(f"gold set not found: {path}; give a CSV with --gold, or omit it to use samples/gold/*.csv")
     from .lexicons import load_lexicons
 
     lexicons = load_lexicons(settings.lexicon_dir, settings.overlay_dir)
@@ -258,7 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", parents=[common], help="accuracy and calibration on a gold set",
                        description="Evaluate role, level and O*NET accuracy and calibration error on a gold set.",
                        epilog=_EVAL_EPILOG, formatter_class=raw)
-    p.add_argument("--gold", metavar="CSV", help="gold set (default: samples/gold/gold.csv when present)")
+    p.add_argument("--gold", metavar="CSV", action="append",
+                   help="gold set; repeat for several (default: every samples/gold/*.csv). A CSV with a title column "
+                        "labels titles alone; otherwise its ids name postings (--postings)")
     p.add_argument("--postings", metavar="PATH", help="the postings the gold set labels (default: samples/postings next to the gold file)")
     p.add_argument("--no-heldout", action="store_true", help="skip the held-out O*NET reported-titles test fold")
     p.set_defaults(func=_cmd_eval)

@@ -227,13 +227,18 @@ def messy_examples(examples: Sequence[Example]) -> list[Example]:
     return [replace(e, posting=replace(e.posting, id=e.posting.id + ":messy", title=messy(e.posting.title))) for e in examples]
 
 
-def gold_examples(gold: str | Path, postings: str | Path, settings: Settings) -> list[Example]:
-    """Gold rows (id, onet_code, role_code, level; extra columns ignored) joined to postings by id."""
-    from .io.readers import read_postings
-
+def gold_examples(gold: str | Path, postings: str | Path | None, settings: Settings, title_column: str = "title") -> list[Example]:
+    """Gold rows (id, onet_code, role_code, level; extra columns ignored) joined to postings by id; a gold set with
+    a ``title`` column labels titles alone (no postings are read; ``title_column`` names another column of titles,
+    such as ``english``)."""
     with open(gold, newline="", encoding="utf-8") as fh:
         rows = {r["id"]: r for r in csv.DictReader(fh)}
-    found = {p.id: p for p in read_postings([postings], settings) if isinstance(p, Posting) and p.id in rows}
+    if is_title_gold(gold):
+        found = {gid: Posting(id=gid, title=r.get(title_column) or "") for gid, r in rows.items()}
+    else:
+        from .io.readers import read_postings
+
+        found = {p.id: p for p in read_postings([postings], settings) if isinstance(p, Posting) and p.id in rows}
     out = []
     for gid, r in rows.items():
         if gid not in found:
@@ -241,6 +246,16 @@ def gold_examples(gold: str | Path, postings: str | Path, settings: Settings) ->
         codes = frozenset(c.strip() for c in re.split(r"[|;]", r.get("onet_code", "") or "") if c.strip())
         out.append(Example(found[gid], codes, (r.get("role_code") or r.get("role") or "").strip(), (r.get("level") or "").strip()))
     return out
+
+
+def gold_columns(gold: str | Path) -> list[str]:
+    with open(gold, newline="", encoding="utf-8") as fh:
+        return next(csv.reader(fh), [])
+
+
+def is_title_gold(gold: str | Path) -> bool:
+    """A gold set of titles alone (a ``title`` column), not of postings joined by id."""
+    return "title" in gold_columns(gold)
 
 
 def _gold_role(lexicons, codes: frozenset[str]) -> str:
@@ -339,15 +354,16 @@ def heldout_classifier(settings: Settings, lexicons, fold: int, calibration: Cal
 def run_eval(
     settings: Settings | None = None,
     *,
-    gold: str | Path | None = None,
+    gold: str | Path | Sequence[str | Path] | None = None,
     postings: str | Path | None = None,
     heldout: bool = True,
     classifier_factory: Callable[[Settings, object], object] | None = None,
     lexicons=None,
 ) -> EvalReport:
-    """Score the gold set (if given) with the full classifier, and the held-out test fold (plain and messy)
+    """Score the gold sets (if given) with the full classifier, and the held-out test fold (plain and messy)
     with a classifier that has not seen those titles. ``classifier_factory(settings, lexicons)`` replaces the
-    default classifier for the gold set. ``postings`` defaults to ``samples/postings`` next to the gold file."""
+    default classifier for the gold sets. ``postings`` defaults to ``samples/postings`` next to a gold file that
+    labels postings; a gold file with a ``title`` column labels titles alone (``gold_examples``)."""
     from .classify import Classifier
     from .lexicons import load_lexicons
 
@@ -356,14 +372,24 @@ def run_eval(
     sets: list[SetScores] = []
     notes: list[str] = []
     calibration = Calibration.load(settings.lexicon_dir)
-    if gold is not None:
-        gold = Path(gold)
-        postings = Path(postings) if postings else gold.parent.parent / "postings"
-        factory = classifier_factory or (lambda s, lx: Classifier.load(s, lx))
-        examples = gold_examples(gold, postings, settings)
-        sets.append(score(f"gold ({gold.name})", predict(factory(settings, lexicons), examples), lexicons))
-        if not examples:
-            notes.append(f"no gold row of {gold} matched a posting id under {postings}")
+    golds = [] if gold is None else [Path(g) for g in ([gold] if isinstance(gold, (str, Path)) else gold)]
+    factory = classifier_factory or (lambda s, lx: Classifier.load(s, lx))
+    gold_classifier = factory(settings, lexicons) if golds else None
+    for path in golds:
+        if is_title_gold(path):  # a title's gold role, when not given, is its gold code's (as for held-out titles)
+            examples = [replace(e, role=e.role or _gold_role(lexicons, e.onet_codes)) for e in gold_examples(path, None, settings)]
+            sets.append(score(f"gold titles ({path.name})", predict(gold_classifier, examples), lexicons))
+            if "english" in gold_columns(path):  # what is lost in reading the language, apart from the English title's own errors
+                english = [replace(e, posting=replace(e.posting, title=t.posting.title)) for e, t in
+                           zip(examples, gold_examples(path, None, settings, title_column="english"))]
+                sets.append(score(f"  the same titles as written in English ({path.name}, column english)",
+                                  predict(gold_classifier, english), lexicons))
+        else:
+            posts = Path(postings) if postings else path.parent.parent / "postings"
+            examples = gold_examples(path, posts, settings)
+            sets.append(score(f"gold ({path.name})", predict(gold_classifier, examples), lexicons))
+            if not examples:
+                notes.append(f"no gold row of {path} matched a posting id under {posts}")
     if heldout:
         clf = heldout_classifier(settings, lexicons, TEST_FOLD)
         test = heldout_examples(lexicons, TEST_FOLD)

@@ -50,7 +50,7 @@ ONET_ROLE_COLUMNS = (
 SKILL_COLUMNS = ("skill_id", "name", "type", "source", "synonyms", "case_sensitive", "needs_context", "hot", "in_demand")
 OCCUPATION_SKILL_COLUMNS = ("onet_code", "skill_id", "hot", "in_demand")
 OCCUPATION_TASK_COLUMNS = ("onet_code", "task_id", "task_type", "task")
-TITLE_WORD_COLUMNS = ("word", "language", "english")
+TITLE_WORD_COLUMNS = ("word", "language", "english", "job_noun")
 OVERRIDE_COLUMNS = ("alias", "role_code", "level", "onet_code", "reviewer", "date", "source", "note")
 OVERRIDE_SOURCES = ("review", "hand")
 
@@ -202,6 +202,26 @@ class Override:
     row: str  # overrides.csv:<line> (or <overlay>/overrides.csv:<line>)
 
 
+# Languages whose job titles put the job noun first ("Ingeniero de Datos", "Ingénieur Logiciel"): translated
+# word by word, the noun moves to the end, where English and the matcher's head-noun features expect it.
+HEAD_FIRST_LANGUAGES = frozenset({"es", "pt", "fr", "it"})
+# Languages that write a job title as one compound word ("Krankenpfleger", "Magazijnmedewerker"): their job nouns
+# (``job_noun`` yes) may also end a compound the lexicon does not list, read as its head noun, and a title that starts
+# with one puts what it qualifies after it ("Leiter Vertrieb": sales manager) (matching.TitleMatcher).
+COMPOUNDING_LANGUAGES = frozenset({"de", "nl"})
+TITLE_PHRASE_WORDS = 5  # the longest phrase a title_words.csv row may hold
+
+
+@dataclass(frozen=True, slots=True)
+class TitleWords:
+    """``title_words.csv`` as the matcher reads it: normalised word or phrase -> English ("" drops it), the keys of
+    HEAD_FIRST_LANGUAGES, and the job nouns of COMPOUNDING_LANGUAGES."""
+
+    english: abc.Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    heads_first: frozenset[str] = frozenset()
+    job_nouns: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicons:
     roles: abc.Mapping[str, Role]
@@ -215,8 +235,7 @@ class Lexicons:
     onet_titles: abc.Mapping[str, str]
     version: str
     overrides: abc.Mapping[str, Override] = field(default_factory=lambda: MappingProxyType({}))  # normalised title -> override
-    title_words: abc.Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # foreign title word -> English ("" drops it)
-    title_heads_first: frozenset[str] = frozenset()  # those of them from languages that put the job noun first
+    title_words: TitleWords = field(default_factory=TitleWords)  # title words and phrases of other languages
     data_version: str = ""  # the version without the fitted files (lexicon_version(fitted=False)): what fits record
 
     def role_for_onet(self, onet_code: str) -> str:
@@ -394,7 +413,7 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
     occupation_skills = Deferred(lambda: _read_occupation_skills(lexicon_dir / "occupation_skills.csv", onet_titles,
                                                                  _skill_ids(skills, lexicon_dir, overlay_dir)))
     occupation_tasks = Deferred(lambda: _read_occupation_tasks(lexicon_dir / "occupation_tasks.csv", onet_titles))
-    title_words, title_heads_first = read_title_words(lexicon_dir / "title_words.csv")
+    title_words = read_title_words(lexicon_dir / "title_words.csv")
     overrides: dict[str, Override] = {}
     for folder, label in ((lexicon_dir, OVERRIDES_FILE), (overlay_dir, f"{overlay_dir.name}/{OVERRIDES_FILE}" if overlay_dir else "")):
         if folder is not None and (folder / OVERRIDES_FILE).is_file():
@@ -412,8 +431,7 @@ def load_lexicons(lexicon_dir: Path | None = None, overlay_dir: Path | None = No
         onet_titles=MappingProxyType(onet_titles),
         version=version,
         overrides=MappingProxyType(overrides),
-        title_words=MappingProxyType(title_words),
-        title_heads_first=title_heads_first,
+        title_words=title_words,
         data_version=data_version,
     )
 
@@ -609,33 +627,37 @@ def _read_occupation_tasks(path: Path, onet_titles: abc.Container[str]) -> dict[
     return {code: tuple(tasks) for code, tasks in out.items()}
 
 
-# Languages whose job titles put the job noun first ("Ingeniero de Datos", "Ingénieur Logiciel"): translated
-# word by word, the noun moves to the end, where English and the matcher's head-noun features expect it.
-HEAD_FIRST_LANGUAGES = frozenset({"es", "pt", "fr", "it"})
-
-
-def read_title_words(path: Path) -> tuple[dict[str, str], frozenset[str]]:
-    """Job-title words of other languages and their English (hand-written; ``english`` empty drops a function
-    word), keyed and valued by ``normalise_title`` so both sides agree with the alias index, and the words of
-    HEAD_FIRST_LANGUAGES. The matcher uses a translation only for a word the index does not know
-    ("Ingeniero de Datos" → "data engineer")."""
+def read_title_words(path: Path) -> TitleWords:
+    """Job-title words and phrases of other languages and their English (hand-written; ``english`` empty drops a
+    function word), keyed and valued by ``normalise_title`` so both sides agree with the alias index. A phrase is
+    an idiom whose words mislead one by one ("Chef de projet" is a project manager, not a chef). The matcher uses
+    a word's translation only for a word the index does not know ("Ingeniero de Datos" → "data engineer")."""
     from .titles import normalise_title
 
     f = _CsvFile(path, TITLE_WORD_COLUMNS)
     out: dict[str, str] = {}
+    seen: set[tuple[str, str]] = set()
     heads_first: set[str] = set()
-    for word, language, english in f.rows():
+    job_nouns: set[str] = set()
+    for word, language, english, job_noun in f.rows():
         key = normalise_title(f.text(word, "word"))
-        if len(key.split()) != 1:
-            f.fail("word", f"{word!r} is not one word after normalising", "a single word")
-        if key in out:
-            f.fail("word", f"{word!r} is listed twice", "one row per word")
+        if not 1 <= len(key.split()) <= TITLE_PHRASE_WORDS:
+            f.fail("word", f"{word!r} is {len(key.split())} words after normalising", f"a word or a phrase of up to {TITLE_PHRASE_WORDS} words")
         if not re.fullmatch(r"[a-z]{2}", language):
             f.fail("language", f"{language!r} is not a language code", "an ISO 639-1 code such as es, de, fr")
+        if (key, language) in seen:
+            f.fail("word", f"{word!r} is listed twice for {language!r} (as {key!r})", "one row per word and language")
+        if key in out and out[key] != normalise_title(english):  # a word of two languages ("ingenieur") means one thing
+            f.fail("english", f"{word!r} is also listed as {out[key]!r}", "the same English in every language that spells it so")
+        seen.add((key, language))
         out[key] = normalise_title(english)
         if language in HEAD_FIRST_LANGUAGES:
             heads_first.add(key)
-    return out, frozenset(heads_first)
+        if f.choice(job_noun, "job_noun", ("", "yes"), ("yes", "empty")) and (" " in key or language not in COMPOUNDING_LANGUAGES):
+            f.fail("job_noun", f"{word!r} ({language}) is marked a job noun", f"yes only for one word of {', '.join(sorted(COMPOUNDING_LANGUAGES))}")
+        if job_noun:
+            job_nouns.add(key)
+    return TitleWords(MappingProxyType(out), frozenset(heads_first), frozenset(job_nouns))
 
 
 def read_overrides(path: Path, roles: abc.Container[str], ladder: abc.Container[str], onet_titles: abc.Container[str],

@@ -21,7 +21,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .lexicons import AliasRow
+from .lexicons import TITLE_PHRASE_WORDS, AliasRow, TitleWords
 from .packing import Ragged, RaggedList, pack, ragged, unpack, unragged
 from .records import Candidate, TitleCues
 from .titles import normalise_title
@@ -51,8 +51,7 @@ class TitleMatcher:
     cutoff: float  # fuzzy scores below this (in [0, 1]) are dropped
     top_candidates: int
     occupations: "OccupationIndex"
-    translations: dict[str, str]  # a word of another language -> English (lexicons.read_title_words)
-    heads_first: frozenset[str]  # those words whose language puts the job noun first (lexicons.HEAD_FIRST_LANGUAGES)
+    title_words: TitleWords  # words and phrases of other languages -> English (lexicons.read_title_words)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _token_fix: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -176,16 +175,68 @@ class TitleMatcher:
         return " ".join(self._known_token(t) or t for t in texts[0].split()) if texts else ""
 
     def _translated(self, text: str) -> str:
-        """Words the index does not know, put into English when the lexicon has them ("ingeniero" → "engineer");
-        a title that starts with the job noun of a noun-first language ends with it ("Ingeniero de Datos" → "data
-        engineer"), as English titles do and as the head-noun features expect."""
-        words = text.split()
-        if not any(w in self.translations and w not in self.postings for w in words):
+        """A title of another language put into English with ``title_words`` ("ingeniero" → "engineer"). A title is
+        read as foreign when a listed phrase occurs in it ("chef de projet"), or a word the index does not know is
+        listed or is a compound ending in a listed job noun ("krankenpfleger" → "kranken" + "pfleger"); then listed
+        phrases and unknown words are translated. A title that starts with a word of a noun-first language, or with a
+        job noun of a compounding one, is read with every listed word translated and that noun moved last, as English
+        titles put it and as the head-noun features expect ("Ingeniero de Datos" → "data engineer", "Chauffeur poids
+        lourd" → "heavy truck driver", "Leiter Vertrieb" → "sales manager"). A known alias is read as written."""
+        if text in self.exact:
             return text
-        if words[0] in self.heads_first and words[0] not in self.postings:  # a title of a noun-first language
-            out = [t for t in (self.translations.get(w, w) for w in words) if t]  # its "de" is not English
-            return " ".join(out[1:] + out[:1])
-        return " ".join(t for t in (w if w in self.postings else self.translations.get(w, w) for w in words) if t)
+        lexicon = self.title_words
+        words = text.split()
+        tokens: list[tuple[str, str | None, bool]] = []  # (as written, English if listed or a compound, a noun that leads)
+        foreign = False
+        i = 0
+        while i < len(words):
+            phrase = next((p for p in (" ".join(words[i:j]) for j in range(min(len(words), i + TITLE_PHRASE_WORDS), i + 1, -1))
+                           if p in lexicon.english), None)
+            if phrase is not None:
+                tokens.append((phrase, lexicon.english[phrase], phrase in lexicon.heads_first))
+                foreign = True
+                i += len(phrase.split())
+                continue
+            w = words[i]
+            english = lexicon.english.get(w)
+            leads = w in lexicon.heads_first or w in lexicon.job_nouns
+            if w not in self.postings:
+                if english is None:
+                    english = self._compound(w)
+                    leads = english is not None
+                foreign = foreign or english is not None
+            tokens.append((w, english, leads))
+            i += 1
+        if not foreign:
+            return text
+        if tokens[0][2]:  # the job noun first: every listed word translated, the noun last
+            out = [e if e is not None else w for w, e, _ in tokens]
+            out = out[1:] + out[:1]
+        else:
+            out = [e if e is not None and (w not in self.postings or " " in w) else w for w, e, _ in tokens]
+        read = " ".join(out).split()
+        return " ".join(t for k, t in enumerate(read) if k == 0 or t != read[k - 1])  # "infirmier infirmière": once
+
+    def _compound(self, word: str) -> str | None:
+        """A compound the lexicon does not list, read as its longest listed job noun at the end and what comes before
+        that: listed, known to the index, or itself such a compound, else left out ("vertriebsmitarbeiter" → "sales
+        worker", "zahnarzthelferin" → "dentist helper"). The linking "s" and the feminine "-in" are allowed for. None
+        when no job noun ends it."""
+        lexicon = self.title_words
+        for k in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+            head = word[k:]
+            noun = next((h for h in (head, head[:-2] if head.endswith("in") else "") if h in lexicon.job_nouns), None)
+            if noun is None:
+                continue
+            first = word[:k]
+            for part in (first, first[:-1] if first.endswith("s") else ""):
+                if part in lexicon.english:
+                    return f"{lexicon.english[part]} {lexicon.english[noun]}".strip()
+                if part in self.postings:
+                    return f"{part} {lexicon.english[noun]}"
+            inner = self._compound(first)
+            return f"{inner} {lexicon.english[noun]}" if inner else lexicon.english[noun]
+        return None
 
     def _joined(self, text: str) -> str:
         """A compound written as two words is read as the one word the index knows ("book keeper" → "bookkeeper",
@@ -541,6 +592,7 @@ class OccupationIndex:
         ]
 
 
+COMPOUND_PART = 3  # the fewest letters of either part of a compound (matching.TitleMatcher._compound)
 TASK_STEM = 5  # a task word's first letters, so "pediatric" meets "pediatrician" and "welding" "welder"
 TASK_STOP = frozenset(
     "a an and as at by for from in into of on or other such than that the their to with within without".split())
@@ -574,8 +626,8 @@ def _task_index(codes: Sequence[str], tasks: Mapping[str, Sequence[str]]) -> dic
 
 
 def _reading(lexicons) -> dict:
-    """How the matcher reads foreign title words: the translations and the noun-first languages' words."""
-    return {"translations": dict(lexicons.title_words), "heads_first": frozenset(lexicons.title_heads_first)}
+    """How the matcher reads titles of other languages (lexicons.read_title_words)."""
+    return {"title_words": lexicons.title_words}
 
 
 def _features(tokens: Sequence[str]) -> list[tuple[str, float]]:
