@@ -220,6 +220,10 @@ class TitleWords:
     english: abc.Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     heads_first: frozenset[str] = frozenset()
     job_nouns: frozenset[str] = frozenset()
+    phrase_starts: frozenset[str] = field(init=False)  # first words of the phrases: most titles hold none, so skip the scan
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "phrase_starts", frozenset(k.split()[0] for k in self.english if " " in k))
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,10 +182,10 @@ class TitleMatcher:
         job noun of a compounding one, is read with every listed word translated and that noun moved last, as English
         titles put it and as the head-noun features expect ("Ingeniero de Datos" → "data engineer", "Chauffeur poids
         lourd" → "heavy truck driver", "Leiter Vertrieb" → "sales manager"). A known alias is read as written."""
-        if text in self.exact:
-            return text
         lexicon = self.title_words
         words = text.split()
+        if text in self.exact or all(w in self.postings and w not in lexicon.phrase_starts for w in words):
+            return text
         tokens: list[tuple[str, str | None, bool]] = []  # (as written, English if listed or a compound, a noun that leads)
         foreign = False
         i = 0
