@@ -57,6 +57,20 @@ def test_titles_of_other_languages_get_the_occupation_they_name(clf, title, onet
     assert clf.classify({"id": "1", "title": title}).onet.value == onet
 
 
+@pytest.mark.parametrize(("title", "level", "employment_type"), [
+    ("Leiter Vertrieb (m/w/d)", "M1", ""),
+    ("Responsable RH (H/F)", "M1", ""),
+    ("Directeur commercial (H/F)", "M4", ""),
+    ("Desarrollador Semi Senior", "P3", ""),  # not "Senior": Latin America's mid level
+    ("Auszubildender Elektroniker (m/w/d)", "P1", "internship"),  # an apprenticeship
+    ("Estagiário de TI", "P1", "internship"),
+    ("Verkäufer in Teilzeit (m/w/d)", "S1", "part_time"),
+])
+def test_levels_and_employment_types_are_read_in_other_languages(clf, title, level, employment_type):
+    c = clf.classify({"id": "1", "title": title})
+    assert (c.level.value, c.employment_type) == (level, employment_type)
+
+
 def test_a_posting_with_nothing_to_go_on_is_unknown_not_guessed(clf):
     c = clf.classify({"id": "u1", "title": "xqzv blorp", "description": ""})
     assert c.role.value == "UNKNOWN" and c.onet.value == "" and c.onet.confidence == 0.0
