@@ -40,8 +40,8 @@ class Classifier:
     analyzer: object  # skills.DescriptionAnalyzer
     calibration: Calibration
     ranker: Ranker | None = None  # learned re-ranker (lexicons/ranker.json); None: hand-combined score
-    _title_only: dict = field(default_factory=dict, compare=False, repr=False)  # see _occupation
-    _built: dict = field(default_factory=dict, compare=False, repr=False)  # see profiles
+    _title_only: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # see _occupation; a replace() starts empty
+    _built: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # see profiles
 
     @classmethod
     def load(cls, settings: Settings | None = None, lexicons=None, *, matcher: TitleMatcher | None = None) -> "Classifier":
