@@ -37,6 +37,10 @@ def cues_of(result, kind):
         ("Registered Nurses", "RN"),
         ("Pharmacy Tech", "Pharmacy Technician"),
         ("Ｄａｔａ Ａｎａｌｙｓｔ", "data analyst"),  # full-width letters (NFKC)
+        ("Mfg Engnr", "Manufacturing Engineer"),
+        ("Cust Svc Rep", "Customer Service Representative"),
+        ("Maint Supv", "Maintenance Supervisor"),
+        ("Whse Assy Trng Coord", "Warehouse Assembly Training Coordinator"),
     ],
 )
 def test_normalise_title_makes_variants_equal(a, b):
