@@ -161,6 +161,12 @@ def test_titles_of_other_languages_are_read_in_english(foreign, title, read):
     assert foreign.read_title(cues(title)) == read
 
 
+def test_a_hostile_compound_is_read_without_recursing_through_it(foreign):
+    # was a RecursionError: each job noun taken off the end sent the rest back in, 1,000 deep
+    assert foreign.read_title(cues("fahrer" * 2000)) == "driver"
+    assert foreign.read_title(cues("ab" * 50_000 + "leiter")) == "manager"  # only the last letters are searched
+
+
 COMPOUNDS = (
     alias_row(2, "Bookkeeper", "43-3031.00", "onet_reported"),
     alias_row(3, "Bookkeeping Clerk", "43-3031.00"),

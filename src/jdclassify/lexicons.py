@@ -221,9 +221,11 @@ class TitleWords:
     heads_first: frozenset[str] = frozenset()
     job_nouns: frozenset[str] = frozenset()
     phrase_starts: frozenset[str] = field(init=False)  # first words of the phrases: most titles hold none, so skip the scan
+    longest_job_noun: int = field(init=False)  # a compound's head is looked for among its last this many letters only
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "phrase_starts", frozenset(k.split()[0] for k in self.english if " " in k))
+        object.__setattr__(self, "longest_job_noun", max(map(len, self.job_nouns), default=0))
 
 
 @dataclass(frozen=True, slots=True)

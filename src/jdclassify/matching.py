@@ -219,24 +219,35 @@ class TitleMatcher:
 
     def _compound(self, word: str) -> str | None:
         """A compound the lexicon does not list, read as its longest listed job noun at the end and what comes before
-        that: listed, known to the index, or itself such a compound, else left out ("vertriebsmitarbeiter" → "sales
-        worker", "zahnarzthelferin" → "dentist helper"). The linking "s" and the feminine "-in" are allowed for. None
-        when no job noun ends it."""
+        that: listed, known to the index, or itself such a compound (up to COMPOUND_NOUNS job nouns), else left out
+        ("vertriebsmitarbeiter" → "sales worker", "zahnarzthelferin" → "dentist helper"). The linking "s" and the
+        feminine "-in" are allowed for. None when no job noun ends it. Only a word's last ``longest_job_noun`` letters
+        are searched for its head, so a hostile 200,000-letter title costs no more than a short one."""
         lexicon = self.title_words
-        for k in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
-            head = word[k:]
-            noun = next((h for h in (head, head[:-2] if head.endswith("in") else "") if h in lexicon.job_nouns), None)
+        nouns: list[str] = []  # the English of the job nouns taken off the end, last first
+        rest = word
+        while len(nouns) < COMPOUND_NOUNS:
+            noun, first = self._last_job_noun(rest)
             if noun is None:
-                continue
-            first = word[:k]
-            for part in (first, first[:-1] if first.endswith("s") else ""):
-                if part in lexicon.english:
-                    return f"{lexicon.english[part]} {lexicon.english[noun]}".strip()
-                if part in self.postings:
-                    return f"{part} {lexicon.english[noun]}"
-            inner = self._compound(first)
-            return f"{inner} {lexicon.english[noun]}" if inner else lexicon.english[noun]
-        return None
+                break
+            nouns.append(lexicon.english[noun])
+            before = next((lexicon.english[p] if p in lexicon.english else p
+                           for p in (first, first[:-1] if first.endswith("s") else "")
+                           if p and (p in lexicon.english or p in self.postings)), None)
+            if before is not None:
+                return " ".join([before, *reversed(nouns)]).strip()
+            rest = first
+        return " ".join(reversed(nouns)) if nouns else None
+
+    def _last_job_noun(self, word: str) -> tuple[str | None, str]:
+        """(the longest listed job noun ending ``word``, or its "-in" form, and what comes before it)."""
+        job_nouns = self.title_words.job_nouns
+        for k in range(max(COMPOUND_PART, len(word) - self.title_words.longest_job_noun - 2), len(word) - COMPOUND_PART + 1):
+            head = word[k:]
+            noun = head if head in job_nouns else head[:-2] if head.endswith("in") and head[:-2] in job_nouns else None
+            if noun is not None:
+                return noun, word[:k]
+        return None, word
 
     def _joined(self, text: str) -> str:
         """A compound written as two words is read as the one word the index knows ("book keeper" → "bookkeeper",
@@ -593,6 +604,7 @@ class OccupationIndex:
 
 
 COMPOUND_PART = 3  # the fewest letters of either part of a compound (matching.TitleMatcher._compound)
+COMPOUND_NOUNS = 3  # the most job nouns one compound is read as ("kinderkrankenpfleger" holds two)
 TASK_STEM = 5  # a task word's first letters, so "pediatric" meets "pediatrician" and "welding" "welder"
 TASK_STOP = frozenset(
     "a an and as at by for from in into of on or other such than that the their to with within without".split())
