@@ -79,6 +79,12 @@ def test_a_replaced_classifier_does_not_reuse_the_title_decisions_of_the_one_it_
     assert "learned ranker" not in replace(clf, ranker=None).classify(title).onet.rule  # was the cached decision
 
 
+def test_years_of_experience_written_in_german_set_the_level(clf):
+    c = clf.classify({"id": "1", "title": "Softwareentwickler (m/w/d)",
+                      "description": "Ihr Profil: mindestens 6 Jahre Berufserfahrung in der Softwareentwicklung mit Java."})
+    assert (c.years_experience_min, c.level.value) == (6, "P4") and "6+ years" in c.level.rule
+
+
 def test_a_posting_with_nothing_to_go_on_is_unknown_not_guessed(clf):
     c = clf.classify({"id": "u1", "title": "xqzv blorp", "description": ""})
     assert c.role.value == "UNKNOWN" and c.onet.value == "" and c.onet.confidence == 0.0

@@ -20,6 +20,13 @@ def years_of(text):
         ("A minimum of 2 yrs experience required", [("A minimum of 2 yrs", "2")]),
         ("two (2) years of related experience", [("two (2) years", "2")]),
         ("Experience: 4 years", [("4 years", "4")]),
+        ("Sie bringen mindestens 3 Jahre einschlägige Berufserfahrung mit.", [("3 Jahre", "3")]),
+        ("Berufserfahrung von mindestens 4 Jahren", [("4 Jahren", "4")]),
+        ("Vous avez 5 ans d'expérience en développement.", [("5 ans", "5")]),
+        ("Une expérience de 7 ans minimum est requise.", [("7 ans", "7")]),
+        ("Requisitos: 3 a 5 años de experiencia en ventas.", [("3 a 5 años", "3")]),
+        ("Almeno 2 anni di esperienza nel ruolo.", [("2 anni", "2")]),
+        ("Je hebt 3 jaar werkervaring.", [("3 jaar", "3")]),
     ],
 )
 def test_years_are_found(text, found):
@@ -34,6 +41,8 @@ def test_years_are_found(text, found):
         "Applicants must be 18 years old.",
         "401(k) with a 4% match, vested after 3 years.",
         "Join a company with 30 years of history.",
+        "Wir sind seit 20 Jahren am Markt und bieten Erfahrung.",  # the company's age, in German
+        "Erfahrung im Umgang mit SAP seit 2019.",
     ],
 )
 def test_years_that_are_not_experience_are_ignored(text):

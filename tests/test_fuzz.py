@@ -151,6 +151,7 @@ def bounded_match_only() -> dict[str, str]:
 
     return {
         experience._CLAUSE_START.pattern: "experience.py: match() over at most 300 characters before a cue",
+        experience._YEARS_OTHER_AFTER.pattern: "experience.py: match() over at most 60 characters after an experience word of another language",
         skills._BETWEEN_YEARS_AND_SKILL.pattern: "skills.py: match() over at most 45 characters between years and a skill",
         titles._LOCATION_ONLY.pattern: "titles.py: fullmatch() of a title segment",
         titles._PLACE_RE.pattern: "titles.py: only a part of _LOCATION_ONLY",

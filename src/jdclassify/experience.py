@@ -208,6 +208,27 @@ def _years_matches(text: str):
 
 _PART_OF = re.compile(r"\b(?:including|incl\.|of\s++which|with|plus)\s*+$", re.IGNORECASE)
 
+# Years in other languages, read only around their experience words (which English text lacks): "mindestens 3 Jahre
+# Berufserfahrung", "5 ans d'expérience", "3 a 5 años de experiencia", "2 anni di esperienza", "3 jaar werkervaring",
+# and the word first: "Berufserfahrung von mindestens 3 Jahren", "expérience de 5 ans".
+_EXPERIENCE_WORD_OTHER = re.compile(r"(?:berufs)?erfahrung|expérience|experiencia|experiência|esperienza|(?:werk)?ervaring", re.IGNORECASE)
+_EXPERIENCE_GATE_OTHER = ("erfahrung", "expérience", "experiencia", "experiência", "esperienza", "ervaring")  # in the casefolded key
+_YEARS_UNIT_OTHER = r"(?:jahren?|jahre|ans?|años?|anos?|anni|jaar)"
+# between the years and the experience word only such words ("3 Jahre einschlägige Berufserfahrung"), so "seit 20
+# Jahren am Markt und bieten Erfahrung" (the company's age) is not read
+_FILLER_OTHER = r"(?:\s++(?:einschlägige|relevante|relevant|fundierte|praktische|professionnelle|d['’]|de|di|van|in|im|der|als|en|of))"
+_YEARS_OTHER_BEFORE = re.compile(
+    rf"(?<![\w$£€.,(])(?P<span>(?P<low>\d{{1,2}})\s*+\+?(?:\s*+(?:-|–|bis|à|a|e|tot)\s*+(?P<high>\d{{1,2}})\s*+\+?)?\s*+"
+    rf"{_YEARS_UNIT_OTHER})(?![\w-]){_FILLER_OTHER}{{0,3}}\s*+$",
+    re.IGNORECASE,
+)
+_YEARS_OTHER_AFTER = re.compile(
+    rf"(?:\s*+[:\-–]|\s++(?:von|de|di|van|minimum|mindestens|au\s++moins|al\s++menos|almeno|minimaal|mínimo)){{0,3}}\s*+"
+    rf"(?P<span>(?P<low>\d{{1,2}})\s*+\+?\s*+{_YEARS_UNIT_OTHER})(?![\w-])",
+    re.IGNORECASE,
+)
+_OTHER_REACH = 60
+
 
 def _number(text: str) -> float:
     text = text.lower()
@@ -371,6 +392,17 @@ def read_years(text: str, layout: TextLayout) -> list[Cue]:
         if _PART_OF.search(before):
             attrs["part_of"] = "true"  # "8+ years ..., including 2 years of people management"
         cues.append(_cue("years", m, str(int(low)), "years", attrs))
+    for w in _EXPERIENCE_WORD_OTHER.finditer(text) if may_match(layout.key, text, _EXPERIENCE_GATE_OTHER) else ():
+        s, e = layout.sentence(w.start())
+        m = _YEARS_OTHER_BEFORE.search(text, max(s, w.start() - _OTHER_REACH), w.start()) or _YEARS_OTHER_AFTER.match(text, w.end(), min(e, w.end() + _OTHER_REACH))
+        if m is None or int(m.group("low")) > 30:
+            continue
+        attrs = {"requirement": layout.requirement(m.start("span"))}
+        if "high" in m.re.groupindex and m.group("high"):
+            attrs["max"] = str(int(m.group("high")))
+        if layout.negated(m.start("span"), m.end("span")):
+            attrs["negated"] = "true"
+        cues.append(_cue("years", m, str(int(m.group("low"))), "years_other_language", attrs, group="span"))
     return cues
 
 
