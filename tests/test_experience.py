@@ -34,6 +34,20 @@ def test_years_are_found(text, found):
 
 
 @pytest.mark.parametrize(
+    "text, requirement",
+    [
+        ("Idealerweise 5 Jahre Berufserfahrung.", "preferred"),
+        ("Mindestens 3 Jahre Berufserfahrung. Führungserfahrung ist von Vorteil.", "required"),
+        ("5 ans d'expérience souhaités.", "preferred"),
+        ("Valoramos: 3 años de experiencia.", "preferred"),
+        ("2 anni di esperienza graditi.", "preferred"),
+    ],
+)
+def test_preferred_in_other_languages(text, requirement):
+    assert [c.attr("requirement") for c in read_experience(text).years] == [requirement]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Acme was founded 20 years ago.",
@@ -78,6 +92,37 @@ def test_education(text, level, required):
     assert education is not None and (education.level, education.required) == (level, required)
 
 
+@pytest.mark.parametrize(
+    "text, level, required",
+    [
+        ("Sie haben ein erfolgreich abgeschlossenes Studium der Informatik oder eine vergleichbare Qualifikation.", "bachelor", True),
+        ("Abgeschlossenes Informatikstudium (Bachelor/Master)", "bachelor", True),
+        ("Eine abgeschlossene kaufmännische Berufsausbildung", "vocational", True),
+        ("Abitur oder Fachabitur", "high_school", True),
+        ("Bac+5 en informatique ou diplôme d'ingénieur.", "master", True),
+        ("Titulaire d'un Bac +2 (BTS, DUT).", "associate", True),
+        ("Un Master en finance serait un plus.", "master", False),
+        ("Licenciatura en Administración de Empresas.", "bachelor", True),
+        ("Se valorará Máster en Finanzas.", "master", False),
+        ("Formación Profesional de Grado Superior en Electricidad.", "vocational", True),
+        ("Ensino superior completo em Administração; pós-graduação será um diferencial.", "bachelor", True),
+        ("Laurea magistrale in Ingegneria gradita.", "master", False),
+        ("Diploma di maturità.", "high_school", True),
+        ("Afgeronde hbo-opleiding in de richting ICT.", "bachelor", True),
+        ("Dottorato di ricerca in fisica.", "doctorate", True),
+    ],
+)
+def test_education_in_other_languages(text, level, required):
+    education = read_experience(text).education
+    assert education is not None and (education.level, education.required) == (level, required)
+
+
+@pytest.mark.parametrize("text", ["Background in back-end work; feedback loops.", "Our bachelorette party planner app.",
+                                  "We are in grado di help.", "Curso the darkness.", "The master data team."])
+def test_english_words_near_other_languages_education_are_not_education(text):
+    assert read_experience(text).education is None
+
+
 def test_ms_office_is_not_a_masters_degree():
     assert read_experience("Proficient in MS Office and MS Excel.").education is None
 
@@ -95,6 +140,29 @@ def test_ms_office_is_not_a_masters_degree():
     ],
 )
 def test_people_management(text, manages):
+    assert read_experience(text).manages_people is manages
+
+
+@pytest.mark.parametrize(
+    "text, manages",
+    [
+        ("Sie übernehmen die Personalverantwortung für 8 Mitarbeiter.", True),
+        ("Führung eines Teams von 5 Entwicklern", True),
+        ("Eine Position ohne Personalverantwortung.", False),
+        ("Encadrement d'une équipe de 5 techniciens.", True),
+        ("Vous managerez une équipe de 4 personnes.", True),
+        ("Poste sans encadrement.", False),
+        ("Gestión de equipos de venta; personas a cargo: 6.", True),
+        ("Sin personal a cargo.", False),
+        ("Liderar equipes de campo.", True),
+        ("Coordinare un team di 5 tecnici.", True),
+        ("Je hebt leidinggevende ervaring en geeft leiding aan 8 monteurs.", True),
+        ("Führung von Projekten und Leitung des Budgets.", False),
+        ("Gestion de projets et animation de réunions.", False),
+        ("Since 2010 we have built a single platform.", False),
+    ],
+)
+def test_people_management_in_other_languages(text, manages):
     assert read_experience(text).manages_people is manages
 
 

@@ -32,19 +32,29 @@ _SPACE_RUN = re.compile(r"\s\s\s++")
 # "Nice to have: X, Y" / "preferably X" cover what follows, to the end of the sentence.
 _PREFERRED_BEFORE = re.compile(
     r"\b(?:nice[- ]to[- ]haves?|preferred(?:\s++(?:qualifications|skills|experience))?|desired(?:\s++skills)?|bonus\s++points"
-    r"|pluses|good\s++to\s++have)\s*+:|\b(?:preferably|ideally|bonus\s++points\s++(?:for|if)|bonus\s++if)\b",
+    r"|pluses|good\s++to\s++have|von\s++vorteil|w(?:ü|ue|u)nschenswert|atouts?|un\s++plus|deseables?|desej[áa]ve(?:l|is))\s*+:|\b(?:preferably|ideally|"
+    r"bonus\s++points\s++(?:for|if)|bonus\s++if|idealerweise|id[ée]alement|idealmente|preferiblemente|preferibilmente|"
+    r"preferencialmente|de\s++preferencia|bij\s++voorkeur|se\s++valorar[áa]|valoramos)\b",
     re.IGNORECASE,
 )
 # "X preferred" / "X is a plus" cover their own clause, back to the last ";", "(", " - " or sentence start.
 _PREFERRED_AFTER = re.compile(
     r"\b(?:preferred|a\s++(?:big\s++|huge\s++)?plus|(?:is\s++)?a\s++bonus|desired|desirable|advantageous|an\s++advantage"
-    r"|an\s++asset|would\s++be\s++(?:great|nice|helpful|beneficial)|nice[- ]to[- ]have|is\s++helpful|are\s++helpful)\b",
+    r"|an\s++asset|would\s++be\s++(?:great|nice|helpful|beneficial)|nice[- ]to[- ]have|is\s++helpful|are\s++helpful"
+    # and in other languages: "von Vorteil", "un plus", "un atout", "souhaité", "se valorará", "desejável", "gradita", "een pré"
+    r"|von\s++vorteil|w(?:ü|ue|u)nschenswert|(?:ein|un)\s++(?:gro(?:ß|ss)es\s++|grand\s++|gros\s++)?plus|un\s++atout|"
+    r"souhait[ée]e?s?|appr[ée]ci[ée]e?s?|deseables?|valorables?|se\s++valorar[áa]|desej[áa]ve(?:l|is)|um\s++diferencial|"
+    r"gradit[oaie]|preferibile|titolo\s++preferenziale|een\s++pr[ée]|pluspunt)\b",
     re.IGNORECASE,
 )
 # Every _PREFERRED_BEFORE match starts with one of its gate words; every _PREFERRED_AFTER match ends in a
 # phrase that holds one of its gate words at most _AFTER_REACH characters after the match starts.
-_PREFERRED_BEFORE_WORDS = ("nice", "prefer", "desired", "bonus", "pluses", "good", "ideal")
-_PREFERRED_AFTER_WORDS = ("prefer", "plus", "bonus", "desir", "advantage", "asset", "would", "nice", "helpful")
+_PREFERRED_BEFORE_WORDS = ("nice", "prefer", "desired", "bonus", "pluses", "good", "ideal", "von vorteil", "wünschenswert",
+                           "wuenschenswert", "wunschenswert", "atout", "un plus", "idéal", "bij voorkeur", "se valorar", "valoramos", "deseable",
+                           "desejáve", "desejave")
+_PREFERRED_AFTER_WORDS = ("prefer", "plus", "bonus", "desir", "advantage", "asset", "would", "nice", "helpful", "vorteil",
+                          "nschenswert", "atout", "souhait", "appréci", "apreci", "deseable", "valor", "desejáve", "desejave",
+                          "diferencial", "gradit", "een pr")
 _AFTER_REACH = 24
 _PREFERRED = re.compile(f"{_PREFERRED_BEFORE.pattern}|{_PREFERRED_AFTER.pattern}", re.IGNORECASE)
 _CLAUSE_START = re.compile(r".*[;(]|.*\s[-–]\s", re.DOTALL)
@@ -54,7 +64,9 @@ _HEADING = re.compile(r"^[ \t]*+(?:#{1,4}[ \t]*+)?([^\s\-*•·–\d][^\n.!?]{1,
 _HEADING_AFTER_BREAK = re.compile("\n" + _HEADING.pattern.removeprefix("^"), re.MULTILINE)
 _REQUIRED_HEADING = re.compile(
     r"\b(?:required|requirements|must[- ]haves?|qualifications|what\s++you(?:'ll|\s++will)?\s++(?:need|bring|do)"
-    r"|responsibilities|about|who\s++you\s++are|you\s++have|skills|experience|the\s++role|duties|benefits|perks)\b",
+    r"|responsibilities|about|who\s++you\s++are|you\s++have|skills|experience|the\s++role|duties|benefits|perks"
+    r"|anforderungen|(?:ihr|dein)\s++profil|profil|voraussetzungen|aufgaben|requisitos|requisiti|profilo|missions?"
+    r"|functie-?eisen|wat\s++vragen\s++wij|wij\s++vragen|responsabilidades|responsabilit[àa])\b",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
@@ -275,8 +287,48 @@ _EDUCATION_START_WORDS = (
     "two-year", "two year", "vocational", "trade", "technical", "post", "high", "secondary", "hs", "ged", "g.e.d",
 )
 _EDUCATION_CASED_STARTS = ("MS", "BS", "BA", "AA")
-_EQUIVALENT = re.compile(r"\bor\s++(?:an?\s++)?equivalent\b|\bequivalent\s++(?:work\s++|practical\s++)?experience\b",
-                         re.IGNORECASE)
+# Education in other languages (de, fr, es, pt, it, nl), in level order as above. Each pattern starts at one of its
+# words, which English text lacks, so an English description pays nothing for them (they share the one _GATES
+# pass). Accents may be missing in feeds ("gestion", "Fuehrung"); so may the hyphen ("Bac +5").
+_EDUCATION_OTHER: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
+    ("doctorate", re.compile(r"\b(?:abgeschlossene\s++promotion|promoviert\w*|doktorat|doctorat|doctorado|doutorado|doutoramento"
+                             r"|dottorato|gepromoveerd)\b", re.IGNORECASE),
+     ("abgeschlossene", "promoviert", "doktorat", "doctorat", "doctorado", "doutorado", "doutoramento", "dottorato", "gepromoveerd")),
+    ("master", re.compile(r"\b(?:master(?:abschluss|studium|studiengang)|(?:master|m[áa]ster|mestrado|maestr[íi]a)\s++(?:en|de|em|di|"
+                          r"universitario|profissional)\b|máster\b|mestrado|maestr[íi]a|p[óo]s[- ]?gradua[çc][ãa]o|laurea\s++"
+                          r"(?:magistrale|specialistica)|bac\s*+\+\s*+5|dipl[ôo]me\s++d['’]\s*+ing[ée]nieur|[ée]cole\s++"
+                          r"d['’]\s*+ing[ée]nieurs?|ing[ée]nieur\s++dipl[ôo]m[ée]|diplom-ingenieur|dipl\.-ing\.|wo[- ](?:niveau|"
+                          r"opleiding|diploma|master)|universitair\s++(?:werk-\s*+en\s++)?denkniveau)", re.IGNORECASE),
+     ("masterabschluss", "masterstudium", "masterstudiengang", "master ", "máster", "mestrado", "maestría", "maestria", "pós",
+      "pos-gradua", "pos gradua", "posgradua", "laurea", "bac+", "bac +", "diplôme", "diplome", "école", "ecole", "ingénieur", "ingenieur",
+      "diplom-", "dipl.", "wo-", "wo ", "universitair")),
+    ("bachelor", re.compile(r"\b(?:(?:erfolgreich\s++)?abgeschlossene[sn]?\s++(?:\w+\s++){0,2}\w{0,30}?studium|(?:fach)?hochschul(?:studium|"
+                            r"abschluss)|universit[äa]tsabschluss|bachelor(?:abschluss|studium|studiengang)|bac\s*+\+\s*+[34]|"
+                            r"licence\s++(?:en|professionnelle|pro)\b|licenciatura|grado\s++(?:universitario|en)\b|"
+                            r"t[íi]tulo\s++universitario|titulaci[óo]n\s++universitaria|formaci[óo]n\s++universitaria|"
+                            r"ensino\s++superior|gradua[çc][ãa]o|bacharelado|curso\s++superior|laurea(?:\s++triennale)?\b|"
+                            r"hbo[- ](?:niveau|opleiding|diploma|bachelor|werk)|hbo\s++(?:werk|denk)\w*)", re.IGNORECASE),
+     ("erfolgreich", "abgeschlossene", "hochschul", "fachhochschul", "universitätsabschluss", "universitatsabschluss",
+      "bachelorabschluss", "bachelorstudium", "bachelorstudiengang", "bac+", "bac +", "licence", "licenciatura", "grado", "título",
+      "titulo", "titulación", "titulacion", "formación", "formacion", "ensino", "graduação", "graduacao", "bacharelado", "curso",
+      "laurea", "hbo")),
+    ("associate", re.compile(r"\bbac\s*+\+\s*+2\b", re.IGNORECASE), ("bac+", "bac +")),
+    ("vocational", re.compile(r"\b(?:abgeschlossene\s++(?:\w+\s++){0,2}(?:berufs)?ausbildung|(?:kaufm[äa]nnische\s++|technische\s++)?"
+                              r"berufsausbildung|ausbildung\s++(?:als|zum|zur)\b|formaci[óo]n\s++profesional|ciclo\s++formativo|"
+                              r"t[ée]cnico\s++superior|curso\s++t[ée]cnico|forma[çc][ãa]o\s++t[ée]cnica|ensino\s++t[ée]cnico|"
+                              r"diploma\s++(?:tecnico|professionale)|istituto\s++tecnico|qualifica\s++professionale|"
+                              r"mbo[- ]?(?:niveau|opleiding|diploma|\d)|mbo\s++\d)", re.IGNORECASE),
+     ("abgeschlossene", "kaufmännische", "kaufmannische", "technische", "berufsausbildung", "ausbildung", "formación",
+      "formacion", "ciclo", "técnico", "tecnico", "curso", "formação", "formacao", "ensino", "diploma", "istituto", "qualifica", "mbo")),
+    ("high_school", re.compile(r"\b(?:(?:fach)?abitur|(?:fach)?hochschulreife|mittlere\s++reife|realschulabschluss|"
+                               r"hauptschulabschluss|baccalaur[ée]at|bac(?!\s*+\+)|bachillerato|ensino\s++m[ée]dio|"
+                               r"diploma\s++(?:di\s++)?(?:maturit[àa]|scuola\s++(?:media\s++)?superiore)|havo|vwo)\b", re.IGNORECASE),
+     ("abitur", "fachabitur", "hochschulreife", "fachhochschulreife", "mittlere", "realschulabschluss", "hauptschulabschluss",
+      "baccalaur", "bac ", "bac.", "bac,", "bac)", "bachillerato", "ensino", "diploma", "havo", "vwo")),
+)
+_EQUIVALENT = re.compile(r"\bor\s++(?:an?\s++)?equivalent\b|\bequivalent\s++(?:work\s++|practical\s++)?experience\b"
+                         r"|\bvergleichbare\s++(?:qualifikation|ausbildung)|\bou\s++(?:[ée]quivalent|equivalente)|"
+                         r"\bo\s++(?:equivalente|similar)\b|\bof\s++gelijkwaardig", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------------
@@ -313,6 +365,47 @@ _MANAGEMENT: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
     ("people_management", re.compile(r"\b(?:people|line)\s++manag(?:er|ement)\b|\bperformance\s++reviews\b"
                                      r"|\bsupervisory\s++(?:experience|responsibilit\w+)\b", re.IGNORECASE),
      ("people", "line", "performance", "supervisory")),
+)
+# People management in other languages (de, fr, es, pt, it, nl): "mit Personalverantwortung", "encadrement d'une
+# équipe de 5 techniciens", "gestión de equipos", "personas a cargo", "liderar equipes", "coordinare un team",
+# "leidinggevende ervaring"; "ohne Personalverantwortung" and "sans encadrement" say no. Each match starts at
+# one of its gate words, as above: (name, pattern, gate words in the key).
+_MANAGEMENT_OTHER: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
+    ("no_reports_other_language", re.compile(r"\b(?:ohne\s++(?:personal|f(?:ü|ue|u)hrungs)verantwortung|sans\s++(?:fonction\s++"
+                                             r"d['’]\s*+)?encadrement|sin\s++(?:personal|personas)\s++a\s++(?:su\s++)?cargo)\b",
+                                             re.IGNORECASE), ("ohne", "sans encadrement", "sans fonction", "sin personal", "sin personas")),
+    ("people_management_other_language", re.compile(
+        r"\b(?:(?:personal|f(?:ü|ue|u)hrungs)verantwortung|f(?:ü|ue|u)hrungserfahrung|mitarbeiterf(?:ü|ue|u)hrung|"
+        r"disziplinarische\s++(?:und\s++fachliche\s++)?(?:f(?:ü|ue|u)hrung|verantwortung)|leidinggevende\s++(?:ervaring|taken|rol|"
+        r"functie|positie)|leiding\s*+geven\w*|leidinggeven\w*|geeft\s++leiding)\b", re.IGNORECASE),
+     ("personalverantwortung", "führungs", "fuehrungs", "fuhrungs", "mitarbeiterführung", "mitarbeiterfuehrung",
+      "mitarbeiterfuhrung", "disziplinarische", "leidinggev", "leiding geven", "leiding te geven", "geeft leiding")),
+    ("lead_team_other_language", re.compile(
+        r"\b(?:(?:f(?:ü|ue|u)hrung|leitung)\s++(?:eines|des|von|ihres)\s++(?:\w+\s++){0,2}(?:teams?|mitarbeiter\w*|abteilung)|"
+        r"(?:f(?:ü|ue|u)hren|leiten)\s++(?:ein|das|ihr|dein)\s++(?:\w+\s++){0,2}team|"
+        r"encadrement\s++(?:d['’]\s*+une?\s++|de\s++l['’]\s*+|des?\s++)?(?:\w+\s++){0,2}(?:équipes?|equipes?|collaborateurs|"
+        r"personnes|techniciens|ingénieurs|ingenieurs|agents)|"
+        r"(?:encadr|manag|dirig|anim|pilot)(?:er|erez|eras|era)\s++(?:une|l['’]|des|votre|son|ses|vos)\s*+(?:\w+\s++){0,2}(?:équipes?|equipes?|"
+        r"collaborateurs)|management\s++(?:d['’]\s*+|des\s++)(?:une\s++)?(?:équipes?|equipes?)|gestion\s++d['’]\s*+(?:une\s++)?"
+        r"(?:équipes?|equipes?)|"
+        r"(?:gesti[óo]n|direcci[óo]n|liderazgo|coordinaci[óo]n)\s++de\s++(?:un\s++)?(?:\w+\s++)?equipos?|"
+        r"(?:liderar|dirigir|gestionar|coordinar|supervisar)\s++(?:a\s++)?(?:un|el|los|tu|su|al)?\s*+(?:\w+\s++){0,2}(?:equipos?|"
+        r"personas|colaboradores|personal)|(?:personal|personas|equipo|colaboradores)\s++a\s++(?:su\s++)?cargo|"
+        r"a\s++cargo\s++de\s++(?:un\s++)?(?:equipo|\d{1,3}\s++personas)|"
+        r"(?:gest[ãa]o|lideran[çc]a|coordena[çc][ãa]o)\s++de\s++(?:uma\s++)?equip(?:e|a)s?|"
+        r"(?:liderar|gerir|gerenciar|coordenar|supervisionar)\s++(?:a\s++|uma\s++|as\s++|os\s++)?(?:\w+\s++){0,2}(?:equip(?:e|a)s?|"
+        r"colaboradores|pessoas)|"
+        r"gestione\s++(?:del|di\s++un|dei|delle|della)\s++(?:\w+\s++)?(?:team|collaboratori|personale|squadra)|"
+        r"(?:coordinare|gestire|guidare|dirigere)\s++(?:un|il|i|le|la)?\s*+(?:\w+\s++){0,2}(?:team|collaboratori|squadra|persone)|"
+        r"coordinamento\s++(?:del|di\s++un)\s++team|responsabile\s++di\s++un\s++team|"
+        r"aansturen\s++van\s++(?:een\s++|het\s++)?(?:\w+\s++)?(?:team|medewerkers))\b", re.IGNORECASE),
+     ("führung", "fuehrung", "fuhrung", "leitung", "führen", "fuehren", "fuhren", "leiten", "encadrement", "encadrer",
+      "manager une", "manager l", "manager des", "manager votre", "manager son", "manager ses", "manager vos", "managerez",
+      "manageras", "managera", "encadrerez", "diriger", "dirigerez", "animer", "animerez", "piloter", "piloterez", "management d", "management des", "gestion d", "gestión", "gestion de", "dirección", "direccion",
+      "liderazgo", "coordinación", "coordinacion", "liderar", "dirigir", "gestionar", "coordinar", "supervisar", "personal a",
+      "personas a", "equipo a", "colaboradores a", "a cargo", "gestão", "gestao", "liderança", "lideranca", "coordenação",
+      "coordenacao", "gerir", "gerenciar", "coordenar", "supervisionar", "gestione", "coordinare", "gestire", "guidare",
+      "dirigere", "coordinamento", "responsabile di", "aansturen")),
 )
 # Every match of these patterns starts at one of these verbs (prefixes, found in the key by the _GATES pass).
 _MANAGEMENT_VERBS = ("lead", "manag", "supervis", "oversee", "run", "build", "hir", "recruit")
@@ -352,7 +445,9 @@ _LEVEL_PHRASES: tuple[tuple[str, str, re.Pattern, tuple[str, ...]], ...] = (
 # education matches can start), found in one pass per text
 _GATES = GateWords({"preferred_before": _PREFERRED_BEFORE_WORDS, "preferred_after": _PREFERRED_AFTER_WORDS,
                     **{name: words for name, _, words in _MANAGEMENT}, **{name: words for name, _, _, words in _LEVEL_PHRASES},
-                    "management_verb": _MANAGEMENT_VERBS, "education": _EDUCATION_START_WORDS, "degree": ("degree",)})
+                    **{name: words for name, _, words in _MANAGEMENT_OTHER},
+                    "management_verb": _MANAGEMENT_VERBS, "education": _EDUCATION_START_WORDS, "degree": ("degree",),
+                    "education_other": tuple(dict.fromkeys(w for _, _, words in _EDUCATION_OTHER for w in words))})
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,10 +516,15 @@ def years_minimum(cues: list[Cue] | tuple[Cue, ...]) -> int | None:
     return None
 
 
+def _word_starts(key: str, at: list[int]) -> set[int]:
+    """The offsets of ``at`` where a word starts (a caseless pattern starts at a word boundary)."""
+    return {a for a in at if not a or not (key[a - 1].isalnum() or key[a - 1] == "_")}
+
+
 def _education_starts(text: str, key: str, gates: Mapping[str, list[int]]) -> list[int]:
-    """Every offset where an education pattern can match (a superset is enough: ``matches_at`` just fails
-    elsewhere), ascending. A caseless pattern starts at a word boundary, so a start word counts only there."""
-    starts = {at for at in gates.get("education", ()) if not at or not (key[at - 1].isalnum() or key[at - 1] == "_")}
+    """Every offset where an English education pattern can match (a superset is enough: ``matches_at`` just
+    fails elsewhere), ascending."""
+    starts = _word_starts(key, gates.get("education", ()))
     for at in gates.get("degree", ()):  # "a degree", "the  degree": back over the spaces to the article
         j = at
         while j and key[j - 1] == " ":
@@ -439,11 +539,16 @@ def read_education(text: str, layout: TextLayout) -> tuple[Education | None, lis
     cues = []
     taken: list[tuple[int, int]] = []
     key = layout.key
-    starts = _education_starts(text, key, layout.gates) if len(key) == len(text) else None
-    for level, rx, words, cased in _EDUCATION_PATTERNS:
+    same = len(key) == len(text)  # else casefolding moved the offsets ("ß" -> "ss"): test words, scan the text
+    starts = _education_starts(text, key, layout.gates) if same else None
+    other = sorted(_word_starts(key, layout.gates.get("education_other", []))) if same else None
+    patterns = [(level, rx, words, cased, starts) for level, rx, words, cased in _EDUCATION_PATTERNS]
+    if other is None or other:
+        patterns += [(level, rx, words, (), other) for level, rx, words in _EDUCATION_OTHER]
+    for level, rx, words, cased, at in patterns:
         # with the few starts known, trying each pattern there costs less than testing its gate words
-        if starts is not None:
-            found = matches_at(rx, text, starts)
+        if at is not None:
+            found = matches_at(rx, text, at)
         elif may_match(key, text, words, cased):
             found = rx.finditer(text)
         else:
@@ -486,6 +591,12 @@ def read_management(text: str, layout: TextLayout) -> tuple[bool, list[Cue]]:
                 continue
             taken.append((m.start(), m.end()))
             cues.append(_cue("management", m, "false" if name == "no_reports" else "true", name, {}))
+    for name, rx, _ in _MANAGEMENT_OTHER:
+        if at := gates.get(name):
+            for m in gated_at(rx, text, key, at, 0):
+                if not any(a < m.end() and m.start() < b for a, b in taken):
+                    taken.append((m.start(), m.end()))
+                    cues.append(_cue("management", m, "false" if name.startswith("no_") else "true", name, {}))
     cues.sort(key=lambda c: c.start)
     manages = any(c.value == "true" for c in cues) and not any(c.value == "false" for c in cues)
     return manages, cues
