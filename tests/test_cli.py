@@ -117,7 +117,7 @@ def test_overlay_from_the_environment_labels_and_overrides_through_classify(tmp_
 def test_eval_scores_every_shipped_gold_set_by_default(capsys):
     assert main(["eval", "--no-heldout"]) == 0
     out = capsys.readouterr().out
-    assert "gold (gold.csv): n=49" in out and "gold titles (titles_other_languages.csv): n=" in out
+    assert "gold (gold.csv): n=52" in out and "gold titles (titles_other_languages.csv): n=" in out
 
 
 def test_the_process_entry_point_ends_with_the_commands_exit_code_and_all_its_output(tmp_path, minimal_jsonl):

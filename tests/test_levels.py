@@ -84,6 +84,13 @@ def test_generic_manager_refined_by_years_and_reports(lexicons, parse):
     assert label.value == "M3" and "refined" in label.rule
 
 
+@pytest.mark.parametrize("title", ["Team Lead, Data Platform", "Shift Supervisor", "Teamleiter Softwareentwicklung (m/w/d)"])
+def test_a_first_line_title_stays_m1_whatever_the_years(lexicons, parse, title):
+    desc = DescriptionCues(years_experience_min=9, manages_people=True)
+    label, _ = decide_level(parse(title), desc, lexicons, "X")
+    assert label.value == "M1" and "refined" not in label.rule
+
+
 def test_conflicting_years_lower_confidence_but_title_wins(lexicons, parse):
     agree, _ = decide_level(parse("Senior Data Scientist"), DescriptionCues(years_experience_min=6), lexicons, "X")
     clash, _ = decide_level(parse("Senior Data Scientist"), DescriptionCues(years_experience_min=1), lexicons, "X")
@@ -104,6 +111,11 @@ def test_years_ladder(lexicons):
     assert [level_for_years(y, lexicons.levels) for y in (0, 2, 3, 5, 9, 14, 40)] == ["P1", "P2", "P3", "P4", "P5", "P6", "P6"]
 
 
-@pytest.mark.parametrize("raw, ours", [("FULL_TIME", "full_time"), ("Part-time", "part_time"), ("CONTRACTOR", "contract"), ("INTERN", "internship"), ("whatever", "")])
-def test_feed_employment_types(raw, ours):
-    assert normalise_employment_type(raw) == ours
+@pytest.mark.parametrize("raw, ours", [
+    ("FULL_TIME", "full_time"), ("Part-time", "part_time"), ("CONTRACTOR", "contract"), ("INTERN", "internship"), ("FT", "full_time"),
+    ("Permanent, full time", "full_time"), ("Vollzeit / Full-time", "full_time"), ("Full-time (10-month)", "full_time"),
+    ("Tiempo completo", "full_time"), ("CDI", "full_time"), ("CLT - Tempo integral", "full_time"), ("Werkstudent (20h/Woche)", "internship"),
+    ("Full-time, Contract", "contract"), ("whatever", ""), ("", ""),
+])
+def test_feed_employment_types(lexicons, raw, ours):
+    assert normalise_employment_type(raw, lexicons.employment_types) == ours

@@ -271,6 +271,19 @@ def test_bad_yaml_value_names_file_line_column(lexicon_copy):
     assert err.value.column == "roles[AIMLAM.GEN].levels[P4].aliases[0].confidence"
 
 
+@pytest.mark.parametrize("row, replacement, problem", [
+    ("{pattern: team lead, level: M1, first_line: true}", "first_line: yes please", "is not true or false"),
+    ("{pattern: senior, level: P4}", "level: P4, first_line: true", "first_line only on M1 words"),
+])
+def test_first_line_flags_are_checked(lexicon_copy, row, replacement, problem):
+    path = lexicon_copy / "levels.yaml"
+    line = _line_of(path, row)
+    _replace_line(path, line, "first_line: true" if "first_line" in row else "level: P4", replacement)
+    with pytest.raises(LexiconError, match=problem) as err:
+        load_lexicons(lexicon_copy)
+    assert (err.value.file, err.value.line) == ("levels.yaml", line)
+
+
 def test_yaml_syntax_error_names_line(lexicon_copy):
     path = lexicon_copy / "levels.yaml"
     line = _line_of(path, "{pattern: senior, level: P4}")

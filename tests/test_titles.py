@@ -132,6 +132,17 @@ CASES = [
     ("Sr. Mgr, Data Engineering", "Data Engineering Sr. Mgr", {"seniority": [("Sr. Mgr", "M3")]}),  # as "Senior Manager"
     ("Sr VP, Sales", "Sales Sr VP", {"seniority": [("Sr VP", "E4")]}),
     ("Product Mgr", "Product Mgr", {"seniority": []}),  # as "Product Manager": an individual role
+    # a level word written after the job, as Spanish, Portuguese and French titles do, is no job noun
+    ("Analista de Dados Sênior", "Analista de Dados", {"seniority": [("Sênior", "P4")]}),
+    ("Analista de Dados Pleno", "Analista de Dados", {"seniority": [("Pleno", "P3")]}),
+    ("Développeur Java confirmé (H/F)", "Développeur Java", {"seniority": [("confirmé", "P3")]}),
+    ("Data Engineer, Senior", "Data Engineer", {"seniority": [("Senior", "P4")]}),
+    ("Marketing Intern", "Marketing Intern", {"employment_type": [("Intern", "internship")]}),  # the intern is the job
+    # French names the job first: "Assistant" before what qualifies it is the job, not a rung
+    ("Assistant de direction", "Assistant de direction", {"seniority": []}),
+    ("Assistant administratif", "Assistant administratif", {"seniority": []}),
+    ("Assistant commercial", "Assistant commercial", {"seniority": []}),
+    ("Assistant Commercial Manager", "Commercial Manager", {"seniority": [("Assistant", "S1"), ("Manager", "M1")]}),  # English: a rung
 ]
 
 

@@ -9,7 +9,8 @@ The rule, in order (the first that applies decides; the rest only move the confi
    (``Sales Associate II`` → P2). A management or executive word above M1 decides (``Senior Manager II`` is
    M3, ``Director II`` M4); a generic M1 word yields to the numeral (``Program Manager III`` → P3: a
    numbered manager title is usually an individual ladder).
-   A generic ``Manager`` (M1) is refined by the description's years on the management ladder.
+   A generic ``Manager`` (M1) is refined by the description's years on the management ladder; a word that
+   names the first rung itself (``Team Lead``, ``Supervisor``: levels.yaml ``first_line``) is not.
 2. Else the description's minimum years of experience, read on the professional ladder (or on the
    management ladder when the posting manages people).
 3. Else a seniority phrase in the body ("entry level", "senior").
@@ -22,6 +23,7 @@ named in the evidence; they never overrule the title, which is the employer's ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from .records import Cue, DescriptionCues, Label, TitleCues
@@ -33,20 +35,32 @@ _DISAGREE_PENALTY = 0.20
 _RUNG_KINDS = ("numeral", "seniority")  # title cues that name a rung when no grade does (see _explicit_cue)
 _INDIVIDUAL_TRACKS = ("support", "professional")  # one ladder: a numeral and a word on it compare by rung
 
-# schema.org and feed spellings of employment types → ours
+# schema.org and feed spellings of employment types → ours ("FT"/"PT" only as a whole field: in a title PT is a therapist)
 _EMPLOYMENT_ALIASES = {
-    "full_time": "full_time", "fulltime": "full_time", "full time": "full_time", "permanent": "full_time",
-    "part_time": "part_time", "parttime": "part_time", "part time": "part_time",
+    "full_time": "full_time", "fulltime": "full_time", "full time": "full_time", "permanent": "full_time", "ft": "full_time",
+    "part_time": "part_time", "parttime": "part_time", "part time": "part_time", "pt": "part_time",
     "contract": "contract", "contractor": "contract", "freelance": "contract",
     "temporary": "temporary", "temp": "temporary", "seasonal": "temporary",
     "intern": "internship", "internship": "internship", "apprenticeship": "internship", "trainee": "internship",
 }
 
 
-def normalise_employment_type(value: str) -> str:
-    """Map a feed's employment type ("FULL_TIME", "Full-time", "CONTRACTOR") to ours, or ""."""
+_FIELD_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def normalise_employment_type(value: str, employment_types: Mapping[str, tuple[str, ...]] | None = None) -> str:
+    """Map a feed's employment type to ours, or "": a schema.org or feed spelling ("FULL_TIME", "CONTRACTOR"),
+    else the first type of ``employment_types`` (levels.yaml, in its order) with a cue among the field's words
+    ("Vollzeit / Full-time", "Permanent, full time", "CLT - Tempo integral")."""
     key = value.strip().lower().replace("-", "_")
-    return _EMPLOYMENT_ALIASES.get(key, _EMPLOYMENT_ALIASES.get(key.replace("_", " "), ""))
+    found = _EMPLOYMENT_ALIASES.get(key, _EMPLOYMENT_ALIASES.get(key.replace("_", " "), ""))
+    if found or not employment_types:
+        return found
+    words = f" {_FIELD_SEPARATORS.sub(' ', value.lower())} "
+    for kind, cues in employment_types.items():
+        if any(f" {_FIELD_SEPARATORS.sub(' ', cue.lower()).strip()} " in words for cue in cues):
+            return kind
+    return ""
 
 
 def level_for_years(years: int, levels: Mapping, track: str = "professional") -> str:
@@ -77,7 +91,7 @@ def decide_level(
     """The level Label (raw confidence; calibrated by the caller) and the employment type."""
     levels = lexicons.levels
     desc = description_cues or DescriptionCues()
-    employment_type = _employment_type(title_cues, posting_employment_type)
+    employment_type = _employment_type(title_cues, posting_employment_type, lexicons.employment_types)
     years = desc.years_experience_min
     evidence: list[str] = []
 
@@ -89,7 +103,7 @@ def decide_level(
         other = [c for k in _RUNG_KINDS if k != kind for c in title_cues.of_kind(k) if c.value in levels and c.value != value]
         if kind != "grade" and other:
             rule += "; over " + ", ".join(f"{c.text!r} ({c.value})" for c in other)
-        if value == "M1" and years is not None and desc.manages_people:
+        if value == "M1" and years is not None and desc.manages_people and not _first_line(cue, lexicons):
             refined = level_for_years(years, levels, track="management")
             if refined and refined != value:
                 rule += f"; refined to {refined} by {years}+ years with people management"
@@ -148,8 +162,13 @@ def _explicit_cue(title_cues: TitleCues, levels: Mapping) -> tuple[str, Cue] | N
     return ("seniority", word) if rank > first_manager else ("numeral", numeral)
 
 
-def _employment_type(title_cues: TitleCues, posting_employment_type: str) -> str:
+def _first_line(cue: Cue, lexicons) -> bool:
+    """The cue names the first management rung itself (levels.yaml ``first_line``: "Team Lead", "Supervisor")."""
+    return any(c.first_line and c.lexicon_row == cue.lexicon_row for c in lexicons.level_cues)
+
+
+def _employment_type(title_cues: TitleCues, posting_employment_type: str, employment_types: Mapping[str, tuple[str, ...]]) -> str:
     cues = title_cues.of_kind("employment_type")
     if cues:
         return cues[0].value
-    return normalise_employment_type(posting_employment_type)
+    return normalise_employment_type(posting_employment_type, employment_types)

@@ -171,6 +171,7 @@ class LevelCue:
     pattern: str
     value: str
     lexicon_row: str
+    first_line: bool = False  # an M1 word naming the first rung itself ("Team Lead"): years do not move it up
 
 
 @dataclass(frozen=True, slots=True)
@@ -759,6 +760,12 @@ class _YamlFile:
             self.fail(node, where, f"{value!r} is malformed", expected)
         return value
 
+    def flag(self, node: yaml.Node, where: str) -> bool:
+        value = self._loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(value, bool):
+            self.fail(node, where, f"{value!r} is not true or false", "true or false")
+        return value
+
     def number(self, node: yaml.Node, where: str, low: float, high: float, *, integer: bool = False) -> float:
         value = self._loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
@@ -795,12 +802,12 @@ def read_levels(path: Path) -> tuple[dict[str, Level], tuple[LevelCue, ...], dic
     cues: list[LevelCue] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(kind: str, node: yaml.Node, pattern: str, value: str) -> None:
+    def add(kind: str, node: yaml.Node, pattern: str, value: str, first_line: bool = False) -> None:
         key = (kind, pattern.casefold() if kind != "numeral" else pattern)
         if key in seen:
             y.fail(node, kind, f"{kind} cue {pattern!r} appears twice", "each cue once")
         seen.add(key)
-        cues.append(LevelCue(kind, pattern, value, f"levels.yaml:{kind}:{pattern}"))
+        cues.append(LevelCue(kind, pattern, value, f"levels.yaml:{kind}:{pattern}", first_line))
 
     employment: dict[str, tuple[str, ...]] = {}
     for i, node in enumerate(y.items(top["employment_types"], "employment_types")):
@@ -815,7 +822,7 @@ def read_levels(path: Path) -> tuple[dict[str, Level], tuple[LevelCue, ...], dic
     for group, kind in (("words", "word"), ("numerals", "numeral"), ("grades", "grade")):
         for i, node in enumerate(y.items(groups[group], group)):
             where = f"level_cues.{group}[{i}]"
-            f = y.fields(node, where, ("pattern", "level"))
+            f = y.fields(node, where, ("pattern", "level"), ("first_line",) if kind == "word" else ())
             pattern = y.text(f["pattern"], f"{where}.pattern")
             if kind == "grade":
                 try:
@@ -823,7 +830,10 @@ def read_levels(path: Path) -> tuple[dict[str, Level], tuple[LevelCue, ...], dic
                 except re.error as exc:
                     y.fail(f["pattern"], f"{where}.pattern", f"{pattern!r} is not a valid regex: {exc}", "a Python regular expression")
             level = y.text(f["level"], f"{where}.level", allowed=tuple(ladder))
-            add(kind, f["pattern"], pattern, level)
+            first_line = "first_line" in f and y.flag(f["first_line"], f"{where}.first_line")
+            if first_line and level != "M1":
+                y.fail(f["first_line"], f"{where}.first_line", f"first_line is set on a {level} word", "first_line only on M1 words")
+            add(kind, f["pattern"], pattern, level, first_line)
     return ladder, tuple(cues), employment
 
 

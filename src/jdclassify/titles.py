@@ -250,6 +250,12 @@ _STAFF_TECH = frozenset(
 )
 # Level words that are also job words: no level cue when they are the head noun ("Sales Associate").
 _AMBIGUOUS_HEADS = frozenset({"associate", "principal", "lead", "consultant", "partner", "fellow", "staff", "graduate"})
+# level words that are only ever modifiers, never the job itself ("Intern", "Assistant", "Associate" can be)
+_MODIFIERS_ONLY = frozenset({"senior", "sr", "sr.", "junior", "jr", "jr.", "sênior", "júnior", "pleno", "confirmé", "confirmée",
+                             "débutant", "débutante", "semi senior", "semi-senior", "ssr", "ssr.", "mid-level", "mid level",
+                             "intermediate"})
+# words that link a French, Spanish, Italian or Portuguese job noun to what qualifies it ("Assistant de direction")
+_LINK_WORDS = frozenset({"de", "d", "d'", "du", "des", "di", "da", "do", "del", "della"})
 _ACADEMIC_RANKED = frozenset({"professor", "dean", "principal", "superintendent", "editor", "producer", "counsel"})
 # "Head <word>" where head is no rank: "Head Start Teacher" (a programme), "Head and Neck Surgeon", "Head Office Clerk"
 _NOT_A_HEAD = frozenset({"start", "and", "&", "office", "quarters", "hunter"})
@@ -284,8 +290,10 @@ def _literal_regex(pattern: str) -> str:
 class TitleParser:
     """Splits raw titles into core title and cues. Build once (``TitleParser.build(lexicons)``)."""
 
-    def __init__(self, level_cues: Iterable, levels: dict | None = None, cache_size: int = 100_000) -> None:
+    def __init__(self, level_cues: Iterable, levels: dict | None = None, cache_size: int = 100_000,
+                 title_words=None) -> None:
         self._levels = dict(levels or {})
+        self._title_words = title_words  # lexicons.TitleWords: "Assistant administratif" is a French job noun first
         patterns: list[_LevelPattern] = []
         for cue in level_cues:
             regex = rf"(?<![\w])(?:{cue.pattern})(?![\w])" if cue.kind == "grade" else _literal_regex(cue.pattern)
@@ -315,9 +323,18 @@ class TitleParser:
 
     @classmethod
     def build(cls, lexicons) -> "TitleParser":
-        return cls(lexicons.level_cues, getattr(lexicons, "levels", {}))
+        return cls(lexicons.level_cues, getattr(lexicons, "levels", {}), title_words=getattr(lexicons, "title_words", None))
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _names_job_first(self, next_word: str, last: bool) -> bool:
+        """Whether ``next_word`` qualifies a job noun before it, as French, Spanish, Italian and Portuguese do: a
+        link word, a listed word of those languages, or the last word of a listed phrase ("Assistant commercial",
+        but not the English "Assistant Commercial Manager")."""
+        if next_word in _LINK_WORDS:
+            return True
+        words, key = self._title_words, normalise_title(next_word)
+        return words is not None and (key in words.heads_first or (last and f"assistant {key}" in words.english))
 
     def _is_management(self, level: str) -> bool:
         """Manager/director/exec words stay in the core title: they name the role, not just its level."""
@@ -543,6 +560,8 @@ class TitleParser:
                 nxt = _WORD.search(text, e, min(len(text), e + _WINDOW))
                 next_word = nxt.group().lower().strip(".") if nxt else ""
                 is_head = False  # "Staff" follows
+            if p.key == "assistant" and self._names_job_first(next_word, last=nxt is not None and not _WORD.search(text, nxt.end())):
+                continue  # "Assistant de direction", "Assistant administratif": French names the job first
             if next_word in _ACADEMIC_RANKED:
                 continue  # "Assistant Professor", "Associate Dean": a rank inside the job name
             if p.key == "head" and (is_head or next_word in _NOT_A_HEAD):
@@ -551,7 +570,9 @@ class TitleParser:
                 continue  # "Product Manager", "Senior Account Manager": an individual role; its other words decide
             if is_head and p.key in _AMBIGUOUS_HEADS and not segment:
                 continue  # "Sales Associate", "Principal", "Shift Lead": the job itself
-            keep = self._is_management(p.value) or (is_head and not segment)
+            # a modifier written after the job ("Analista de Dados Sênior", "Data Engineer, Senior") is no job noun
+            trailing_modifier = not next_word and p.key in _MODIFIERS_ONLY and _WORD.search(text, 0, s) is not None
+            keep = self._is_management(p.value) or (is_head and not segment and not trailing_modifier)
             add("seniority", a + s, a + e, p.value, p.row, remove=not keep,
                 attrs=(("role", "head" if is_head else "modifier"),))
             if keep:
