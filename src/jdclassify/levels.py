@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .records import Cue, DescriptionCues, Label, TitleCues
 
@@ -54,10 +55,15 @@ def normalise_employment_type(value: str, employment_types: Mapping[str, tuple[s
     ("Vollzeit / Full-time", "Permanent, full time", "CLT - Tempo integral")."""
     key = value.strip().lower().replace("-", "_")
     found = _EMPLOYMENT_ALIASES.get(key, _EMPLOYMENT_ALIASES.get(key.replace("_", " "), ""))
-    if found or not employment_types:
+    if found or not key or not employment_types:
         return found
+    return _field_type(value, tuple(employment_types.items()))
+
+
+@lru_cache(maxsize=1024)  # a feed repeats a handful of values; scanning ~100 cues costs ~40 µs
+def _field_type(value: str, employment_types: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     words = f" {_FIELD_SEPARATORS.sub(' ', value.lower())} "
-    for kind, cues in employment_types.items():
+    for kind, cues in employment_types:
         if any(f" {_FIELD_SEPARATORS.sub(' ', cue.lower()).strip()} " in words for cue in cues):
             return kind
     return ""
