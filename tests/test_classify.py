@@ -104,6 +104,16 @@ def test_explain_names_cues_candidates_and_rules(clf):
     assert "looked up as" not in text  # looked up as written
 
 
+def test_explain_shows_what_the_description_says(clf):
+    text = clf.explain("Teamleiter Softwareentwicklung (m/w/d)",
+                       "Ihr Profil: Abgeschlossenes Studium der Informatik. Mindestens 6 Jahre Berufserfahrung in Java. "
+                       "Sie übernehmen die disziplinarische Führung eines Teams von 8 Entwicklern. Kotlin ist von Vorteil.")
+    assert "description years: minimum 6 from '6 Jahre' required" in text
+    assert "description education: bachelor (required) from 'Abgeschlossenes Studium' bachelor required" in text
+    assert "description manages people: yes from 'disziplinarische Führung'" in text
+    assert "level: M1" in text
+
+
 def test_explain_says_how_the_title_was_looked_up_when_that_is_not_as_written(clf):
     assert "looked up as: 'bookkeeper'" in clf.explain("Book Keeper")
     assert "looked up as: 'data engineer'" in clf.explain("Ingeniero de Datos")

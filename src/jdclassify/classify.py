@@ -144,8 +144,7 @@ class Classifier:
             lines.append("  none")
         elif len(c.candidates) > _EXPLAIN_CANDIDATES:
             lines.append(f"  ... {len(c.candidates) - _EXPLAIN_CANDIDATES} more")
-        if desc.skills:
-            lines.append("description skills: " + ", ".join(f"{s.value} ({s.text!r})" for s in desc.skills))
+        lines.extend(_description_lines(desc))
         for name, label in (("role", c.role), ("onet", c.onet), ("level", c.level)):
             lines.append(f"{name}: {label.value or '-'} confidence {label.confidence:.2f} ({label.band})")
             lines.append(f"  rule: {label.rule}")
@@ -338,3 +337,28 @@ def _failed(item, exc: Exception) -> QuarantineRecord:
         excerpt=excerpt,
         id=str(get("id", "") or ""),
     )
+
+
+def _description_lines(desc: DescriptionCues) -> list[str]:
+    """The description cues ``explain`` shows: what the level and the education and management columns rest on."""
+    lines = []
+    if desc.skills:
+        first: dict[str, str] = {}
+        for cue in desc.skills:
+            first.setdefault(cue.value, cue.text)
+        lines.append("description skills: " + ", ".join(f"{value} ({text!r})" for value, text in first.items()))
+    if desc.years:
+        said = [f"{c.text!r} {c.attr('requirement') or 'required'}" + (f", for {c.attr('skill')}" if c.attr("skill") else "")
+                + (", negated" if c.attr("negated") else "") + (", part of a larger figure" if c.attr("part_of") else "")
+                for c in desc.years]
+        lines.append(f"description years: minimum {desc.years_experience_min if desc.years_experience_min is not None else '-'} from {'; '.join(said)}")
+    if desc.education is not None:
+        said = [f"{c.text!r} {c.value} {c.attr('requirement') or 'required'}" for c in desc.education_cues]
+        required = "required" if desc.education.required else "preferred"
+        lines.append(f"description education: {desc.education.level} ({required})" + (f" from {'; '.join(said)}" if said else ""))
+    if desc.management:
+        said = [f"{c.text!r} ({c.lexicon_row})" for c in desc.management]
+        lines.append(f"description manages people: {'yes' if desc.manages_people else 'no'} from {'; '.join(said)}")
+    if desc.level_phrases:
+        lines.append("description level phrases: " + "; ".join(f"{c.text!r} → {c.value}" for c in desc.level_phrases))
+    return lines

@@ -101,6 +101,7 @@ class DescriptionCues:
     years: tuple[Cue, ...] = ()  # each years cue: value = minimum years; attr "skill" when per skill
     years_experience_min: int | None = None
     education: Education | None = None
+    education_cues: tuple[Cue, ...] = ()  # what the education was read from
     manages_people: bool = False
     management: tuple[Cue, ...] = ()
     level_phrases: tuple[Cue, ...] = ()  # body seniority phrases ("you will lead", "entry level")

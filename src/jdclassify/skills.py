@@ -399,7 +399,7 @@ class DescriptionAnalyzer:
         years = tuple(_with_skill(c, skills, text) for c in exp.years)
         return DescriptionCues(
             skills=tuple(skills), years=years, years_experience_min=years_minimum(years), education=exp.education,
-            manages_people=exp.manages_people, management=exp.management, level_phrases=exp.level_phrases,
+            education_cues=exp.education_cues, manages_people=exp.manages_people, management=exp.management, level_phrases=exp.level_phrases,
         )
 
 
