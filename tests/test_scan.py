@@ -14,6 +14,8 @@ GATED = [
     (experience._PREFERRED_AFTER, experience._PREFERRED_AFTER_WORDS, experience._AFTER_REACH, "casefold"),
     *[(rx, words, experience._REACH[name], "casefold") for name, rx, words in experience._MANAGEMENT if name in experience._REACH],
     *[(rx, words, experience._REACH[name], "casefold") for name, _, rx, words in experience._LEVEL_PHRASES],
+    *[(rx, words, 0, "casefold") for _, rx, words in experience._MANAGEMENT_OTHER],
+    *[(rx, experience._EDUCATION_OTHER_WORDS, 0, "casefold") for _, rx, _ in experience._EDUCATION_OTHER],
     (clean._BOILER_PHRASE_RE, clean._BOILER_PHRASE_STARTS, 0, "lower"),
     (clean._BENEFIT_RE, clean._BENEFIT_STARTS, 0, "lower"),
     (redact._URL_RE, redact._URL_SITES, redact._URL_REACH, "casefold"),
@@ -29,7 +31,8 @@ WORDS = sorted({w for _, words, _, _ in GATED for w in words} | set(
 PHRASES = ["no prior experience is required", "nice to have:", "is a big plus", "preferably", "an asset", "team of 5",
            "no direct reports", "12 direct reports", "line manager", "performance reviews", "entry-level", "new grads",
            "senior-level role", "as a senior engineer", "you will lead", "tech lead for", "mid-level", "staff level",
-           "member of the executive team", "reporting directly to the CEO", "Health insurance", "paid time off", "401(k)",
+           "member of the executive team", "reporting directly to the CEO", "Personalverantwortung", "Bac+5", "von Vorteil",
+           "encadrement d'une équipe", "personas a cargo", "abgeschlossenes Studium", "se valorará", "manager une équipe", "Health insurance", "paid time off", "401(k)",
            "equal opportunity employer", "without regard to", "do not accept agency", "we are committed to creating a diverse",
            "https://www.linkedin.com/in/jane-doe", "http://de.LinkedIn.com/pub/x", "github.com/jdoe", "X.com/jdoe",
            "twitter.net/@jd", "t.me/+jd_bot", "wa.me/4915", "medium.com/@jd", "keybase.io/jd", "mastodon.social/@jd",
@@ -60,8 +63,11 @@ GATE_WORDS = [(experience._GATES, {"preferred_before": experience._PREFERRED_BEF
                                    "preferred_after": experience._PREFERRED_AFTER_WORDS,
                                    **{name: words for name, _, words in experience._MANAGEMENT},
                                    **{name: words for name, _, _, words in experience._LEVEL_PHRASES},
+                                   **{name: words for name, _, words in experience._MANAGEMENT_OTHER},
                                    "management_verb": experience._MANAGEMENT_VERBS,
-                                   "education": experience._EDUCATION_START_WORDS, "degree": ("degree",)}, "casefold"),
+                                   "education": experience._EDUCATION_START_WORDS, "degree": ("degree",),
+                                   "education_other": experience._EDUCATION_OTHER_WORDS},
+               "casefold"),
               (clean._BOILER_GATES, {"phrase": clean._BOILER_PHRASE_STARTS, "benefit": clean._BENEFIT_STARTS}, "lower")]
 
 

@@ -59,6 +59,9 @@ class Curve:
         return float(min(max(value, 0.0), 1.0))
 
 
+CONFIDENCE_DECIMALS = 4
+
+
 @dataclass(frozen=True, slots=True)
 class Calibration:
     """The fitted curves per label kind and a record of what they were fitted on."""
@@ -79,10 +82,10 @@ class Calibration:
         return special if special in self.curves else kind
 
     def apply(self, kind: str, raw: float) -> float:
+        """The calibrated confidence, to 4 decimals: a curve's levels are ratios such as 0.9296754250386399, whose
+        digits past the fourth mean nothing and clutter a spreadsheet."""
         curve = self.curves.get(kind)
-        if curve is None:
-            return float(min(1.0, max(0.0, raw)))
-        return curve(raw)
+        return round(float(min(1.0, max(0.0, raw))) if curve is None else float(curve(raw)), CONFIDENCE_DECIMALS)
 
     @classmethod
     def load(cls, path: str | Path) -> "Calibration":

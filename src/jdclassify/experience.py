@@ -296,36 +296,37 @@ _EDUCATION_OTHER: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
      ("abgeschlossene", "promoviert", "doktorat", "doctorat", "doctorado", "doutorado", "doutoramento", "dottorato", "gepromoveerd")),
     ("master", re.compile(r"\b(?:master(?:abschluss|studium|studiengang)|(?:master|m[áa]ster|mestrado|maestr[íi]a)\s++(?:en|de|em|di|"
                           r"universitario|profissional)\b|máster\b|mestrado|maestr[íi]a|p[óo]s[- ]?gradua[çc][ãa]o|laurea\s++"
-                          r"(?:magistrale|specialistica)|bac\s*+\+\s*+5|dipl[ôo]me\s++d['’]\s*+ing[ée]nieur|[ée]cole\s++"
+                          r"(?:magistrale|specialistica)|bac\s?\+\s?5|dipl[ôo]me\s++d['’]\s*+ing[ée]nieur|[ée]cole\s++"
                           r"d['’]\s*+ing[ée]nieurs?|ing[ée]nieur\s++dipl[ôo]m[ée]|diplom-ingenieur|dipl\.-ing\.|wo[- ](?:niveau|"
                           r"opleiding|diploma|master)|universitair\s++(?:werk-\s*+en\s++)?denkniveau)", re.IGNORECASE),
      ("masterabschluss", "masterstudium", "masterstudiengang", "master ", "máster", "mestrado", "maestría", "maestria", "pós",
       "pos-gradua", "pos gradua", "posgradua", "laurea", "bac+", "bac +", "diplôme", "diplome", "école", "ecole", "ingénieur", "ingenieur",
       "diplom-", "dipl.", "wo-", "wo ", "universitair")),
     ("bachelor", re.compile(r"\b(?:(?:erfolgreich\s++)?abgeschlossene[sn]?\s++(?:\w+\s++){0,2}\w{0,30}?studium|(?:fach)?hochschul(?:studium|"
-                            r"abschluss)|universit[äa]tsabschluss|bachelor(?:abschluss|studium|studiengang)|bac\s*+\+\s*+[34]|"
+                            r"abschluss)|universit[äa]tsabschluss|bachelor(?:abschluss|studium|studiengang)|bac\s?\+\s?[34]|"
                             r"licence\s++(?:en|professionnelle|pro)\b|licenciatura|grado\s++(?:universitario|en)\b|"
                             r"t[íi]tulo\s++universitario|titulaci[óo]n\s++universitaria|formaci[óo]n\s++universitaria|"
                             r"ensino\s++superior|gradua[çc][ãa]o|bacharelado|curso\s++superior|laurea(?:\s++triennale)?\b|"
                             r"hbo[- ](?:niveau|opleiding|diploma|bachelor|werk)|hbo\s++(?:werk|denk)\w*)", re.IGNORECASE),
      ("erfolgreich", "abgeschlossene", "hochschul", "fachhochschul", "universitätsabschluss", "universitatsabschluss",
       "bachelorabschluss", "bachelorstudium", "bachelorstudiengang", "bac+", "bac +", "licence", "licenciatura", "grado", "título",
-      "titulo", "titulación", "titulacion", "formación", "formacion", "ensino", "graduação", "graduacao", "bacharelado", "curso",
+      "titulo", "titulación", "titulacion", "formación", "formacion", "ensino", "gradua", "bacharelado", "curso",
       "laurea", "hbo")),
-    ("associate", re.compile(r"\bbac\s*+\+\s*+2\b", re.IGNORECASE), ("bac+", "bac +")),
+    ("associate", re.compile(r"\bbac\s?\+\s?2\b", re.IGNORECASE), ("bac+", "bac +")),
     ("vocational", re.compile(r"\b(?:abgeschlossene\s++(?:\w+\s++){0,2}(?:berufs)?ausbildung|(?:kaufm[äa]nnische\s++|technische\s++)?"
                               r"berufsausbildung|ausbildung\s++(?:als|zum|zur)\b|formaci[óo]n\s++profesional|ciclo\s++formativo|"
                               r"t[ée]cnico\s++superior|curso\s++t[ée]cnico|forma[çc][ãa]o\s++t[ée]cnica|ensino\s++t[ée]cnico|"
                               r"diploma\s++(?:tecnico|professionale)|istituto\s++tecnico|qualifica\s++professionale|"
                               r"mbo[- ]?(?:niveau|opleiding|diploma|\d)|mbo\s++\d)", re.IGNORECASE),
      ("abgeschlossene", "kaufmännische", "kaufmannische", "technische", "berufsausbildung", "ausbildung", "formación",
-      "formacion", "ciclo", "técnico", "tecnico", "curso", "formação", "formacao", "ensino", "diploma", "istituto", "qualifica", "mbo")),
+      "formacion", "ciclo", "técnico", "tecnico", "curso", "forma", "ensino", "diploma", "istituto", "qualifica", "mbo")),
     ("high_school", re.compile(r"\b(?:(?:fach)?abitur|(?:fach)?hochschulreife|mittlere\s++reife|realschulabschluss|"
-                               r"hauptschulabschluss|baccalaur[ée]at|bac(?!\s*+\+)|bachillerato|ensino\s++m[ée]dio|"
+                               r"hauptschulabschluss|baccalaur[ée]at|bac(?!\s?\+)|bachillerato|ensino\s++m[ée]dio|"
                                r"diploma\s++(?:di\s++)?(?:maturit[àa]|scuola\s++(?:media\s++)?superiore)|havo|vwo)\b", re.IGNORECASE),
      ("abitur", "fachabitur", "hochschulreife", "fachhochschulreife", "mittlere", "realschulabschluss", "hauptschulabschluss",
-      "baccalaur", "bac ", "bac.", "bac,", "bac)", "bachillerato", "ensino", "diploma", "havo", "vwo")),
+      "baccalaur", "bac", "bachillerato", "ensino", "diploma", "havo", "vwo")),
 )
+_EDUCATION_OTHER_WORDS = tuple(dict.fromkeys(w for _, _, words in _EDUCATION_OTHER for w in words))
 _EQUIVALENT = re.compile(r"\bor\s++(?:an?\s++)?equivalent\b|\bequivalent\s++(?:work\s++|practical\s++)?experience\b"
                          r"|\bvergleichbare\s++(?:qualifikation|ausbildung)|\bou\s++(?:[ée]quivalent|equivalente)|"
                          r"\bo\s++(?:equivalente|similar)\b|\bof\s++gelijkwaardig", re.IGNORECASE)
@@ -447,7 +448,7 @@ _GATES = GateWords({"preferred_before": _PREFERRED_BEFORE_WORDS, "preferred_afte
                     **{name: words for name, _, words in _MANAGEMENT}, **{name: words for name, _, _, words in _LEVEL_PHRASES},
                     **{name: words for name, _, words in _MANAGEMENT_OTHER},
                     "management_verb": _MANAGEMENT_VERBS, "education": _EDUCATION_START_WORDS, "degree": ("degree",),
-                    "education_other": tuple(dict.fromkeys(w for _, _, words in _EDUCATION_OTHER for w in words))})
+                    "education_other": _EDUCATION_OTHER_WORDS})
 
 
 @dataclass(frozen=True, slots=True)
