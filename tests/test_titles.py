@@ -41,6 +41,12 @@ def cues_of(result, kind):
         ("Cust Svc Rep", "Customer Service Representative"),
         ("Maint Supv", "Maintenance Supervisor"),
         ("Whse Assy Trng Coord", "Warehouse Assembly Training Coordinator"),
+        ("Design ENGRs", "Design Engineer"),  # a plural abbreviation
+        ("Food Service MGRs", "Food Service Managers"),
+        ("Pharmacy Techs", "Pharmacy Technician"),
+        ("HR Manager", "Human Resources Manager"),  # an expansion meets the index's own spelling
+        ("Ops Manager", "Operations Manager"),
+        ("Sys Admin", "Systems Administrator"),
     ],
 )
 def test_normalise_title_makes_variants_equal(a, b):
@@ -56,9 +62,15 @@ def test_normalise_title_keeps_meaningful_differences():
 
 
 def test_normalise_title_is_idempotent():
-    for raw in ["Sr. Data Engineers (m/w/d)", "AI/ML Engineer", "Nurses & Aides", "Analytics Mgr"]:
+    for raw in ["Sr. Data Engineers (m/w/d)", "AI/ML Engineer", "Nurses & Aides", "Analytics Mgr", "HR Ops Techs"]:
         once = normalise_title(raw)
         assert normalise_title(once) == once
+
+
+def test_every_abbreviation_expands_to_a_normalised_title():
+    from jdclassify.titles import _ABBREVIATIONS
+
+    assert {k: v for k, v in _ABBREVIATIONS.items() if normalise_title(v) != v} == {}
 
 
 # -- parse: ≥ 30 messy titles; every cue's span points back into the raw title ------------------

@@ -37,9 +37,9 @@ _ABBREVIATIONS: dict[str, str] = {
     "asst": "assistant", "asst.": "assistant", "coord": "coordinator", "rep": "representative",
     "reps": "representative", "spec": "specialist", "dir": "director", "exec": "executive",
     "mgmt": "management", "mktg": "marketing", "acct": "accountant", "svc": "service", "svcs": "service",
-    "ops": "operations", "hr": "human resources", "qa": "quality assurance",
+    "ops": "operation", "hr": "human resource", "qa": "quality assurance",  # singular, as normalise_title leaves words
     "mfg": "manufacturing", "maint": "maintenance", "supv": "supervisor", "supvr": "supervisor", "engnr": "engineer",
-    "cust": "customer", "sys": "systems", "assy": "assembly", "whse": "warehouse", "acctg": "accounting",
+    "cust": "customer", "sys": "system", "assy": "assembly", "whse": "warehouse", "acctg": "accounting",
     "mgt": "management", "trng": "training", "dept": "department", "govt": "government", "intl": "international",
     "natl": "national",
     "vp": "vice president", "svp": "senior vice president", "evp": "executive vice president",
@@ -75,12 +75,11 @@ def _strip_accents(text: str) -> str:
 
 @lru_cache(maxsize=65_536)
 def _normal_token(token: str, last: bool) -> str:
-    if token == "tech":  # "Pharmacy Tech" is a technician; "Tech Lead" / "Tech Writer" stay "tech"
+    """Singular and abbreviation expanded, in that order for a plural abbreviation ("ENGRs", "Techs")."""
+    word = token if token == "tech" or token in _ABBREVIATIONS else _singular(token)
+    if word == "tech":  # "Pharmacy Tech" is a technician; "Tech Lead" / "Tech Writer" stay "tech"
         return "technician" if last else "tech"
-    expanded = _ABBREVIATIONS.get(token)
-    if expanded is not None:
-        return expanded
-    return _singular(token)
+    return _ABBREVIATIONS.get(word, word)
 
 
 def _singular(word: str) -> str:
