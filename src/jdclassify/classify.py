@@ -351,7 +351,8 @@ def _description_lines(desc: DescriptionCues) -> list[str]:
         said = [f"{c.text!r} {c.attr('requirement') or 'required'}" + (f", for {c.attr('skill')}" if c.attr("skill") else "")
                 + (", negated" if c.attr("negated") else "") + (", part of a larger figure" if c.attr("part_of") else "")
                 for c in desc.years]
-        lines.append(f"description years: minimum {desc.years_experience_min if desc.years_experience_min is not None else '-'} from {'; '.join(said)}")
+        minimum = "-" if desc.years_experience_min is None else desc.years_experience_min
+        lines.append(f"description years: minimum {minimum} from {'; '.join(said)}")
     if desc.education is not None:
         said = [f"{c.text!r} {c.value} {c.attr('requirement') or 'required'}" for c in desc.education_cues]
         required = "required" if desc.education.required else "preferred"

@@ -32,7 +32,8 @@ _SPACE_RUN = re.compile(r"\s\s\s++")
 # "Nice to have: X, Y" / "preferably X" cover what follows, to the end of the sentence.
 _PREFERRED_BEFORE = re.compile(
     r"\b(?:nice[- ]to[- ]haves?|preferred(?:\s++(?:qualifications|skills|experience))?|desired(?:\s++skills)?|bonus\s++points"
-    r"|pluses|good\s++to\s++have|von\s++vorteil|w(?:ü|ue|u)nschenswert|atouts?|un\s++plus|deseables?|desej[áa]ve(?:l|is))\s*+:|\b(?:preferably|ideally|"
+    r"|pluses|good\s++to\s++have|von\s++vorteil|w(?:ü|ue|u)nschenswert|atouts?|un\s++plus|deseables?|desej[áa]ve(?:l|is))\s*+:"
+    r"|\b(?:preferably|ideally|"
     r"bonus\s++points\s++(?:for|if)|bonus\s++if|idealerweise|id[ée]alement|idealmente|preferiblemente|preferibilmente|"
     r"preferencialmente|de\s++preferencia|bij\s++voorkeur|se\s++valorar[áa]|valoramos)\b",
     re.IGNORECASE,
@@ -50,8 +51,8 @@ _PREFERRED_AFTER = re.compile(
 # Every _PREFERRED_BEFORE match starts with one of its gate words; every _PREFERRED_AFTER match ends in a
 # phrase that holds one of its gate words at most _AFTER_REACH characters after the match starts.
 _PREFERRED_BEFORE_WORDS = ("nice", "prefer", "desired", "bonus", "pluses", "good", "ideal", "von vorteil", "wünschenswert",
-                           "wuenschenswert", "wunschenswert", "atout", "un plus", "idéal", "bij voorkeur", "se valorar", "valoramos", "deseable",
-                           "desejáve", "desejave")
+                           "wuenschenswert", "wunschenswert", "atout", "un plus", "idéal", "bij voorkeur", "se valorar",
+                           "valoramos", "deseable", "desejáve", "desejave")
 _PREFERRED_AFTER_WORDS = ("prefer", "plus", "bonus", "desir", "advantage", "asset", "would", "nice", "helpful", "vorteil",
                           "nschenswert", "atout", "souhait", "appréci", "apreci", "deseable", "valor", "desejáve", "desejave",
                           "diferencial", "gradit", "een pr")
@@ -402,7 +403,8 @@ _MANAGEMENT_OTHER: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
         r"aansturen\s++van\s++(?:een\s++|het\s++)?(?:\w+\s++)?(?:team|medewerkers))\b", re.IGNORECASE),
      ("führung", "fuehrung", "fuhrung", "leitung", "führen", "fuehren", "fuhren", "leiten", "encadrement", "encadrer",
       "manager une", "manager l", "manager des", "manager votre", "manager son", "manager ses", "manager vos", "managerez",
-      "manageras", "managera", "encadrerez", "diriger", "dirigerez", "animer", "animerez", "piloter", "piloterez", "management d", "management des", "gestion d", "gestión", "gestion de", "dirección", "direccion",
+      "manageras", "managera", "encadrerez", "diriger", "dirigerez", "animer", "animerez", "piloter", "piloterez",
+      "management d", "management des", "gestion d", "gestión", "gestion de", "dirección", "direccion",
       "liderazgo", "coordinación", "coordinacion", "liderar", "dirigir", "gestionar", "coordinar", "supervisar", "personal a",
       "personas a", "equipo a", "colaboradores a", "a cargo", "gestão", "gestao", "liderança", "lideranca", "coordenação",
       "coordenacao", "gerir", "gerenciar", "coordenar", "supervisionar", "gestione", "coordinare", "gestire", "guidare",
