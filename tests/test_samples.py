@@ -145,3 +145,12 @@ def test_the_title_gold_set_names_real_occupations_and_its_titles_are_not_englis
     assert sorted({c for r in rows for c in r["onet_code"].split("|")} - known) == []
     assert all(r["title"].strip() and r["english"].strip() and r["title"] != r["english"] for r in rows)
     assert {r["language"] for r in rows} == {"de", "fr", "es", "pt", "it", "nl"}
+
+
+def test_the_technology_title_gold_set_names_real_occupations():
+    with open(SAMPLES / "gold" / "titles_technology.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(Settings().lexicon_dir / "onet_roles.csv", encoding="utf-8", newline="") as fh:
+        known = {r["onet_code"] for r in csv.DictReader(fh)}
+    assert len({r["id"] for r in rows}) == len({r["title"] for r in rows}) == len(rows) >= 40
+    assert sorted({c for r in rows for c in r["onet_code"].split("|")} - known) == []
