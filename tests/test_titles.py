@@ -335,3 +335,13 @@ _TITLE_TEXT = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzS
 def test_random_decorated_titles_parse_as_without_gates(parser, ungated, prefix, title, suffix, words):
     raw = " ".join([prefix, *words, title, suffix])
     assert parser._parse(raw) == ungated._parse(raw), raw
+
+
+@pytest.mark.parametrize(("title", "core"), [
+    (".NET Developer", ".NET Developer"),  # the dot starts the word
+    ("Senior .Net Engineer (Remote)", ".Net Engineer"),
+    ("Developer.", "Developer"),  # a trailing dot is punctuation
+    ("... Developer", "Developer"),
+])
+def test_a_word_that_starts_with_a_dot_keeps_it_in_the_core(parser, title, core):
+    assert parser.parse(title).core == core

@@ -461,7 +461,7 @@ class TitleParser:
             if c.kind == "noise":
                 noise_at[c.start:c.end] = b"\x01" * (c.end - c.start)
         # 6. several roles in one title
-        core_text = " ".join(visible(main_a, main_b).split()).strip(_EDGE_PUNCT)
+        core_text = _trimmed(" ".join(visible(main_a, main_b).split()))
         if not core_text:  # everything was a cue ("Intern"): give the words back
             noise_free = "".join(" " if taken[i] and noise_at[i] else raw[i] for i in range(main_a, main_b))
             core_text = _TRAILING_NUMERAL.sub("", " ".join(noise_free.split()).strip(_EDGE_PUNCT))
@@ -627,6 +627,16 @@ class TitleParser:
 _PLURAL_HEADS = frozenset(w + "s" for w in _HEAD_NOUNS)
 # what a specialisation segment still says about the job ("Research Scientist, PhD Intern"): its employment type
 _SEGMENT_KINDS = ("employment_type",)
+
+
+def _trimmed(text: str) -> str:
+    """``text`` without edge punctuation, but with the dot of a word that starts with one (".NET Developer")."""
+    right = text.rstrip(_EDGE_PUNCT)
+    left = right.lstrip(_EDGE_PUNCT)
+    cut = len(right) - len(left)
+    if cut and right[cut - 1] == "." and left[:1].isalpha() and (cut == 1 or right[cut - 2].isspace()):
+        return "." + left
+    return left
 
 
 def _word_before(text: str, pos: int) -> str:
