@@ -446,6 +446,12 @@ def _manifest(shared: Path, hand_dir: Path, out: Path) -> None:
             "release": "v1: Spanish, Portuguese, French, German, Italian, Dutch",
             "licence": "project-internal",
         },
+        {
+            "name": "Technologies named in job titles and what each says of the work (hand-written into title_technologies.yaml)",
+            "release": "v1: 16 groups (mobile, software, web, cloud, data, ETL, database, ERP, application platforms, BI, "
+                       "systems, network, security, clinical systems, machine learning, test automation)",
+            "licence": "project-internal",
+        },
     ]
     paths = [(hand_dir if name in HAND_FILES else out) / name for name in LEXICON_FILES]
     manifest = {

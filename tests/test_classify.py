@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
@@ -117,6 +119,22 @@ def test_explain_shows_what_the_description_says(clf):
 def test_explain_says_how_the_title_was_looked_up_when_that_is_not_as_written(clf):
     assert "looked up as: 'bookkeeper'" in clf.explain("Book Keeper")
     assert "looked up as: 'data engineer'" in clf.explain("Ingeniero de Datos")
+
+
+@pytest.mark.parametrize(("title", "minor"), [
+    ("Senior iOS Engineer", "15-125"),  # was Civil Engineers: only the bare "Engineer" alias matched
+    ("Kubernetes Engineer", "15-129"),
+    ("Workday Analyst", "15-121"),
+    (".NET Developer", "15-125"),  # the dot starts the word: not "Net Developer"
+])
+def test_a_technology_named_in_a_title_makes_it_a_computer_occupation(clf, title, minor):
+    assert clf.classify({"id": "t", "title": title}).onet.value.startswith(minor)
+
+
+def test_explain_names_the_technology_a_title_was_read_by(clf):
+    text = clf.explain("Senior iOS Engineer")
+    assert "looked up as: 'mobile application engineer'" in text
+    assert re.search(r"technology 'ios' read as 'mobile application' \(title_technologies\.yaml:\d+\)", text)
 
 
 def test_to_frame_has_one_row_per_classification(clf):

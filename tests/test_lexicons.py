@@ -13,7 +13,7 @@ import pytest
 
 from jdclassify.classify import Classifier
 from jdclassify.errors import LexiconError
-from jdclassify.lexicons import HAND_FILES, LEXICON_FILES, Mapping, lexicon_version, load_lexicons
+from jdclassify.lexicons import HAND_FILES, LEXICON_FILES, Mapping, check_lexicons, lexicon_version, load_lexicons
 from jdclassify.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -356,3 +356,25 @@ def test_committed_files_equal_a_rebuild(tmp_path):
 def test_committed_files_are_small():
     for path in LEXICONS.iterdir():
         assert path.stat().st_size < 20_000_000, path.name
+
+
+def test_title_technologies_are_normalised_and_read(lexicon_copy):
+    technologies = load_lexicons(lexicon_copy).title_technologies
+    assert technologies.reads_as["csharp"][0] == "software"  # "C#", as normalise_title spells it
+    assert technologies.reads_as["react native"][0] == "mobile application" and technologies.longest >= 2
+    assert "engineer" in technologies.job_nouns and "technician" not in technologies.job_nouns
+
+
+@pytest.mark.parametrize(("old", "new", "where", "problem"), [
+    ("[Java, Python,", "[Java, iOS, Python,", r"groups\[1\]\.technologies\[1\]", "'iOS' is listed twice (as 'ios'; first at title_technologies.yaml:"),
+    ("dba, manager]", "dba, project manager]", r"job_nouns\[10\]", "'project manager' is 2 words after normalising"),
+    ("[Cisco, Juniper,", "[Cisco, Engineers,", r"groups\[\d+\]\.technologies\[1\]", "'Engineers' is also a job noun"),
+    ("reads_as: etl", "reads_as: '-'", r"groups\[5\]\.reads_as", "has no words left after normalising"),
+])
+def test_title_technology_rows_are_checked(lexicon_copy, old, new, where, problem):
+    path = lexicon_copy / "title_technologies.yaml"
+    line = _line_of(path, old)
+    _replace_line(path, line, old, new)
+    with pytest.raises(LexiconError, match=rf"title_technologies\.yaml:{line}:{where}: {re.escape(problem)}"):
+        load_lexicons(lexicon_copy)
+    assert [e.file for e in check_lexicons(lexicon_copy)] == ["title_technologies.yaml"]

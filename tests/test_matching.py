@@ -1,6 +1,7 @@
 import pytest
 
 from alias_rows import OCCUPATION_ALIASES, alias_row, title_lexicons
+from jdclassify.lexicons import TitleTechnologies
 from jdclassify.matching import OCCUPATION, TitleMatcher
 from jdclassify.onet import decide_onet
 from jdclassify.records import TitleCues
@@ -187,3 +188,42 @@ def test_a_compound_written_as_two_words_is_read_as_the_one_word_the_aliases_use
     # the aliases use "rail car" more often than "railcar": the words stay apart
     assert m.read_title(cues("Rail Car Welder")) == "rail car welder"
     assert m.read_title(cues("Book Shop Clerk")) == "book shop clerk"  # a known alias as written
+
+
+TECHNOLOGY = (
+    *OCCUPATION_ALIASES,
+    alias_row(9, "Mobile Application Developer", "15-1252.00"),
+    alias_row(10, "Network Engineer", "15-1241.00"),
+    alias_row(11, "Java Developer", "15-1251.00"),
+)
+TECHNOLOGIES = TitleTechnologies(  # keyed and valued as lexicons.read_title_technologies normalises them
+    {"ios": ("mobile application", "title_technologies.yaml:3"), "react native": ("mobile application", "title_technologies.yaml:3"),
+     "react": ("web", "title_technologies.yaml:4"), "java": ("software", "title_technologies.yaml:5"),
+     "cisco": ("network", "title_technologies.yaml:6")},
+    frozenset({"developer", "engineer"}),
+)
+
+
+@pytest.mark.parametrize(("title", "read"), [
+    ("iOS Developer", "mobile application developer"),
+    ("React Native Developer", "mobile application developer"),  # the longest listed phrase, not "react"
+    ("Cisco Network Engineer", "network engineer"),  # the reading's word already there: once
+    ("Java Developer", "java developer"),  # a known alias is read as written
+    ("iOS Support", "ios support"),  # not before a listed job noun
+    ("Developer", "developer"),
+])
+def test_a_technology_before_a_job_noun_is_read_as_what_it_says_of_the_work(title, read):
+    m = TitleMatcher.build(title_lexicons(TECHNOLOGY, title_technologies=TECHNOLOGIES), Settings())
+    assert m.read_title(cues(title)) == read
+    if read != normalise_title(title):
+        assert m.match(cues(title))[0].onet_code == m.match(cues(read))[0].onet_code
+
+
+def test_the_shipped_technology_readings_are_words_the_alias_index_knows():
+    from jdclassify.classify import Classifier
+
+    m = Classifier.load().matcher
+    readings = {reading for reading, _ in m.title_technologies.reads_as.values()}
+    assert len(m.title_technologies.reads_as) >= 200 and readings
+    assert sorted(w for r in readings for w in r.split() if w not in m.postings) == []
+    assert sorted(n for n in m.title_technologies.job_nouns if n not in m.postings) == []

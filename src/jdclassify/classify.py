@@ -134,6 +134,8 @@ class Classifier:
         looked_up = self.matcher.lookup_texts(tc)
         if looked_up and looked_up[0] != tc.normalised:  # translated, a compound joined, a specialisation in front
             lines.append(f"  looked up as: {looked_up[0]!r}")
+        for technology, reading, row in self.matcher.technologies_named(tc):
+            lines.append(f"  technology {technology!r} read as {reading!r} ({row})")
         lines.append("title candidates:")
         for cand in (c.candidates or ())[:_EXPLAIN_CANDIDATES]:
             lines.append(

@@ -21,7 +21,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .lexicons import TITLE_PHRASE_WORDS, AliasRow, TitleWords
+from .lexicons import TITLE_PHRASE_WORDS, AliasRow, TitleTechnologies, TitleWords
 from .packing import Ragged, RaggedList, pack, ragged, unpack, unragged
 from .records import Candidate, TitleCues
 from .titles import normalise_title
@@ -52,6 +52,7 @@ class TitleMatcher:
     top_candidates: int
     occupations: "OccupationIndex"
     title_words: TitleWords  # words and phrases of other languages -> English (lexicons.read_title_words)
+    title_technologies: TitleTechnologies  # "iOS Engineer" is a mobile application engineer (lexicons.read_title_technologies)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _token_fix: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -165,7 +166,7 @@ class TitleMatcher:
 
     def lookup_texts(self, title_cues: TitleCues) -> tuple[str, ...]:
         """What ``match`` looks up for a title: its core (specialised, translated) and each of its parts, normalised."""
-        texts = [self._joined(self._translated(t)) for t in [self._specialised(title_cues)] + [normalise_title(p) for p in title_cues.parts]]
+        texts = [self._joined(self.technologies_read(self._translated(t))[0]) for t in [self._specialised(title_cues)] + [normalise_title(p) for p in title_cues.parts]]
         return tuple(dict.fromkeys(t for t in texts if t))
 
     def read_title(self, title_cues: TitleCues) -> str:
@@ -216,6 +217,37 @@ class TitleMatcher:
             out = [e if e is not None and (w not in self.postings or " " in w) else w for w, e, _ in tokens]
         read = " ".join(out).split()
         return " ".join(t for k, t in enumerate(read) if k == 0 or t != read[k - 1])  # "infirmier infirmière": once
+
+    def technologies_named(self, title_cues: TitleCues) -> tuple[tuple[str, str, str], ...]:
+        """(technology, reading, row) for each technology the core is read by (``technologies_read``): for explain."""
+        return self.technologies_read(self._translated(self._specialised(title_cues)))[1]
+
+    def technologies_read(self, text: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+        """A title naming technologies before its job noun, read with each replaced by what it says of the work
+        ("ios engineer" → "mobile application engineer"), and (technology, reading, row) for each; the text as
+        given when it is a known alias or its last word is not a listed job noun (title_technologies.yaml)."""
+        lexicon = self.title_technologies
+        words = text.split()
+        if len(words) < 2 or words[-1] not in lexicon.job_nouns or text in self.exact:
+            return text, ()
+        out: list[str] = []
+        read: list[tuple[str, str, str]] = []
+        i = 0
+        while i < len(words) - 1:
+            phrase = next((p for p in (" ".join(words[i:j]) for j in range(min(len(words) - 1, i + lexicon.longest), i, -1))
+                           if p in lexicon.reads_as), None)
+            if phrase is None:
+                out.append(words[i])
+                i += 1
+                continue
+            reading, row = lexicon.reads_as[phrase]
+            read.append((phrase, reading, row))
+            out.extend(reading.split())
+            i += len(phrase.split())
+        if not read:
+            return text, ()
+        out.append(words[-1])
+        return " ".join(w for k, w in enumerate(out) if k == 0 or w != out[k - 1]), tuple(read)  # "aws cloud": once
 
     def _compound(self, word: str) -> str | None:
         """A compound the lexicon does not list, read as its longest listed job noun at the end and what comes before
@@ -638,8 +670,8 @@ def _task_index(codes: Sequence[str], tasks: Mapping[str, Sequence[str]]) -> dic
 
 
 def _reading(lexicons) -> dict:
-    """How the matcher reads titles of other languages (lexicons.read_title_words)."""
-    return {"title_words": lexicons.title_words}
+    """How the matcher reads titles of other languages and titles naming technologies (lexicons.py)."""
+    return {"title_words": lexicons.title_words, "title_technologies": lexicons.title_technologies}
 
 
 def _features(tokens: Sequence[str]) -> list[tuple[str, float]]:
