@@ -16,7 +16,7 @@ def title_lexicons(aliases, title_words=None, heads_first=(), job_nouns=(), **mo
     technologies unless ``title_technologies`` is given)."""
     words = TitleWords(dict(title_words or {}), frozenset(heads_first), frozenset(job_nouns))
     return SimpleNamespace(**{"aliases": aliases, "occupation_tasks": {}, "title_words": words,
-                              "title_technologies": TitleTechnologies(), **more})
+                              "title_technologies": TitleTechnologies(), "level_cues": (), "levels": {}, **more})
 
 
 # three occupations, each with its O*NET title and one other alias

@@ -131,6 +131,17 @@ def test_a_technology_named_in_a_title_makes_it_a_computer_occupation(clf, title
     assert clf.classify({"id": "t", "title": title}).onet.value.startswith(minor)
 
 
+@pytest.mark.parametrize(("title", "onet", "level"), [
+    ("Head of Finance", "11-3031.00", "M4"),  # was Computer and Information Systems Managers, by "Head of AI"
+    ("VP of Operations", "11-1021.00", "E3"),  # was Chief Executives
+    ("Director of Operations", "11-1021.00", "M4"),  # was Media Technical Directors
+])
+def test_a_rank_before_of_leads_the_function_that_follows(clf, title, onet, level):
+    c = clf.classify({"id": "t", "title": title})
+    assert (c.onet.value, c.level.value) == (onet, level)
+    assert "read as its manager" in clf.explain(title)
+
+
 def test_explain_names_the_technology_a_title_was_read_by(clf):
     text = clf.explain("Senior iOS Engineer")
     assert "looked up as: 'mobile application engineer'" in text

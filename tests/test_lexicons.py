@@ -274,11 +274,14 @@ def test_bad_yaml_value_names_file_line_column(lexicon_copy):
 @pytest.mark.parametrize("row, replacement, problem", [
     ("{pattern: team lead, level: M1, first_line: true}", "first_line: yes please", "is not true or false"),
     ("{pattern: senior, level: P4}", "level: P4, first_line: true", "first_line only on M1 words"),
+    ("{pattern: chief, level: E4, own_post: true}", "own_post: 1", "is not true or false"),
+    ("{pattern: senior, level: P4}", "level: P4, own_post: true", "own_post only on management or executive words"),
 ])
-def test_first_line_flags_are_checked(lexicon_copy, row, replacement, problem):
+def test_first_line_and_own_post_flags_are_checked(lexicon_copy, row, replacement, problem):
     path = lexicon_copy / "levels.yaml"
     line = _line_of(path, row)
-    _replace_line(path, line, "first_line: true" if "first_line" in row else "level: P4", replacement)
+    old = next((f for f in ("first_line: true", "own_post: true") if f in row), "level: P4")
+    _replace_line(path, line, old, replacement)
     with pytest.raises(LexiconError, match=problem) as err:
         load_lexicons(lexicon_copy)
     assert (err.value.file, err.value.line) == ("levels.yaml", line)

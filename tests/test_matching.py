@@ -1,7 +1,9 @@
+from types import SimpleNamespace
+
 import pytest
 
 from alias_rows import OCCUPATION_ALIASES, alias_row, title_lexicons
-from jdclassify.lexicons import TitleTechnologies
+from jdclassify.lexicons import LevelCue, TitleTechnologies
 from jdclassify.matching import OCCUPATION, TitleMatcher
 from jdclassify.onet import decide_onet
 from jdclassify.records import TitleCues
@@ -227,3 +229,37 @@ def test_the_shipped_technology_readings_are_words_the_alias_index_knows():
     assert len(m.title_technologies.reads_as) >= 200 and readings
     assert sorted(w for r in readings for w in r.split() if w not in m.postings) == []
     assert sorted(n for n in m.title_technologies.job_nouns if n not in m.postings) == []
+
+
+RANK_CUES = (  # as lexicons.read_levels gives them
+    LevelCue("word", "head of", "M4", "levels.yaml:word:head of"),
+    LevelCue("word", "director", "M4", "levels.yaml:word:director"),
+    LevelCue("word", "senior", "P4", "levels.yaml:word:senior"),
+    LevelCue("word", "vp", "E3", "levels.yaml:word:vp"),
+    LevelCue("word", "supervisor", "M1", "levels.yaml:word:supervisor", first_line=True),
+    LevelCue("word", "chief", "E4", "levels.yaml:word:chief", own_post=True),
+)
+RANK_LEVELS = {"M4": SimpleNamespace(track="management"), "P4": SimpleNamespace(track="professional"),
+               "E3": SimpleNamespace(track="executive"), "M1": SimpleNamespace(track="management"),
+               "E4": SimpleNamespace(track="executive")}
+
+
+@pytest.mark.parametrize(("title", "read"), [
+    ("Head of Finance", "finance manager"),
+    ("VP of Sales", "sales manager"),
+    ("Senior Director of Operations", "operation manager"),  # "Senior Director" is one rank
+    ("Head of the Finance Department", "finance department manager"),
+    ("Director of Nursing", ""),  # a known alias is read as written
+    ("Chief of Staff", ""),  # a post of its own
+    ("Supervisor of Housekeeping", ""),  # first-line: its own occupations
+    ("Senior of Finance", ""),  # no management rank
+    ("Bachelor of Science", ""),
+    ("Head of", ""),
+])
+def test_a_rank_before_of_is_read_as_the_manager_of_what_follows(title, read):
+    lexicons = title_lexicons((*TECHNOLOGY, alias_row(12, "Director of Nursing", "11-9111.00"),
+                               alias_row(13, "Operations Manager", "11-1021.00")),
+                              level_cues=RANK_CUES, levels=RANK_LEVELS)
+    m = TitleMatcher.build(lexicons, Settings())
+    assert m.function_led(cues(title)) == read
+    assert m.read_title(cues(title)) == (read or normalise_title(title))

@@ -134,6 +134,8 @@ class Classifier:
         looked_up = self.matcher.lookup_texts(tc)
         if looked_up and looked_up[0] != tc.normalised:  # translated, a compound joined, a specialisation in front
             lines.append(f"  looked up as: {looked_up[0]!r}")
+        if self.matcher.function_led(tc):
+            lines.append("  a management or executive rank leads the function (levels.yaml): read as its manager")
         for technology, reading, row in self.matcher.technologies_named(tc):
             lines.append(f"  technology {technology!r} read as {reading!r} ({row})")
         lines.append("title candidates:")

@@ -65,6 +65,7 @@ SKILL_TYPES = ("technology", "skill", "knowledge", "competence")
 SKILL_SOURCES = ("onet", "esco", "canon")
 TASK_TYPES = ("Core", "Supplemental", "")
 TRACKS = ("support", "professional", "management", "executive")
+LEADING_TRACKS = ("management", "executive")  # "<rank> of X" on these tracks leads X (matching.TitleMatcher.function_led)
 CUE_KINDS = ("word", "numeral", "grade")
 
 ONET_CODE = re.compile(r"\d{2}-\d{4}\.\d{2}")
@@ -173,6 +174,7 @@ class LevelCue:
     value: str
     lexicon_row: str
     first_line: bool = False  # an M1 word naming the first rung itself ("Team Lead"): years do not move it up
+    own_post: bool = False  # "<word> of X" names a post of its own ("Chief of Staff"), not the manager of X
 
 
 @dataclass(frozen=True, slots=True)
@@ -853,12 +855,12 @@ def read_levels(path: Path) -> tuple[dict[str, Level], tuple[LevelCue, ...], dic
     cues: list[LevelCue] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(kind: str, node: yaml.Node, pattern: str, value: str, first_line: bool = False) -> None:
+    def add(kind: str, node: yaml.Node, pattern: str, value: str, first_line: bool = False, own_post: bool = False) -> None:
         key = (kind, pattern.casefold() if kind != "numeral" else pattern)
         if key in seen:
             y.fail(node, kind, f"{kind} cue {pattern!r} appears twice", "each cue once")
         seen.add(key)
-        cues.append(LevelCue(kind, pattern, value, f"levels.yaml:{kind}:{pattern}", first_line))
+        cues.append(LevelCue(kind, pattern, value, f"levels.yaml:{kind}:{pattern}", first_line, own_post))
 
     employment: dict[str, tuple[str, ...]] = {}
     for i, node in enumerate(y.items(top["employment_types"], "employment_types")):
@@ -873,7 +875,7 @@ def read_levels(path: Path) -> tuple[dict[str, Level], tuple[LevelCue, ...], dic
     for group, kind in (("words", "word"), ("numerals", "numeral"), ("grades", "grade")):
         for i, node in enumerate(y.items(groups[group], group)):
             where = f"level_cues.{group}[{i}]"
-            f = y.fields(node, where, ("pattern", "level"), ("first_line",) if kind == "word" else ())
+            f = y.fields(node, where, ("pattern", "level"), ("first_line", "own_post") if kind == "word" else ())
             pattern = y.text(f["pattern"], f"{where}.pattern")
             if kind == "grade":
                 try:
@@ -884,7 +886,11 @@ def read_levels(path: Path) -> tuple[dict[str, Level], tuple[LevelCue, ...], dic
             first_line = "first_line" in f and y.flag(f["first_line"], f"{where}.first_line")
             if first_line and level != "M1":
                 y.fail(f["first_line"], f"{where}.first_line", f"first_line is set on a {level} word", "first_line only on M1 words")
-            add(kind, f["pattern"], pattern, level, first_line)
+            own_post = "own_post" in f and y.flag(f["own_post"], f"{where}.own_post")
+            if own_post and ladder[level].track not in LEADING_TRACKS:
+                y.fail(f["own_post"], f"{where}.own_post", f"own_post is set on a {level} word",
+                       "own_post only on management or executive words")
+            add(kind, f["pattern"], pattern, level, first_line, own_post)
     return ladder, tuple(cues), employment
 
 
