@@ -126,6 +126,9 @@ def test_explain_says_how_the_title_was_looked_up_when_that_is_not_as_written(cl
     ("Kubernetes Engineer", "15-129"),
     ("Workday Analyst", "15-121"),
     (".NET Developer", "15-125"),  # the dot starts the word: not "Net Developer"
+    ("Senior Engineer, Android", "15-125"),  # a bare job noun with the technology after it, in any form
+    ("Engineer - Kubernetes", "15-129"),
+    ("Analyst (Workday)", "15-121"),
 ])
 def test_a_technology_named_in_a_title_makes_it_a_computer_occupation(clf, title, minor):
     assert clf.classify({"id": "t", "title": title}).onet.value.startswith(minor)
