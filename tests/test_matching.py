@@ -249,6 +249,7 @@ RANK_LEVELS = {"M4": SimpleNamespace(track="management"), "P4": SimpleNamespace(
     ("VP of Sales", "sales manager"),
     ("Senior Director of Operations", "operation manager"),  # "Senior Director" is one rank
     ("Head of the Finance Department", "finance department manager"),
+    ("Director of Finance Director", "finance director"),  # a rank ending it already: not "finance director manager"
     ("Director of Nursing", ""),  # a known alias is read as written
     ("Chief of Staff", ""),  # a post of its own
     ("Supervisor of Housekeeping", ""),  # first-line: its own occupations

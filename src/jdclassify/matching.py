@@ -241,7 +241,7 @@ class TitleMatcher:
         rest = self._after_ranks(words)
         if not rest or all(w in self.ranks for w in rest):  # "Director of Senior Managers" names no function
             return ""
-        return " ".join([*rest, "manager"])
+        return " ".join(rest if rest[-1] in self.ranks else [*rest, "manager"])  # "Head of Office Manager": once
 
     def _after_ranks(self, words: list[str]) -> list[str] | None:
         """What follows "of" when only level words come before it, one of them leading ("senior director of")."""
