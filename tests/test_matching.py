@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from alias_rows import OCCUPATION_ALIASES, alias_row, title_lexicons
 from jdclassify.lexicons import LevelCue, TitleTechnologies
@@ -239,6 +240,13 @@ RANK_CUES = (  # as lexicons.read_levels gives them
     LevelCue("word", "supervisor", "M1", "levels.yaml:word:supervisor", first_line=True),
     LevelCue("word", "chief", "E4", "levels.yaml:word:chief", own_post=True),
 )
+def _rank_matcher():
+    lexicons = title_lexicons((*TECHNOLOGY, alias_row(12, "Director of Nursing", "11-9111.00"),
+                               alias_row(13, "Operations Manager", "11-1021.00")),
+                              level_cues=RANK_CUES, levels=RANK_LEVELS, title_technologies=TECHNOLOGIES)
+    return TitleMatcher.build(lexicons, Settings())
+
+
 RANK_LEVELS = {"M4": SimpleNamespace(track="management"), "P4": SimpleNamespace(track="professional"),
                "E3": SimpleNamespace(track="executive"), "M1": SimpleNamespace(track="management"),
                "E4": SimpleNamespace(track="executive")}
@@ -258,9 +266,18 @@ RANK_LEVELS = {"M4": SimpleNamespace(track="management"), "P4": SimpleNamespace(
     ("Head of", ""),
 ])
 def test_a_rank_before_of_is_read_as_the_manager_of_what_follows(title, read):
-    lexicons = title_lexicons((*TECHNOLOGY, alias_row(12, "Director of Nursing", "11-9111.00"),
-                               alias_row(13, "Operations Manager", "11-1021.00")),
-                              level_cues=RANK_CUES, levels=RANK_LEVELS)
-    m = TitleMatcher.build(lexicons, Settings())
+    m = _rank_matcher()
     assert m.function_led(cues(title)) == read
     assert m.read_title(cues(title)) == (read or normalise_title(title))
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["head", "of", "the", "director", "vp", "senior", "chief", "supervisor", "finance",
+                                 "ios", "react", "native", "engineer", "developer", "nursing", "operations", "-", ","]),
+                max_size=8))
+def test_reading_any_mix_of_ranks_technologies_and_nouns_gives_a_title_led_by_a_rank_or_nothing(words):
+    m = _rank_matcher()
+    title = " ".join(words)
+    led = m.function_led(cues(title))
+    assert led == "" or (led.split()[-1] in m.ranks and "of" in normalise_title(title).split())
+    assert isinstance(m.read_title(cues(title)), str)
