@@ -279,5 +279,6 @@ def test_reading_any_mix_of_ranks_technologies_and_nouns_gives_a_title_led_by_a_
     m = _rank_matcher()
     title = " ".join(words)
     led = m.function_led(cues(title))
-    assert led == "" or (led.split()[-1] in m.ranks and "of" in normalise_title(title).split())
+    # the manager of a function, or the function when a rank already ends it
+    assert led == "" or ((led.split()[-1] == "manager" or led.split()[-1] in m.ranks) and "of" in normalise_title(title).split())
     assert isinstance(m.read_title(cues(title)), str)
