@@ -138,6 +138,7 @@ def test_a_technology_named_in_a_title_makes_it_a_computer_occupation(clf, title
     ("Head of Finance", "11-3031.00", "M4"),  # was Computer and Information Systems Managers, by "Head of AI"
     ("VP of Operations", "11-1021.00", "E3"),  # was Chief Executives
     ("Director of Operations", "11-1021.00", "M4"),  # was Media Technical Directors
+    ("VP, Data & AI", "11-3021.00", "E3"),  # the rank written first, before a comma (was Data Scientists)
 ])
 def test_a_rank_before_of_leads_the_function_that_follows(clf, title, onet, level):
     c = clf.classify({"id": "t", "title": title})

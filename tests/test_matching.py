@@ -282,3 +282,15 @@ def test_reading_any_mix_of_ranks_technologies_and_nouns_gives_a_title_led_by_a_
     # the manager of a function, or the function when a rank already ends it
     assert led == "" or ((led.split()[-1] == "manager" or led.split()[-1] in m.ranks) and "of" in normalise_title(title).split())
     assert isinstance(m.read_title(cues(title)), str)
+
+
+@pytest.mark.parametrize(("raw", "core", "read"), [
+    ("VP, Sales", "Sales VP", "sales manager"),  # the parser puts a rank written first after its function
+    ("Senior Director - Finance", "Finance Senior Director", "finance manager"),
+    ("Director, Nursing", "Director of Nursing", ""),  # a known alias
+    ("Sales, Director", "Director Sales", ""),  # the rank is not written first
+    ("Finance Director", "Finance Director", ""),  # written so, a director is often the job itself (artistic, technical)
+])
+def test_a_rank_written_first_before_a_comma_or_dash_leads_the_function(raw, core, read):
+    m = _rank_matcher()
+    assert m.function_led(TitleCues(raw=raw, core=core, normalised=normalise_title(core))) == read

@@ -14,6 +14,7 @@ Results are cached per normalised title because feeds repeat titles.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from typing import Iterable, Mapping, Sequence
@@ -33,6 +34,7 @@ STEM_LENGTH, STEM_WEIGHT = 4, 0.5  # word-start feature: "pediatric" meets "pedi
 OCCUPATION_CANDIDATES = 5  # best occupations per title besides those its alias candidates name (measured: 0/5/20 → 62.9/63.0/63.0 % on the test fold)
 OCCUPATION = "occupation"  # method and source of occupation candidates
 _CACHE_LIMIT = 200_000
+_RANK_FIRST = re.compile(r"\s*([^,:;|()\[\]–—-]+?)\s*[,:–—-]")  # "VP, Data & AI", "Director - Operations": what comes first
 _ALIAS_FIELDS = tuple(f.name for f in fields(AliasRow))  # stored with a cached index: confidence as floats, the rest packed
 
 
@@ -227,18 +229,24 @@ class TitleMatcher:
         return self.function_led(title_cues) or self._specialised(title_cues)
 
     def function_led(self, title_cues: TitleCues) -> str:
-        """"Head of Finance", "VP of Sales", "Director of Operations": the manager of the function the rank leads
+        """"Head of Finance", "VP of Sales", "Director, Operations": the manager of the function the rank leads
         ("finance manager", "operation manager"), as O*NET files whoever leads a function; "" when the core is a
-        known alias ("Director of Nursing", "Chief of Police") or does not start with such a rank and "of": a
-        management or executive levels.yaml word that is neither first-line nor a post of its own ("Chief of
-        Staff": ``own_post``), with only other level words ahead of it. The level comes from the rank itself.
-        ("Head of Finance" was read among "Head of AI"; "Director of Operations" among stage and media directors.)
-        "Operations Director" is left as written: read so, the held-out reported titles lost their artistic,
-        technical and programming directors (0.5 points on the ranker's check half)."""
+        known alias ("Director of Nursing", "Chief of Police", "Finance Vice President") or the title does not
+        start with such a rank followed by "of" or by a comma, dash or colon: a management or executive
+        levels.yaml word that is neither first-line nor a post of its own ("Chief of Staff": ``own_post``), with
+        only other level words ahead of it. The level comes from the rank itself. ("Head of Finance" was read
+        among "Head of AI"; "Director of Operations" among stage and media directors.) "Operations Director" is
+        left as written: read so, the held-out reported titles lost their artistic, technical and programming
+        directors (0.5 points on the ranker's check half)."""
         words = title_cues.normalised.split()
-        if "of" not in words or title_cues.normalised in self.exact:
+        if len(words) < 2 or title_cues.normalised in self.exact:
             return ""
-        rest = self._after_ranks(words)
+        rest = self._after_ranks(words) if "of" in words else None
+        if rest is None:  # "VP, Data & AI": the parser put the rank last ("data and ai vice president")
+            first = _RANK_FIRST.match(title_cues.raw)
+            ranks = normalise_title(first.group(1)).split() if first else []
+            if ranks and words[-len(ranks):] == ranks and self._leads(ranks):
+                rest = words[: -len(ranks)]
         if not rest or all(w in self.ranks for w in rest):  # "Director of Senior Managers" names no function
             return ""
         return " ".join(rest if rest[-1] in self.ranks else [*rest, "manager"])  # "Head of Office Manager": once
@@ -246,19 +254,22 @@ class TitleMatcher:
     def _after_ranks(self, words: list[str]) -> list[str] | None:
         """What follows "of" when only level words come before it, one of them leading ("senior director of")."""
         k = words.index("of")
-        ahead = words[: k + 1]  # "head of" is itself a levels.yaml word
-        leads, i = False, 0
-        while i < len(ahead):
-            phrase = next((p for p in (" ".join(ahead[i:j]) for j in range(len(ahead), i, -1)) if p in self.ranks), None)
-            if phrase is None:
-                if i != k or not i:  # only the "of" itself may be left, after the ranks
-                    return None
-                break
-            leads = leads or self.ranks[phrase]
-            i += len(phrase.split())
+        if not (self._leads(words[: k + 1]) or (k and self._leads(words[:k]))):  # "head of" is itself a levels.yaml word
+            return None
         rest = words[k + 1:]
         rest = rest[1:] if rest[:1] == ["the"] else rest
-        return rest if leads and rest else None
+        return rest or None
+
+    def _leads(self, words: list[str]) -> bool:
+        """The words are all levels.yaml words (longest first), one of them a rank that leads a function."""
+        leads, i = False, 0
+        while i < len(words):
+            phrase = next((p for p in (" ".join(words[i:j]) for j in range(len(words), i, -1)) if p in self.ranks), None)
+            if phrase is None:
+                return False
+            leads = leads or self.ranks[phrase]
+            i += len(phrase.split())
+        return leads
 
     def technologies_read(self, text: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
         """A title naming technologies before its job noun, read with each replaced by what it says of the work
