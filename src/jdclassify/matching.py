@@ -14,7 +14,6 @@ Results are cached per normalised title because feeds repeat titles.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from typing import Iterable, Mapping, Sequence
@@ -34,7 +33,6 @@ STEM_LENGTH, STEM_WEIGHT = 4, 0.5  # word-start feature: "pediatric" meets "pedi
 OCCUPATION_CANDIDATES = 5  # best occupations per title besides those its alias candidates name (measured: 0/5/20 → 62.9/63.0/63.0 % on the test fold)
 OCCUPATION = "occupation"  # method and source of occupation candidates
 _CACHE_LIMIT = 200_000
-_RANK_FIRST = re.compile(r"\s*([^,:;|()\[\]–—-]+?)\s*[,:–—-]")  # "VP, Data & AI", "Director - Operations": what comes first
 _ALIAS_FIELDS = tuple(f.name for f in fields(AliasRow))  # stored with a cached index: confidence as floats, the rest packed
 
 
@@ -243,8 +241,7 @@ class TitleMatcher:
             return ""
         rest = self._after_ranks(words) if "of" in words else None
         if rest is None:  # "VP, Data & AI": the parser put the rank last ("data and ai vice president")
-            first = _RANK_FIRST.match(title_cues.raw)
-            ranks = normalise_title(first.group(1)).split() if first else []
+            ranks = normalise_title(_written_first(title_cues.raw)).split()
             if ranks and words[-len(ranks):] == ranks and self._leads(ranks):
                 rest = words[: -len(ranks)]
         if not rest or all(w in self.ranks for w in rest):  # "Director of Senior Managers" names no function
@@ -721,6 +718,14 @@ def _task_index(codes: Sequence[str], tasks: Mapping[str, Sequence[str]]) -> dic
     return {"task_counts": counts,
             "task_words": {f: (np.fromiter(u.keys(), np.int32, len(u)), np.fromiter(u.values(), np.int32, len(u)))
                            for f, u in sorted(uses.items())}}
+
+
+def _written_first(raw: str) -> str:
+    """What a title writes before its first comma, dash or colon ("VP" of "VP, Data & AI"); "" when there is none
+    or a bracket, bar or semicolon comes first. String scans only: linear on any input."""
+    cut = min((i for i in (raw.find(c) for c in ",:–—-") if i >= 0), default=-1)
+    head = raw[:cut] if cut > 0 else ""
+    return "" if any(c in head for c in ";|()[]") else head
 
 
 def _reading(lexicons) -> dict:
