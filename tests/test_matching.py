@@ -239,6 +239,7 @@ RANK_CUES = (  # as lexicons.read_levels gives them
     LevelCue("word", "vp", "E3", "levels.yaml:word:vp"),
     LevelCue("word", "supervisor", "M1", "levels.yaml:word:supervisor", first_line=True),
     LevelCue("word", "chief", "E4", "levels.yaml:word:chief", own_post=True),
+    LevelCue("word", "manager", "M1", "levels.yaml:word:manager"),
 )
 def _rank_matcher():
     lexicons = title_lexicons((*TECHNOLOGY, alias_row(12, "Director of Nursing", "11-9111.00"),
@@ -247,8 +248,8 @@ def _rank_matcher():
     return TitleMatcher.build(lexicons, Settings())
 
 
-RANK_LEVELS = {"M4": SimpleNamespace(track="management"), "P4": SimpleNamespace(track="professional"),
-               "E3": SimpleNamespace(track="executive"), "M1": SimpleNamespace(track="management"),
+RANK_LEVELS = {"P4": SimpleNamespace(track="professional"), "M1": SimpleNamespace(track="management"),  # ladder order
+               "M4": SimpleNamespace(track="management"), "E3": SimpleNamespace(track="executive"),
                "E4": SimpleNamespace(track="executive")}
 
 
@@ -279,8 +280,10 @@ def test_reading_any_mix_of_ranks_technologies_and_nouns_gives_a_title_led_by_a_
     m = _rank_matcher()
     title = " ".join(words)
     led = m.function_led(cues(title))
-    # the manager of a function, or the function when a rank already ends it
-    assert led == "" or ((led.split()[-1] == "manager" or led.split()[-1] in m.ranks) and "of" in normalise_title(title).split())
+    # the manager of a function named in the title, or the function when a rank already ends it
+    words = normalise_title(title).split()
+    assert led == "" or ((led.split()[-1] == "manager" or led.split()[-1] in m.ranks)
+                         and all(w in words for w in led.split()[:-1]))
     assert isinstance(m.read_title(cues(title)), str)
 
 
@@ -288,8 +291,12 @@ def test_reading_any_mix_of_ranks_technologies_and_nouns_gives_a_title_led_by_a_
     ("VP, Sales", "Sales VP", "sales manager"),  # the parser puts a rank written first after its function
     ("Senior Director - Finance", "Finance Senior Director", "finance manager"),
     ("Director, Nursing", "Director of Nursing", ""),  # a known alias
-    ("Sales, Director", "Director Sales", ""),  # the rank is not written first
+    ("Sales, Director", "Sales Director", ""),  # the rank is not written first
     ("Finance Director", "Finance Director", ""),  # written so, a director is often the job itself (artistic, technical)
+    ("VP Sales", "VP Sales", "sales manager"),  # a rank above the first rung written straight before the function
+    ("Senior Director Finance", "Senior Director Finance", "finance manager"),
+    ("Manager Trainee", "Manager Trainee", ""),  # the first rung: the trainee is the job
+    ("Manager of Nursing", "Manager of Nursing", "nursing manager"),  # before "of", the first rung leads too
 ])
 def test_a_rank_written_first_before_a_comma_or_dash_leads_the_function(raw, core, read):
     m = _rank_matcher()

@@ -33,6 +33,8 @@ STEM_LENGTH, STEM_WEIGHT = 4, 0.5  # word-start feature: "pediatric" meets "pedi
 OCCUPATION_CANDIDATES = 5  # best occupations per title besides those its alias candidates name (measured: 0/5/20 → 62.9/63.0/63.0 % on the test fold)
 OCCUPATION = "occupation"  # method and source of occupation candidates
 _CACHE_LIMIT = 200_000
+NOT_LEADING, FIRST_RUNG, ABOVE_FIRST_RUNG = 0, 1, 2  # how a levels.yaml word leads the function after it (function_led)
+_RANK_WORDS = 3  # the most words of a rank written first without "of" ("senior vice president")
 _ALIAS_FIELDS = tuple(f.name for f in fields(AliasRow))  # stored with a cached index: confidence as floats, the rest packed
 
 
@@ -53,7 +55,7 @@ class TitleMatcher:
     occupations: "OccupationIndex"
     title_words: TitleWords  # words and phrases of other languages -> English (lexicons.read_title_words)
     title_technologies: TitleTechnologies  # "iOS Engineer" is a mobile application engineer (lexicons.read_title_technologies)
-    ranks: Mapping[str, bool]  # normalised level words (levels.yaml) -> whether the rank leads a function ("head of", "vp")
+    ranks: Mapping[str, int]  # normalised level words (levels.yaml) -> NOT_LEADING, FIRST_RUNG ("manager") or ABOVE_FIRST_RUNG ("vp")
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _token_fix: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -227,12 +229,13 @@ class TitleMatcher:
         return self.function_led(title_cues) or self._specialised(title_cues)
 
     def function_led(self, title_cues: TitleCues) -> str:
-        """"Head of Finance", "VP of Sales", "Director, Operations": the manager of the function the rank leads
-        ("finance manager", "operation manager"), as O*NET files whoever leads a function; "" when the core is a
-        known alias ("Director of Nursing", "Chief of Police", "Finance Vice President") or the title does not
-        start with such a rank followed by "of" or by a comma, dash or colon: a management or executive
-        levels.yaml word that is neither first-line nor a post of its own ("Chief of Staff": ``own_post``), with
-        only other level words ahead of it. The level comes from the rank itself. ("Head of Finance" was read
+        """"Head of Finance", "VP of Sales", "Director, Operations", "VP Engineering": the manager of the function
+        the rank leads ("finance manager", "operation manager"), as O*NET files whoever leads a function; "" when
+        the core is a known alias ("Director of Nursing", "Chief of Police", "Finance Vice President") or the title
+        does not start with such a rank followed by "of", by a comma, dash or colon, or (above the first rung:
+        "Manager Trainee" is a trainee) directly by the function: a management or executive levels.yaml word that
+        is neither first-line nor a post of its own ("Chief of Staff": ``own_post``), with only other level words
+        ahead of it. The level comes from the rank itself. ("Head of Finance" was read
         among "Head of AI"; "Director of Operations" among stage and media directors.) "Operations Director" is
         left as written: read so, the held-out reported titles lost their artistic, technical and programming
         directors (0.5 points on the ranker's check half)."""
@@ -244,6 +247,9 @@ class TitleMatcher:
             ranks = normalise_title(_written_first(title_cues.raw)).split()
             if ranks and words[-len(ranks):] == ranks and self._leads(ranks):
                 rest = words[: -len(ranks)]
+        if rest is None:  # "VP Engineering", "Director Finance": not "Manager Trainee", whose first rung names the job
+            rest = next((words[j:] for j in range(min(len(words) - 1, _RANK_WORDS), 0, -1)
+                         if self._leads(words[:j]) == ABOVE_FIRST_RUNG), None)
         if not rest or all(w in self.ranks for w in rest):  # "Director of Senior Managers" names no function
             return ""
         return " ".join(rest if rest[-1] in self.ranks else [*rest, "manager"])  # "Head of Office Manager": once
@@ -257,14 +263,15 @@ class TitleMatcher:
         rest = rest[1:] if rest[:1] == ["the"] else rest
         return rest or None
 
-    def _leads(self, words: list[str]) -> bool:
-        """The words are all levels.yaml words (longest first), one of them a rank that leads a function."""
-        leads, i = False, 0
+    def _leads(self, words: list[str]) -> int:
+        """How high the words lead a function when they are all levels.yaml words (longest first): the highest of
+        their ranks (NOT_LEADING when one is not a level word)."""
+        leads, i = NOT_LEADING, 0
         while i < len(words):
             phrase = next((p for p in (" ".join(words[i:j]) for j in range(len(words), i, -1)) if p in self.ranks), None)
             if phrase is None:
-                return False
-            leads = leads or self.ranks[phrase]
+                return NOT_LEADING
+            leads = max(leads, self.ranks[phrase])
             i += len(phrase.split())
         return leads
 
@@ -730,12 +737,14 @@ def _written_first(raw: str) -> str:
 
 def _reading(lexicons) -> dict:
     """How the matcher reads titles of other languages, titles naming technologies and titles leading a function."""
-    ranks: dict[str, bool] = {}
+    first_rung = next((code for code, level in lexicons.levels.items() if level.track == "management"), "")
+    ranks: dict[str, int] = {}
     for cue in lexicons.level_cues:
         if cue.kind == "word":
             key = normalise_title(cue.pattern)
             leads = lexicons.levels[cue.value].track in LEADING_TRACKS and not (cue.first_line or cue.own_post)
-            ranks[key] = ranks.get(key, False) or leads
+            rank = (FIRST_RUNG if cue.value == first_rung else ABOVE_FIRST_RUNG) if leads else NOT_LEADING
+            ranks[key] = max(ranks.get(key, NOT_LEADING), rank)
     return {"title_words": lexicons.title_words, "title_technologies": lexicons.title_technologies, "ranks": ranks}
 
 
