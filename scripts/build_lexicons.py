@@ -448,8 +448,8 @@ def _manifest(shared: Path, hand_dir: Path, out: Path) -> None:
         },
         {
             "name": "Technologies named in job titles and what each says of the work (hand-written into title_technologies.yaml)",
-            "release": "v1: 16 groups (mobile, software, web, cloud, data, ETL, database, ERP, application platforms, BI, "
-                       "systems, network, security, clinical systems, machine learning, test automation)",
+            "release": "v1: 17 groups (mobile, software, web, cloud, data, ETL, database, ERP, application platforms, BI, "
+                       "systems, network, security, clinical systems, machine learning, blockchain, test automation)",
             "licence": "project-internal",
         },
     ]

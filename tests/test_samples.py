@@ -147,11 +147,12 @@ def test_the_title_gold_set_names_real_occupations_and_its_titles_are_not_englis
     assert {r["language"] for r in rows} == {"de", "fr", "es", "pt", "it", "nl"}
 
 
-@pytest.mark.parametrize("name", ["titles_technology.csv", "titles_technology_check.csv", "titles_management.csv"])
+@pytest.mark.parametrize("name", ["titles_technology.csv", "titles_technology_check.csv", "titles_technology_more.csv",
+                                  "titles_management.csv", "titles_management_check.csv"])
 def test_the_title_gold_sets_name_real_occupations(name):
     with open(SAMPLES / "gold" / name, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     with open(Settings().lexicon_dir / "onet_roles.csv", encoding="utf-8", newline="") as fh:
         known = {r["onet_code"] for r in csv.DictReader(fh)}
-    assert len({r["id"] for r in rows}) == len({r["title"] for r in rows}) == len(rows) >= 40
+    assert len({r["id"] for r in rows}) == len({r["title"] for r in rows}) == len(rows) >= 20
     assert sorted({c for r in rows for c in r["onet_code"].split("|")} - known) == []
