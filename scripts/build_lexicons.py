@@ -3,10 +3,11 @@
 Deterministic: the same inputs give byte-identical outputs (sorted rows, no timestamps, LF endings), so
 the committed files can be checked against a rebuild. Usage:
 
-    python scripts/build_lexicons.py [--shared PATH/TO/shared/data] [--lexicons lexicons/] [--out lexicons/]
+    python scripts/build_lexicons.py [--shared PATH/TO/shared/data] [--wordnet /usr/share/wordnet] [--lexicons lexicons/] [--out lexicons/]
 
 ``--lexicons`` is where the hand-written canon_roles.yaml, levels.yaml and title_words.csv are read from; ``--out`` is where
-the generated files and manifest.yaml are written (the same folder by default).
+the generated files and manifest.yaml are written (the same folder by default). ``--wordnet`` is Princeton WordNet 3.0's
+dict folder (Debian's wordnet-base package: ``apt-get install wordnet-base``), read for person_nouns.csv.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ sys.path.insert(0, str(REPO / "src"))
 
 from jdclassify.lexicons import (  # noqa: E402
     ALIAS_COLUMNS, HAND_FILES, LEXICON_FILES, OCCUPATION_SKILL_COLUMNS, OCCUPATION_TASK_COLUMNS, ONET_ROLE_COLUMNS,
-    SKILL_COLUMNS, content_version, onet_role_code, read_canon_roles, read_levels,
+    PERSON_NOUN_COLUMNS, PERSON_NOUN_SENSES, PERSON_NOUN_STEPS, SKILL_COLUMNS, content_version, onet_role_code,
+    read_canon_roles, read_levels,
 )
 from jdclassify.records import band_of  # noqa: E402
+from jdclassify.titles import normalise_title  # noqa: E402
 
 # Prior confidence of an alias row by source (before the ambiguity discount below). Reported titles are what
 # incumbents call their job; official titles are the occupation names; alternates mix lay and historic titles.
@@ -211,14 +214,18 @@ CANON_SKILLS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=_default_shared(), help="shared/data folder (O*NET, SOC 2018, ESCO)")
+    parser.add_argument("--wordnet", type=Path, default=WORDNET, help="WordNet 3.0 dict folder (data.noun, index.noun)")
     parser.add_argument("--lexicons", type=Path, default=REPO / "lexicons", help="folder with the hand-written YAML")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: --lexicons)")
     args = parser.parse_args(argv)
     if args.shared is None or not (args.shared / "onet" / "Occupation Data.txt").is_file():
         parser.error("shared data not found; pass --shared PATH to the folder holding onet/, soc2018/ and esco/")
+    if not (args.wordnet / "data.noun").is_file():
+        parser.error(f"WordNet 3.0 not found in {args.wordnet}: install Debian's wordnet-base (apt-get install wordnet-base) "
+                     "or pass --wordnet PATH to a folder holding data.noun and index.noun")
     out = args.out or args.lexicons
     out.mkdir(parents=True, exist_ok=True)
-    counts = build(args.shared, args.lexicons, out)
+    counts = build(args.shared, args.lexicons, out, args.wordnet)
     for name, n in counts.items():
         print(f"{name}: {n} rows")
     return 0
@@ -231,7 +238,7 @@ def _default_shared() -> Path | None:
     return None
 
 
-def build(shared: Path, hand_dir: Path, out: Path) -> dict[str, int]:
+def build(shared: Path, hand_dir: Path, out: Path, wordnet: Path = None) -> dict[str, int]:
     onet_dir = shared / "onet"
     occupations = _tsv(onet_dir / "Occupation Data.txt")
     titles = {r["O*NET-SOC Code"]: r["Title"] for r in occupations}
@@ -246,7 +253,9 @@ def build(shared: Path, hand_dir: Path, out: Path) -> dict[str, int]:
     counts["skills.csv"] = _write(out / "skills.csv", SKILL_COLUMNS, skills)
     counts["occupation_skills.csv"] = _write(out / "occupation_skills.csv", OCCUPATION_SKILL_COLUMNS, occupation_skills)
     counts["occupation_tasks.csv"] = _write(out / "occupation_tasks.csv", OCCUPATION_TASK_COLUMNS, _tasks(onet_dir))
-    _manifest(shared, hand_dir, out)
+    vocabulary = {w for row in _aliases(shared, titles, canon_aliases) for w in normalise_title(row[0]).split()}
+    counts["person_nouns.csv"] = _write(out / "person_nouns.csv", PERSON_NOUN_COLUMNS, _person_nouns(wordnet or WORDNET, vocabulary))
+    _manifest(shared, hand_dir, out, wordnet or WORDNET)
     return counts
 
 
@@ -401,11 +410,71 @@ def _tasks(onet_dir: Path) -> list[tuple]:
     return sorted(rows, key=lambda r: (r[0], int(r[1])))
 
 
+WORDNET = Path("/usr/share/wordnet")
+_WORDNET_PERSON = 18  # lexicographer file noun.person
+_WORDNET_PERSON_ROOT = "person"
+
+
+def _wordnet_nouns(wordnet: Path) -> tuple[dict[str, tuple[int, list[str], list[str], bool]], dict[str, list[str]]]:
+    """WordNet's noun synsets (offset -> lexicographer file, lemmas, hypernym offsets, is an instance) and its
+    index (lemma -> synset offsets, most frequent sense first), read from the dict files' documented layout."""
+    synsets = {}
+    with open(wordnet / "data.noun", encoding="latin-1") as fh:
+        for line in fh:
+            if line.startswith(" "):  # the licence header
+                continue
+            fields = line.split(" | ")[0].split()
+            n = int(fields[3], 16)
+            lemmas = [fields[4 + 2 * i] for i in range(n)]
+            k = 4 + 2 * n
+            pointers = [fields[k + 1 + 4 * i: k + 5 + 4 * i] for i in range(int(fields[k]))]
+            synsets[fields[0]] = (int(fields[1]), lemmas, [p[1] for p in pointers if p[0] == "@" and p[2] == "n"],
+                                  any(p[0] == "@i" for p in pointers))
+    index = {}
+    with open(wordnet / "index.noun", encoding="latin-1") as fh:
+        for line in fh:
+            if not line.startswith(" "):
+                fields = line.split()
+                index[fields[0]] = fields[4 + int(fields[3]) + 2:]
+    return synsets, index
+
+
+def _person_nouns(wordnet: Path, vocabulary: set[str]) -> list[tuple]:
+    """Words for people (WordNet's noun.person, lowercase, one word) and what each could be read as in a job title:
+    for each of the word's first PERSON_NOUN_SENSES senses that names a kind of person (not a named one), its
+    synonyms (step 0), then those of its hypernyms (step 1, and so on to PERSON_NOUN_STEPS), skipping "person" and its
+    direct kinds ("worker", "leader", "expert": too broad to say which job). A reading is kept only when the alias index
+    knows each of its words; the matcher picks among them with the index it has (matching.TitleMatcher.persons_read)."""
+    synsets, index = _wordnet_nouns(wordnet)
+    root = index[_WORDNET_PERSON_ROOT][0]
+    broad = {root} | {o for o, s in synsets.items() if root in s[2]}
+    rows: dict[tuple[str, str], tuple[str, int, int, str]] = {}  # (word, reading) -> its first row, in WordNet's order
+    for lemma, offsets in sorted(index.items()):
+        word = normalise_title(lemma.replace("_", " "))
+        if len(word.split()) != 1 or not lemma.islower():
+            continue
+        for sense, offset in enumerate(offsets[:PERSON_NOUN_SENSES], start=1):
+            lexfile, _, _, instance = synsets[offset]
+            if lexfile != _WORDNET_PERSON or instance:
+                continue
+            level, seen = [offset], {offset}
+            for step in range(PERSON_NOUN_STEPS):
+                for o in level:
+                    for other in synsets[o][1]:
+                        reading = normalise_title(other.replace("_", " "))
+                        if reading and reading != word and other[:1].islower() and all(w in vocabulary for w in reading.split()):
+                            rows.setdefault((word, reading), (word, sense, step, reading))
+                level = [h for o in level for h in synsets[o][2] if h not in seen and h not in broad]
+                seen.update(level)
+    ordered = sorted(rows.values(), key=lambda r: r[:3])  # stable: WordNet's order (most frequent first) within a group
+    return [(w, str(sense), str(step), r) for w, sense, step, r in ordered]
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _manifest(shared: Path, hand_dir: Path, out: Path) -> None:
+def _manifest(shared: Path, hand_dir: Path, out: Path, wordnet: Path) -> None:
     onet = shared / "onet"
     sources = [
         {
@@ -433,6 +502,13 @@ def _manifest(shared: Path, hand_dir: Path, out: Path) -> None:
             "attribution": "This product uses the ESCO classification of the European Commission.",
             "note": "skills_en_labels_derived.csv has no URIs: esco:<slug> ids join to ESCO by preferredLabel.",
             "files": {"skills_en_labels_derived.csv": _sha256(shared / "esco" / "skills_en_labels_derived.csv")},
+        },
+        {
+            "name": "Princeton WordNet 3.0 (nouns for people, read into person_nouns.csv)",
+            "release": "3.0 (Debian package wordnet-base)",
+            "licence": "WordNet 3.0 licence (permissive; the notice must stay with copies: lexicons/README.md quotes it)",
+            "attribution": "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.",
+            "files": {name: _sha256(wordnet / name) for name in ("data.noun", "index.noun")},
         },
         {
             "name": "Canon taxonomy seeds (hand-transcribed into canon_roles.yaml, levels.yaml and canon: skills)",

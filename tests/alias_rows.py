@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from jdclassify.lexicons import TitleTechnologies, TitleWords
+from jdclassify.lexicons import PersonNouns, TitleTechnologies, TitleWords
 
 
 def alias_row(i, alias, code, source="onet_alternate", confidence=0.8, role=None):
@@ -13,10 +13,10 @@ def alias_row(i, alias, code, source="onet_alternate", confidence=0.8, role=None
 def title_lexicons(aliases, title_words=None, heads_first=(), job_nouns=(), **more):
     """What ``TitleMatcher.build`` reads of a Lexicons: ``aliases``, no task statements or foreign words unless given
     (``title_words``: word or phrase -> English; ``heads_first``, ``job_nouns``: which of them are such; no
-    technologies unless ``title_technologies`` is given)."""
+    technologies or words for people unless ``title_technologies`` or ``person_nouns`` is given)."""
     words = TitleWords(dict(title_words or {}), frozenset(heads_first), frozenset(job_nouns))
     return SimpleNamespace(**{"aliases": aliases, "occupation_tasks": {}, "title_words": words,
-                              "title_technologies": TitleTechnologies(), "level_cues": (), "levels": {}, **more})
+                              "title_technologies": TitleTechnologies(), "person_nouns": PersonNouns(), "level_cues": (), "levels": {}, **more})
 
 
 # three occupations, each with its O*NET title and one other alias

@@ -19,6 +19,7 @@ from jdclassify.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 LEXICONS = REPO / "lexicons"
 SHARED = next((p for p in (REPO.parent / "shared" / "data", Path("/work/shared/data")) if p.is_dir()), None)
+WORDNET = Path("/usr/share/wordnet")  # scripts/build_lexicons.py's default --wordnet
 
 # The 13 title aliases of the canon page AIMLAM.GEN.P4 (seed 001): alias, type, band, confidence.
 SEED_ALIASES = [
@@ -347,6 +348,7 @@ def test_overlay_adds_roles_and_changes_version(tmp_path, lexicons):
 
 
 @pytest.mark.skipif(SHARED is None, reason="shared data (../shared/data or /work/shared/data) not present: cannot rebuild")
+@pytest.mark.skipif(not (WORDNET / "data.noun").is_file(), reason="WordNet 3.0 (Debian's wordnet-base) not installed: cannot rebuild")
 def test_committed_files_equal_a_rebuild(tmp_path):
     out = tmp_path / "rebuilt"
     subprocess.run([sys.executable, str(REPO / "scripts" / "build_lexicons.py"), "--shared", str(SHARED),
@@ -366,6 +368,32 @@ def test_title_technologies_are_normalised_and_read(lexicon_copy):
     assert technologies.reads_as["csharp"][0] == "software"  # "C#", as normalise_title spells it
     assert technologies.reads_as["react native"][0] == "mobile application" and technologies.longest >= 2
     assert "engineer" in technologies.job_nouns and "technician" not in technologies.job_nouns
+
+
+def test_person_nouns_are_read_in_the_order_they_are_tried(lexicons):
+    groups = lexicons.person_nouns.groups
+    assert len(groups) > 4000
+    assert [r for r, _ in groups["ballerina"][0]] == ["ballet dancer"]  # sense 1, step 1: its hypernym
+    assert [[r for r, _ in g] for g in groups["abbess"]] == [["mother superior"], ["superior"]]  # step 0, then 1
+    assert groups["abbess"][0][0][1] == "person_nouns.csv:2"
+    assert all(" " not in word for word in groups)
+
+
+@pytest.mark.parametrize(("old", "new", "column", "problem"), [
+    ("abbess,1,0,", "abbess mother,1,0,", "word", "'abbess mother' is not one normalised word"),
+    ("abbess,1,0,", "Abbess,1,0,", "word", "'Abbess' is not one normalised word"),
+    ("abbess,1,0,", "abbess,9,0,", "sense", "'9' is not a sense number"),
+    ("abbess,1,0,", "abbess,1,5,", "step", "'5' is not a step"),
+    ("abbess,1,0,mother superior", "abbess,1,0,abbess", "reading", "'abbess' is not a normalised reading of another word"),
+    ("abbot,1,1,", "abbess,1,0,", "word", "'abbess' sense 1 step 0 comes after 'abbess' sense 1 step 1"),
+])
+def test_person_noun_rows_are_checked(lexicon_copy, old, new, column, problem):
+    path = lexicon_copy / "person_nouns.csv"
+    line = _line_of(path, old)
+    _replace_line(path, line, old, new)
+    with pytest.raises(LexiconError, match=rf"person_nouns\.csv:{line}:{column}: {re.escape(problem)}"):
+        load_lexicons(lexicon_copy)
+    assert [e.file for e in check_lexicons(lexicon_copy)] == ["person_nouns.csv"]
 
 
 @pytest.mark.parametrize(("old", "new", "where", "problem"), [

@@ -1,10 +1,11 @@
+import re
 from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from alias_rows import OCCUPATION_ALIASES, alias_row, title_lexicons
-from jdclassify.lexicons import LevelCue, TitleTechnologies
+from jdclassify.lexicons import LevelCue, PersonNouns, TitleTechnologies
 from jdclassify.matching import OCCUPATION, TitleMatcher
 from jdclassify.onet import decide_onet
 from jdclassify.records import TitleCues
@@ -230,6 +231,55 @@ def test_the_shipped_technology_readings_are_words_the_alias_index_knows():
     assert len(m.title_technologies.reads_as) >= 200 and readings
     assert sorted(w for r in readings for w in r.split() if w not in m.postings) == []
     assert sorted(n for n in m.title_technologies.job_nouns if n not in m.postings) == []
+
+
+PEOPLE = (
+    *OCCUPATION_ALIASES,
+    alias_row(12, "Clergy", "21-2011.00", "onet_title", 0.9),
+    alias_row(13, "Priest", "21-2011.00"),
+    alias_row(14, "Dancers", "27-2031.00", "onet_title", 0.9),
+    alias_row(15, "Ballet Dancer", "27-2031.00"),
+    alias_row(16, "Dance Captain", "27-2031.00"),
+)
+PERSON_NOUNS = PersonNouns({  # as lexicons.read_person_nouns groups them: by sense and step, in file order
+    "rabbi": ((("spiritual leader", "person_nouns.csv:2"),), (("priest", "person_nouns.csv:3"), ("clergyman", "person_nouns.csv:4"))),
+    "ballerina": ((("dancer", "person_nouns.csv:5"), ("ballet dancer", "person_nouns.csv:6")),),
+    "danseuse": ((("dancer", "person_nouns.csv:7"), ("dance captain", "person_nouns.csv:8")),),
+    "nurse": ((("caregiver", "person_nouns.csv:9"),),),
+})
+
+
+@pytest.mark.parametrize(("title", "read"), [
+    ("Rabbi", "priest"),  # the first group with a reading the index knows: "leader" is no word of it
+    ("Ballerina", "ballet dancer"),  # a reading that is an alias, over one that is not
+    ("Danseuse", "dance captain"),  # neither is an alias: the more specific (rarer words)
+    ("Staff Nurse", "staff nurse"),  # a word the index knows is read as written
+    ("Rabbi Assistant", "rabbi assistant"),  # only the last word: before it, a person is what the job works with
+    ("Cantor", "cantor"),  # not listed
+])
+def test_a_last_word_the_index_does_not_know_is_read_as_the_person_wordnet_says_it_is(title, read):
+    m = TitleMatcher.build(title_lexicons(PEOPLE, person_nouns=PERSON_NOUNS), Settings())
+    assert m.read_title(cues(title)) == read
+    if read != normalise_title(title):
+        assert m.match(cues(title))[0].onet_code == m.match(cues(read))[0].onet_code
+        assert [(w, r) for w, r, _ in m.persons_named(cues(title))] == [(normalise_title(title), read)]
+
+
+def test_titles_the_held_out_index_lacks_are_read_through_wordnet_and_explained():
+    """The shipped person_nouns.csv with an index that has never seen these titles, as in `jdclassify eval`."""
+    from jdclassify.classify import Classifier
+    from jdclassify.lexicons import load_lexicons
+
+    settings = Settings()
+    lexicons = load_lexicons(settings.lexicon_dir)
+    held_out = {"rabbi": "21-2011", "ballerina": "27-2031", "provost": "11-9033", "cryptographer": "15-2021"}
+    matcher = TitleMatcher.build(lexicons, settings, exclude_aliases=frozenset(held_out))
+    clf = Classifier.load(settings, lexicons, matcher=matcher)
+    for title, soc in held_out.items():
+        assert title not in matcher.postings
+        assert clf.classify({"id": title, "title": title.title()}).onet.value.startswith(soc), title
+    assert re.search(r"'ballerina' is not in the alias index; WordNet files it under 'ballet dancer' \(person_nouns\.csv:\d+\)",
+                     clf.explain("Ballerina"))
 
 
 RANK_CUES = (  # as lexicons.read_levels gives them
