@@ -148,7 +148,7 @@ def test_the_title_gold_set_names_real_occupations_and_its_titles_are_not_englis
 
 
 @pytest.mark.parametrize("name", ["titles_technology.csv", "titles_technology_check.csv", "titles_technology_more.csv",
-                                  "titles_management.csv", "titles_management_check.csv"])
+                                  "titles_management.csv", "titles_management_check.csv", "titles_person_words.csv"])
 def test_the_title_gold_sets_name_real_occupations(name):
     with open(SAMPLES / "gold" / name, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -156,3 +156,13 @@ def test_the_title_gold_sets_name_real_occupations(name):
         known = {r["onet_code"] for r in csv.DictReader(fh)}
     assert len({r["id"] for r in rows}) == len({r["title"] for r in rows}) == len(rows) >= 20
     assert sorted({c for r in rows for c in r["onet_code"].split("|")} - known) == []
+
+
+def test_the_person_word_titles_end_in_a_word_the_alias_index_lacks_and_wordnet_lists():
+    """What titles_person_words.csv checks: words O*NET never uses, read only through lexicons/person_nouns.csv."""
+    from jdclassify.classify import Classifier
+
+    clf = Classifier.load()
+    with open(SAMPLES / "gold" / "titles_person_words.csv", encoding="utf-8", newline="") as fh:
+        heads = [clf.parser.parse(r["title"]).normalised.split()[-1] for r in csv.DictReader(fh)]
+    assert [h for h in heads if h in clf.matcher.postings or h not in clf.lexicons.person_nouns.groups] == []
