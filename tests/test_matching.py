@@ -8,7 +8,7 @@ from alias_rows import OCCUPATION_ALIASES, alias_row, title_lexicons
 from jdclassify.lexicons import LevelCue, PersonNouns, TitleTechnologies
 from jdclassify.matching import OCCUPATION, TitleMatcher
 from jdclassify.onet import decide_onet
-from jdclassify.records import TitleCues
+from jdclassify.records import DescriptionCues, TitleCues
 from jdclassify.settings import Settings
 from jdclassify.titles import normalise_title
 
@@ -280,6 +280,10 @@ def test_titles_the_held_out_index_lacks_are_read_through_wordnet_and_explained(
         assert clf.classify({"id": title, "title": title.title()}).onet.value.startswith(soc), title
     assert re.search(r"'ballerina' is not in the alias index; WordNet files it under 'ballet dancer' \(person_nouns\.csv:\d+\)",
                      clf.explain("Ballerina"))
+    # the reading is an alias, but the title is not: its confidence comes from the curve of titles matched by likeness
+    cues_ = clf.parser.parse("Ballerina")
+    assert clf.decide(cues_, DescriptionCues(), "")[1].exact is False
+    assert clf.decide(clf.parser.parse("Ballet Dancer"), DescriptionCues(), "")[1].exact is True
 
 
 RANK_CUES = (  # as lexicons.read_levels gives them
