@@ -240,12 +240,15 @@ PEOPLE = (
     alias_row(14, "Dancers", "27-2031.00", "onet_title", 0.9),
     alias_row(15, "Ballet Dancer", "27-2031.00"),
     alias_row(16, "Dance Captain", "27-2031.00"),
+    alias_row(17, "Labor Organizer", "13-1075.00"),
+    alias_row(18, "Organizer", "13-1121.00"),
 )
 PERSON_NOUNS = PersonNouns({  # as lexicons.read_person_nouns groups them: by sense and step, in file order
     "rabbi": ((("spiritual leader", "person_nouns.csv:2"),), (("priest", "person_nouns.csv:3"), ("clergyman", "person_nouns.csv:4"))),
     "ballerina": ((("dancer", "person_nouns.csv:5"), ("ballet dancer", "person_nouns.csv:6")),),
     "danseuse": ((("dancer", "person_nouns.csv:7"), ("dance captain", "person_nouns.csv:8")),),
     "nurse": ((("caregiver", "person_nouns.csv:9"),),),
+    "organiser": ((("labor organizer", "person_nouns.csv:10"), ("organizer", "person_nouns.csv:11")),),
 })
 
 
@@ -253,6 +256,7 @@ PERSON_NOUNS = PersonNouns({  # as lexicons.read_person_nouns groups them: by se
     ("Rabbi", "priest"),  # the first group with a reading the index knows: "leader" is no word of it
     ("Ballerina", "ballet dancer"),  # a reading that is an alias, over one that is not
     ("Danseuse", "dance captain"),  # neither is an alias: the more specific (rarer words)
+    ("Organiser", "organizer"),  # the word spelt otherwise, over a rarer synonym that is an alias too
     ("Staff Nurse", "staff nurse"),  # a word the index knows is read as written
     ("Rabbi Assistant", "rabbi assistant"),  # only the last word: before it, a person is what the job works with
     ("Cantor", "cantor"),  # not listed

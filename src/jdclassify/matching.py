@@ -28,6 +28,7 @@ from .titles import normalise_title
 
 SCORER = fuzz.token_set_ratio  # chosen by measurement on held-out reported titles (evaluate.py): beat token_sort_ratio, WRatio
 COSINE_WEIGHT = 0.5
+SPELLING_RATIO = 85  # a WordNet reading this close to the word (fuzz.ratio) is the word spelt otherwise ("anaesthetist")
 HEAD_WEIGHT = 2.0  # the head-noun feature's weight in occupation documents (measured: 0/1/2/3 → 62.5/63.0/63.5/63.3 % on the calibration fold)
 STEM_LENGTH, STEM_WEIGHT = 4, 0.5  # word-start feature: "pediatric" meets "pediatrician" (measured: none/4/5/6 letters → 63.6/63.9/63.7/63.6 % on the calibration fold)
 OCCUPATION_CANDIDATES = 5  # best occupations per title besides those its alias candidates name (measured: 0/5/20 → 62.9/63.0/63.0 % on the test fold)
@@ -249,15 +250,17 @@ class TitleMatcher:
 
     def _person(self, word: str) -> tuple[str, str] | None:
         """(reading, row) of ``word`` by the first of its sense-and-step groups with a reading whose every word the
-        index knows: the one that is itself an alias, else the most specific (summed IDF: "medical specialist" over
-        "specialist"), else the first WordNet lists; None when there is none."""
+        index knows: the word itself spelt otherwise ("organiser" → "organizer", not its synonym "labor organizer";
+        ``SPELLING_RATIO``), else one that is itself an alias, else the most specific (summed IDF: "medical specialist"
+        over "specialist"), else the first WordNet lists; None when there is none."""
         if word in self._person_fix:
             return self._person_fix[word]
         hit = None
         for group in self.person_nouns.groups.get(word, ()):
             known = [(r, row) for r, row in group if all(t in self.postings for t in r.split())]
             if known:
-                hit = min(known, key=lambda k: (k[0] not in self.exact, -sum(self.idf[t] for t in k[0].split())))
+                hit = min(known, key=lambda k: (fuzz.ratio(word, k[0]) < SPELLING_RATIO, k[0] not in self.exact,
+                                                -sum(self.idf[t] for t in k[0].split())))
                 break
         self._person_fix[word] = hit
         return hit
