@@ -223,6 +223,21 @@ def test_a_technology_before_a_job_noun_is_read_as_what_it_says_of_the_work(titl
         assert m.match(cues(title))[0].onet_code == m.match(cues(read))[0].onet_code
 
 
+@pytest.mark.parametrize(("title", "read"), [
+    ("Shop Assistant", "retail salesperson"),  # a British phrase (title_words.csv, language en)
+    ("Tyre Fitter", "tire changer"),  # the phrase, not its words one by one
+    ("Tyre Technician", "tire technician"),  # a word the index does not know
+    ("Warehouse Operative", "warehouse worker"),
+    ("Sales Assistant", "sales assistant"),  # an O*NET alias keeps O*NET's reading
+    ("Teaching Assistant", "teaching assistant"),  # not listed: O*NET's incumbents use it for university TAs
+])
+def test_british_titles_are_read_in_the_american_english_of_onet(title, read):
+    from jdclassify.classify import Classifier
+
+    clf = Classifier.load()
+    assert clf.matcher.read_title(clf.parser.parse(title)) == read
+
+
 def test_the_shipped_technology_readings_are_words_the_alias_index_knows():
     from jdclassify.classify import Classifier
 
