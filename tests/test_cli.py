@@ -60,6 +60,19 @@ def test_explain_shows_rules_and_evidence(tmp_path, capsys):
     assert "role:" in out and "level:" in out and "rule:" in out
 
 
+def test_explain_reads_a_british_title_under_the_en_gb_locale(capsys):
+    assert main(["explain", "Solicitor", "--locale", "en-GB"]) == 0
+    out = capsys.readouterr().out
+    assert "'solicitor' read as 'lawyer' in en-GB (title_words.csv)" in out and "onet: 23-1011.00" in out
+    assert main(["explain", "Solicitor"]) == 0
+    assert "onet: 23-1011.00" not in capsys.readouterr().out  # O*NET's America: not a lawyer
+
+
+def test_a_bad_locale_is_a_clear_error(capsys):
+    assert main(["explain", "Solicitor", "--locale", "british"]) == 2
+    assert "setting 'title_locale' = 'british' is invalid: expected a language and region such as en-US or en-GB" in capsys.readouterr().err
+
+
 def test_lexicons_stats_and_check(capsys):
     assert main(["lexicons", "stats"]) == 0
     assert "lexicon_version" in capsys.readouterr().out

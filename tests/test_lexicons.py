@@ -154,6 +154,9 @@ def test_title_words_are_checked_and_normalised(lexicon_copy):
     ("bombero,es,firefighter,yes", "job_noun", "'bombero' (es) is marked a job noun"),  # only de and nl compound
     ("ingeniero,pt,designer,", "english", "'ingeniero' is also listed as 'engineer'"),  # one meaning per spelling
     ("sous chef de cuisine,de,sous chef,yes", "job_noun", "'sous chef de cuisine' (de) is marked a job noun"),  # one word only
+    ("solicitor,en-gb,barrister,", "word", "'solicitor' is listed twice for 'en-gb' (as 'solicitor')"),
+    ("bin man,en-gb,refuse collector,yes", "job_noun", "'yes' is not allowed"),  # regions have no compounds
+    ("solicitor,en_gb,lawyer,", "language", "'en_gb' is not a language code"),
 ])
 def test_title_word_rows_are_checked(lexicon_copy, row, column, problem):
     path = lexicon_copy / "title_words.csv"
@@ -166,6 +169,8 @@ def test_title_word_rows_are_checked(lexicon_copy, row, column, problem):
 
 def test_title_phrases_and_job_nouns_are_read(lexicon_copy):
     words = load_lexicons(lexicon_copy).title_words
+    assert words.regional["en-gb"]["solicitor"] == "lawyer" and "solicitor" not in words.english  # kept apart
+    assert words.english["shop assistant"] == "retail salesperson"  # British English every locale reads
     assert words.english["chef de projet"] == "project manager" and "chef de projet" in words.heads_first
     assert "fahrer" in words.job_nouns and "vertrieb" not in words.job_nouns and "ingeniero" not in words.job_nouns
 

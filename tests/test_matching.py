@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from alias_rows import OCCUPATION_ALIASES, alias_row, title_lexicons
-from jdclassify.lexicons import LevelCue, PersonNouns, TitleTechnologies
+from jdclassify.errors import ConfigError
+from jdclassify.lexicons import LevelCue, PersonNouns, TitleTechnologies, TitleWords
 from jdclassify.matching import OCCUPATION, TitleMatcher
 from jdclassify.onet import decide_onet
 from jdclassify.records import DescriptionCues, TitleCues
@@ -236,6 +237,37 @@ def test_british_titles_are_read_in_the_american_english_of_onet(title, read):
 
     clf = Classifier.load()
     assert clf.matcher.read_title(clf.parser.parse(title)) == read
+
+
+REGIONAL = (
+    *OCCUPATION_ALIASES,
+    alias_row(20, "Solicitor", "41-9041.00"),  # O*NET's America: one who solicits by telephone
+    alias_row(21, "Lawyers", "23-1011.00", "onet_title", 0.9),
+    alias_row(22, "Personal Care Aides", "31-1122.00", "onet_title", 0.9),
+)
+BRITISH = TitleWords({}, frozenset(), frozenset(), {"en-gb": {"solicitor": "lawyer", "care assistant": "personal care aide"}})
+
+
+@pytest.mark.parametrize(("locale", "title", "read", "named"), [
+    ("en-GB", "Solicitor", "lawyer", [("solicitor", "lawyer")]),  # the region's own row, over O*NET's alias
+    ("en-GB", "Residential Care Assistant", "residential personal care aide", [("care assistant", "personal care aide")]),
+    ("en-GB", "Staff Nurse", "staff nurse", []),
+    ("en-US", "Solicitor", "solicitor", []),  # the default reads titles as O*NET does
+    ("en-US", "Residential Care Assistant", "residential care assistant", []),
+])
+def test_a_regional_title_is_read_only_under_its_locale(locale, title, read, named):
+    lexicons = title_lexicons(REGIONAL)
+    lexicons.title_words = BRITISH
+    m = TitleMatcher.build(lexicons, Settings(title_locale=locale))
+    assert m.read_title(cues(title)) == read
+    assert list(m.regional_named(cues(title))) == named
+
+
+def test_a_locale_without_rows_of_its_own_is_a_configuration_error():
+    lexicons = title_lexicons(REGIONAL)
+    lexicons.title_words = BRITISH
+    with pytest.raises(ConfigError, match="title_locale 'fr-FR': title_words.csv has no rows for 'fr-fr' \\(regions with rows: en-gb\\)"):
+        TitleMatcher.build(lexicons, Settings(title_locale="fr-FR"))
 
 
 def test_the_shipped_technology_readings_are_words_the_alias_index_knows():

@@ -136,6 +136,8 @@ class Classifier:
             lines.append(f"  looked up as: {looked_up[0]!r}")
         if self.matcher.function_led(tc):
             lines.append("  a management or executive rank leads the function (levels.yaml): read as its manager")
+        for phrase, reading in self.matcher.regional_named(tc):
+            lines.append(f"  {phrase!r} read as {reading!r} in {self.settings.title_locale} (title_words.csv)")
         for word, reading, row in self.matcher.persons_named(tc):
             lines.append(f"  {word!r} is not in the alias index; WordNet files it under {reading!r} ({row})")
         for technology, reading, row in self.matcher.technologies_named(tc):

@@ -95,7 +95,7 @@ the shipped lexicons (never replaces them) and its hash is appended to lexicon_v
 def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings.load(args.config)
     values = {}
-    for name in ("review_threshold", "overlay_dir", "lexicon_dir"):
+    for name in ("review_threshold", "overlay_dir", "lexicon_dir", "title_locale"):
         value = getattr(args, name, None)
         if value is not None:
             values[name] = value
@@ -230,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="TOML", help="settings file ([jdclassify] table); env JDCLASSIFY_* overrides it")
     common.add_argument("--lexicon-dir", type=Path, help="lexicon folder (default: the shipped lexicons/)")
     common.add_argument("--overlay-dir", type=Path, help="a folder of extra roles/aliases/skills added to the lexicons")
+    common.add_argument("--locale", dest="title_locale", metavar="LL-RR",
+                        help="whose English the titles are in (default en-US, as O*NET; en-GB reads British titles first: "
+                             "'Solicitor' as a lawyer, not a telemarketer)")
 
     parser = argparse.ArgumentParser(
         prog="jdclassify",

@@ -226,11 +226,13 @@ TITLE_PHRASE_WORDS = 5  # the longest phrase a title_words.csv row may hold
 @dataclass(frozen=True, slots=True)
 class TitleWords:
     """``title_words.csv`` as the matcher reads it: normalised word or phrase -> English ("" drops it), the keys of
-    HEAD_FIRST_LANGUAGES, and the job nouns of COMPOUNDING_LANGUAGES."""
+    HEAD_FIRST_LANGUAGES, the job nouns of COMPOUNDING_LANGUAGES, and the rows of regional language codes apart."""
 
     english: abc.Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     heads_first: frozenset[str] = frozenset()
     job_nouns: frozenset[str] = frozenset()
+    # a region's words and phrases ("en-gb": "solicitor" → "lawyer"), read only under that ``Settings.title_locale``
+    regional: abc.Mapping[str, abc.Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
     phrase_starts: frozenset[str] = field(init=False)  # first words of the phrases: most titles hold none, so skip the scan
     longest_job_noun: int = field(init=False)  # a compound's head is looked for among its last this many letters only
 
@@ -677,7 +679,10 @@ def read_title_words(path: Path) -> TitleWords:
     """Job-title words and phrases of other languages and their English (hand-written; ``english`` empty drops a
     function word), keyed and valued by ``normalise_title`` so both sides agree with the alias index. A phrase is
     an idiom whose words mislead one by one ("Chef de projet" is a project manager, not a chef). The matcher uses
-    a word's translation only for a word the index does not know ("Ingeniero de Datos" → "data engineer")."""
+    a word's translation only for a word the index does not know ("Ingeniero de Datos" → "data engineer"). A
+    regional code (``en-gb``) marks a row that holds in that region only ("Solicitor" is a lawyer in Britain, a
+    telemarketer in O*NET's America): kept apart, it is read only under that ``Settings.title_locale``, and there
+    over O*NET's own aliases."""
     from .titles import normalise_title
 
     f = _CsvFile(path, TITLE_WORD_COLUMNS)
@@ -685,12 +690,19 @@ def read_title_words(path: Path) -> TitleWords:
     seen: set[tuple[str, str]] = set()
     heads_first: set[str] = set()
     job_nouns: set[str] = set()
+    regional: dict[str, dict[str, str]] = {}
     for word, language, english, job_noun in f.rows():
         key = normalise_title(f.text(word, "word"))
         if not 1 <= len(key.split()) <= TITLE_PHRASE_WORDS:
             f.fail("word", f"{word!r} is {len(key.split())} words after normalising", f"a word or a phrase of up to {TITLE_PHRASE_WORDS} words")
-        if not re.fullmatch(r"[a-z]{2}", language):
-            f.fail("language", f"{language!r} is not a language code", "an ISO 639-1 code such as es, de, fr")
+        if not re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", language):
+            f.fail("language", f"{language!r} is not a language code", "an ISO 639-1 code such as es, de, fr, or a regional one such as en-gb")
+        if "-" in language:  # a regional row: kept apart, read only under that title_locale
+            f.choice(job_noun, "job_noun", ("",), ("empty",))
+            if key in regional.get(language, {}):
+                f.fail("word", f"{word!r} is listed twice for {language!r} (as {key!r})", "one row per word and region")
+            regional.setdefault(language, {})[key] = normalise_title(english)
+            continue
         if (key, language) in seen:
             f.fail("word", f"{word!r} is listed twice for {language!r} (as {key!r})", "one row per word and language")
         if key in out and out[key] != normalise_title(english):  # a word of two languages ("ingenieur") means one thing
@@ -703,7 +715,8 @@ def read_title_words(path: Path) -> TitleWords:
             f.fail("job_noun", f"{word!r} ({language}) is marked a job noun", f"yes only for one word of {', '.join(sorted(COMPOUNDING_LANGUAGES))}")
         if job_noun:
             job_nouns.add(key)
-    return TitleWords(MappingProxyType(out), frozenset(heads_first), frozenset(job_nouns))
+    return TitleWords(MappingProxyType(out), frozenset(heads_first), frozenset(job_nouns),
+                      MappingProxyType({k: MappingProxyType(v) for k, v in regional.items()}))
 
 
 def read_person_nouns(path: Path) -> PersonNouns:

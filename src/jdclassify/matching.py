@@ -23,7 +23,9 @@ from rapidfuzz import fuzz, process
 
 from .lexicons import LEADING_TRACKS, TITLE_PHRASE_WORDS, AliasRow, PersonNouns, TitleTechnologies, TitleWords
 from .packing import Ragged, RaggedList, pack, ragged, unpack, unragged
+from .errors import ConfigError
 from .records import Candidate, TitleCues
+from .settings import DEFAULT_TITLE_LOCALE
 from .titles import normalise_title
 
 SCORER = fuzz.token_set_ratio  # chosen by measurement on held-out reported titles (evaluate.py): beat token_sort_ratio, WRatio
@@ -55,6 +57,7 @@ class TitleMatcher:
     top_candidates: int
     occupations: "OccupationIndex"
     title_words: TitleWords  # words and phrases of other languages -> English (lexicons.read_title_words)
+    regional: Mapping[str, str]  # the title_locale's own words and phrases -> O*NET's ("solicitor" → "lawyer" in en-GB)
     title_technologies: TitleTechnologies  # "iOS Engineer" is a mobile application engineer (lexicons.read_title_technologies)
     person_nouns: PersonNouns  # "Rabbi" is a clergyman (lexicons.read_person_nouns)
     ranks: Mapping[str, int]  # normalised level words (levels.yaml) -> NOT_LEADING, FIRST_RUNG ("manager") or ABOVE_FIRST_RUNG ("vp")
@@ -103,7 +106,7 @@ class TitleMatcher:
             cutoff=settings.fuzzy_cutoff,
             top_candidates=settings.top_candidates,
             occupations=OccupationIndex.build(keys, key_rows, lexicons.occupation_tasks),
-            **_reading(lexicons),
+            **_reading(lexicons, settings),
         )
 
     def to_arrays(self, lexicons) -> dict[str, np.ndarray]:
@@ -150,7 +153,7 @@ class TitleMatcher:
             cutoff=settings.fuzzy_cutoff,
             top_candidates=settings.top_candidates,
             occupations=OccupationIndex.from_arrays({k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("occupations.")}),
-            **_reading(lexicons),
+            **_reading(lexicons, settings),
         )
 
     def match(self, title_cues: TitleCues, *, limit: int | None = None, exhaustive: bool = False) -> tuple[Candidate, ...]:
@@ -172,7 +175,7 @@ class TitleMatcher:
 
     def lookup_texts(self, title_cues: TitleCues) -> tuple[str, ...]:
         """What ``match`` looks up for a title: its core (specialised, translated) and each of its parts, normalised."""
-        texts = [self._joined(self.technologies_read(self.persons_read(self._translated(t))[0])[0])
+        texts = [self._joined(self.technologies_read(self.persons_read(self._read_words(t))[0])[0])
                  for t in [self._core_text(title_cues)] + [normalise_title(p) for p in title_cues.parts]]
         return tuple(dict.fromkeys(t for t in texts if t))
 
@@ -181,6 +184,26 @@ class TitleMatcher:
         it (a typo fixed, "developr" → "developer"); "" for an empty core. What the ranker's word features read."""
         texts = self.lookup_texts(title_cues)
         return " ".join(self._known_token(t) or t for t in texts[0].split()) if texts else ""
+
+    def _read_words(self, text: str) -> str:
+        """The text in O*NET's words: the title_locale's own phrases first (``_localised``), then other languages."""
+        return self._translated(self._localised(text))
+
+    def regional_named(self, title_cues: TitleCues) -> tuple[tuple[str, str], ...]:
+        """(phrase, O*NET's words) for each of the title_locale's own phrases in the core (``_localised``): for explain."""
+        if not self.regional:
+            return ()
+        return tuple((p, self.regional[p]) for p, listed in _phrases(self._core_text(title_cues).split(), self.regional,
+                                                                        TITLE_PHRASE_WORDS) if listed)
+
+    def _localised(self, text: str) -> str:
+        """Each phrase or word of the title_locale's own title_words.csv rows replaced by O*NET's, the longest first,
+        whether the index knows it or not ("solicitor" → "lawyer", "care assistant" → "personal care aide" in en-GB):
+        there O*NET's American alias is the wrong reading. The text as given when the locale has no rows (en-US)."""
+        if not self.regional:
+            return text
+        return " ".join(w for p, listed in _phrases(text.split(), self.regional, TITLE_PHRASE_WORDS)
+                        for w in (self.regional[p].split() if listed else (p,)))
 
     def _translated(self, text: str) -> str:
         """A title of another language put into English with ``title_words`` ("ingeniero" → "engineer"). A title is
@@ -227,11 +250,11 @@ class TitleMatcher:
 
     def technologies_named(self, title_cues: TitleCues) -> tuple[tuple[str, str, str], ...]:
         """(technology, reading, row) for each technology the core is read by (``technologies_read``): for explain."""
-        return self.technologies_read(self.persons_read(self._translated(self._core_text(title_cues)))[0])[1]
+        return self.technologies_read(self.persons_read(self._read_words(self._core_text(title_cues)))[0])[1]
 
     def persons_named(self, title_cues: TitleCues) -> tuple[tuple[str, str, str], ...]:
         """(word, reading, row) for each word for a person the core is read by (``persons_read``): for explain."""
-        return self.persons_read(self._translated(self._core_text(title_cues)))[1]
+        return self.persons_read(self._read_words(self._core_text(title_cues)))[1]
 
     def persons_read(self, text: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
         """A title whose last word the index does not know but WordNet files as a kind of person, with that word read
@@ -323,24 +346,12 @@ class TitleMatcher:
         words = text.split()
         if len(words) < 2 or words[-1] not in lexicon.job_nouns or text in self.exact:
             return text, ()
-        out: list[str] = []
-        read: list[tuple[str, str, str]] = []
-        i = 0
-        while i < len(words) - 1:
-            phrase = next((p for p in (" ".join(words[i:j]) for j in range(min(len(words) - 1, i + lexicon.longest), i, -1))
-                           if p in lexicon.reads_as), None)
-            if phrase is None:
-                out.append(words[i])
-                i += 1
-                continue
-            reading, row = lexicon.reads_as[phrase]
-            read.append((phrase, reading, row))
-            out.extend(reading.split())
-            i += len(phrase.split())
+        segments = _phrases(words[:-1], lexicon.reads_as, lexicon.longest)
+        read = tuple((p, *lexicon.reads_as[p]) for p, listed in segments if listed)
         if not read:
             return text, ()
-        out.append(words[-1])
-        return " ".join(w for k, w in enumerate(out) if k == 0 or w != out[k - 1]), tuple(read)  # "aws cloud": once
+        out = [w for p, listed in segments for w in (lexicon.reads_as[p][0].split() if listed else (p,))] + words[-1:]
+        return " ".join(w for k, w in enumerate(out) if k == 0 or w != out[k - 1]), read  # "aws cloud": once
 
     def _compound(self, word: str) -> str | None:
         """A compound the lexicon does not list, read as its longest listed job noun at the end and what comes before
@@ -767,6 +778,18 @@ def _task_index(codes: Sequence[str], tasks: Mapping[str, Sequence[str]]) -> dic
                            for f, u in sorted(uses.items())}}
 
 
+def _phrases(words: Sequence[str], table: Mapping[str, object], longest: int) -> list[tuple[str, bool]]:
+    """``words`` cut into the phrases ``table`` lists (the longest first, up to ``longest`` words) and the words
+    between them: (text, listed) in order."""
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(words):
+        phrase = next((p for p in (" ".join(words[i:j]) for j in range(min(len(words), i + longest), i, -1)) if p in table), None)
+        out.append((phrase, True) if phrase is not None else (words[i], False))
+        i += len(phrase.split()) if phrase is not None else 1
+    return out
+
+
 def _written_first(raw: str) -> str:
     """What a title writes before its first comma, dash or colon ("VP" of "VP, Data & AI"); "" when there is none
     or a bracket, bar or semicolon comes first. String scans only: linear on any input."""
@@ -775,8 +798,14 @@ def _written_first(raw: str) -> str:
     return "" if any(c in head for c in ";|()[]") else head
 
 
-def _reading(lexicons) -> dict:
-    """How the matcher reads titles of other languages, titles naming technologies and titles leading a function."""
+def _reading(lexicons, settings) -> dict:
+    """How the matcher reads titles of other languages and regions, titles naming technologies and titles leading a
+    function."""
+    locale = settings.title_locale.lower()
+    regional = lexicons.title_words.regional.get(locale)
+    if regional is None and locale != DEFAULT_TITLE_LOCALE.lower():
+        raise ConfigError(f"title_locale {settings.title_locale!r}: title_words.csv has no rows for {locale!r} "
+                          f"(regions with rows: {', '.join(sorted(lexicons.title_words.regional)) or 'none'})")
     first_rung = next((code for code, level in lexicons.levels.items() if level.track == "management"), "")
     ranks: dict[str, int] = {}
     for cue in lexicons.level_cues:
@@ -785,7 +814,7 @@ def _reading(lexicons) -> dict:
             leads = lexicons.levels[cue.value].track in LEADING_TRACKS and not (cue.first_line or cue.own_post)
             rank = (FIRST_RUNG if cue.value == first_rung else ABOVE_FIRST_RUNG) if leads else NOT_LEADING
             ranks[key] = max(ranks.get(key, NOT_LEADING), rank)
-    return {"title_words": lexicons.title_words, "title_technologies": lexicons.title_technologies,
+    return {"title_words": lexicons.title_words, "regional": regional or {}, "title_technologies": lexicons.title_technologies,
             "person_nouns": lexicons.person_nouns, "ranks": ranks}
 
 

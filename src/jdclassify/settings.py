@@ -7,11 +7,14 @@ a TOML file has the same field names under ``[jdclassify]``.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .errors import ConfigError
+
+DEFAULT_TITLE_LOCALE = "en-US"  # O*NET's own English: no regional title_words.csv rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,9 @@ class Settings:
     fuzzy_cutoff: float = 0.50  # blended title-match scores below this are not candidates (calibration was fitted at 0.5)
     shortlist_size: int = 200  # aliases per title considered by the fuzzy matcher
     top_candidates: int = 10
+    # whose English the titles are in: "en-US" reads them as O*NET does; a region with title_words.csv rows of its own
+    # ("en-GB") reads those first, over O*NET's American aliases ("Solicitor": a lawyer, not a telemarketer)
+    title_locale: str = DEFAULT_TITLE_LOCALE
     # batching and scale
     chunk_size: int = 2_000
     nlp_batch_size: int = 256
@@ -84,4 +90,6 @@ def _convert(raw, default, name):
         return value
     if isinstance(default, Path) or name.endswith("_dir"):
         return Path(raw).expanduser()
+    if name == "title_locale" and not re.fullmatch(r"[a-z]{2}-[A-Z]{2}", str(raw)):
+        raise ValueError("expected a language and region such as en-US or en-GB")
     return raw
