@@ -149,6 +149,8 @@ CASES = [
     ("Analista de Dados Pleno", "Analista de Dados", {"seniority": [("Pleno", "P3")]}),
     ("Développeur Java confirmé (H/F)", "Développeur Java", {"seniority": [("confirmé", "P3")]}),
     ("Data Engineer, Senior", "Data Engineer", {"seniority": [("Senior", "P4")]}),
+    ("Fresher Software Engineer", "Software Engineer", {"seniority": [("Fresher", "P1")]}),  # India: a new graduate
+    ("Java Developer - Freshers", "Java Developer", {"seniority": [("Freshers", "P1")]}),
     ("Marketing Intern", "Marketing Intern", {"employment_type": [("Intern", "internship")]}),  # the intern is the job
     # French names the job first: "Assistant" before what qualifies it is the job, not a rung
     ("Assistant de direction", "Assistant de direction", {"seniority": []}),
