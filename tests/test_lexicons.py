@@ -393,12 +393,7 @@ def test_person_nouns_are_read_in_the_order_they_are_tried(lexicons):
     ("abbot,1,1,", "abbess,1,0,", "word", "'abbess' sense 1 step 0 comes after 'abbess' sense 1 step 1"),
 ])
 def test_person_noun_rows_are_checked(lexicon_copy, old, new, column, problem):
-    path = lexicon_copy / "person_nouns.csv"
-    line = _line_of(path, old)
-    _replace_line(path, line, old, new)
-    with pytest.raises(LexiconError, match=rf"person_nouns\.csv:{line}:{column}: {re.escape(problem)}"):
-        load_lexicons(lexicon_copy)
-    assert [e.file for e in check_lexicons(lexicon_copy)] == ["person_nouns.csv"]
+    _assert_edit_is_reported(lexicon_copy, "person_nouns.csv", old, new, column, problem)
 
 
 @pytest.mark.parametrize(("old", "new", "where", "problem"), [
@@ -408,9 +403,15 @@ def test_person_noun_rows_are_checked(lexicon_copy, old, new, column, problem):
     ("reads_as: etl", "reads_as: '-'", r"groups\[5\]\.reads_as", "has no words left after normalising"),
 ])
 def test_title_technology_rows_are_checked(lexicon_copy, old, new, where, problem):
-    path = lexicon_copy / "title_technologies.yaml"
+    _assert_edit_is_reported(lexicon_copy, "title_technologies.yaml", old, new, where, problem)
+
+
+def _assert_edit_is_reported(lexicon_copy: Path, name: str, old: str, new: str, where: str, problem: str) -> None:
+    """``old`` replaced by ``new`` on its line of ``name``: loading names file:line:``where`` (a regex) and the
+    problem, and checking the folder finds that file only."""
+    path = lexicon_copy / name
     line = _line_of(path, old)
     _replace_line(path, line, old, new)
-    with pytest.raises(LexiconError, match=rf"title_technologies\.yaml:{line}:{where}: {re.escape(problem)}"):
+    with pytest.raises(LexiconError, match=rf"{re.escape(name)}:{line}:{where}: {re.escape(problem)}"):
         load_lexicons(lexicon_copy)
-    assert [e.file for e in check_lexicons(lexicon_copy)] == ["title_technologies.yaml"]
+    assert [e.file for e in check_lexicons(lexicon_copy)] == [name]
