@@ -21,9 +21,9 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .errors import ConfigError
 from .lexicons import LEADING_TRACKS, TITLE_PHRASE_WORDS, AliasRow, PersonNouns, TitleTechnologies, TitleWords
 from .packing import Ragged, RaggedList, pack, ragged, unpack, unragged
-from .errors import ConfigError
 from .records import Candidate, TitleCues
 from .settings import DEFAULT_TITLE_LOCALE
 from .titles import normalise_title
@@ -261,8 +261,9 @@ class TitleMatcher:
         as what the index does know of it ("rabbi" → "clergyman", "ballerina" → "ballet dancer": person_nouns.csv),
         and (word, reading, row) when so read. Unread, such a word was fixed as a typo of another ("rabbi" →
         "rabbit") or matched nothing: on the ranker's check half, 8 titles more right and none fewer at 6 digits
-        (70.76 → 71.22 %; 11 more in the right major group), before refitting the trees. Only the last word: before it, a word is what the person works on or with, and
-        WordNet's people are there by accident ("Looker", "Docker", "Python" Developer)."""
+        (70.76 → 71.22 %; 11 more in the right major group), before refitting the trees. Only the last word:
+        before it, a word is what the person works on or with, and WordNet's people there are accidents ("Looker",
+        "Docker", "Python" Developer)."""
         head = text.rpartition(" ")[2]
         if not head or head in self.postings or text in self.exact:
             return text, ()
