@@ -7,7 +7,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from alias_rows import OCCUPATION_ALIASES, alias_row, title_lexicons
 from jdclassify.errors import ConfigError
 from jdclassify.lexicons import LevelCue, PersonNouns, TitleTechnologies, TitleWords
-from jdclassify.matching import OCCUPATION, TitleMatcher
+from jdclassify.matching import OCCUPATION, TitleMatcher, _phrases
 from jdclassify.onet import decide_onet
 from jdclassify.records import DescriptionCues, TitleCues
 from jdclassify.settings import Settings
@@ -390,6 +390,27 @@ def test_reading_any_mix_of_ranks_technologies_and_nouns_gives_a_title_led_by_a_
     assert led == "" or ((led.split()[-1] == "manager" or led.split()[-1] in m.ranks)
                          and all(w in words for w in led.split()[:-1]))
     assert isinstance(m.read_title(cues(title)), str)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["shop", "assistant", "care", "solicitor", "rabbi", "ballerina", "organiser", "nurse",
+                                 "staff", "danseuse", "residential"]), max_size=6))
+def test_regional_and_person_readings_keep_every_word_they_do_not_read(words):
+    """The phrase scanner cuts the words without losing or reordering any; a regional phrase is read wherever it
+    stands; a WordNet reading replaces the last word only, and only one the index does not know."""
+    lexicons = title_lexicons(REGIONAL + PEOPLE[len(OCCUPATION_ALIASES):], person_nouns=PERSON_NOUNS)
+    lexicons.title_words = BRITISH
+    m = TitleMatcher.build(lexicons, Settings(title_locale="en-GB"))
+    segments = _phrases(words, BRITISH.regional["en-gb"], 5)
+    assert " ".join(t for t, _ in segments) == " ".join(words)
+    assert all(t in BRITISH.regional["en-gb"] for t, listed in segments if listed)
+    text = " ".join(words)
+    read, named = m.persons_read(text)
+    if named:
+        assert len(named) == 1 and named[0][0] == words[-1] and words[-1] not in m.postings
+        assert read.split()[: len(words) - 1] == words[:-1] and read.endswith(named[0][1])
+    else:
+        assert read == text
 
 
 @pytest.mark.parametrize(("raw", "core", "read"), [
