@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPO / "src"))
 
 from jdclassify.lexicons import (  # noqa: E402
     ALIAS_COLUMNS, HAND_FILES, LEXICON_FILES, OCCUPATION_SKILL_COLUMNS, OCCUPATION_TASK_COLUMNS, ONET_ROLE_COLUMNS,
-    PERSON_NOUN_COLUMNS, PERSON_NOUN_SENSES, PERSON_NOUN_STEPS, SKILL_COLUMNS, content_version, onet_role_code,
-    read_canon_roles, read_levels,
+    PERSON_NOUN_COLUMNS, PERSON_NOUN_SENSES, PERSON_NOUN_STEPS, RELATED_OCCUPATION_COLUMNS, RELATED_TIERS, SKILL_COLUMNS,
+    content_version, onet_role_code, read_canon_roles, read_levels,
 )
 from jdclassify.records import band_of  # noqa: E402
 from jdclassify.titles import normalise_title  # noqa: E402
@@ -253,6 +253,7 @@ def build(shared: Path, hand_dir: Path, out: Path, wordnet: Path = None) -> dict
     counts["skills.csv"] = _write(out / "skills.csv", SKILL_COLUMNS, skills)
     counts["occupation_skills.csv"] = _write(out / "occupation_skills.csv", OCCUPATION_SKILL_COLUMNS, occupation_skills)
     counts["occupation_tasks.csv"] = _write(out / "occupation_tasks.csv", OCCUPATION_TASK_COLUMNS, _tasks(onet_dir))
+    counts["related_occupations.csv"] = _write(out / "related_occupations.csv", RELATED_OCCUPATION_COLUMNS, _related(onet_dir))
     vocabulary = {w for row in _aliases(shared, titles, canon_aliases) for w in normalise_title(row[0]).split()}
     counts["person_nouns.csv"] = _write(out / "person_nouns.csv", PERSON_NOUN_COLUMNS, _person_nouns(wordnet or WORDNET, vocabulary))
     _manifest(shared, hand_dir, out, wordnet or WORDNET)
@@ -410,6 +411,13 @@ def _tasks(onet_dir: Path) -> list[tuple]:
     return sorted(rows, key=lambda r: (r[0], int(r[1])))
 
 
+def _related(onet_dir: Path) -> list[tuple]:
+    """O*NET's related occupations (twenty per code), in O*NET's order."""
+    rows = [(r["O*NET-SOC Code"], r["Related O*NET-SOC Code"], r["Relatedness Tier"], r["Index"])
+            for r in _tsv(onet_dir / "Related Occupations.txt") if r["Relatedness Tier"] in RELATED_TIERS]
+    return sorted(rows, key=lambda r: (r[0], int(r[3])))
+
+
 WORDNET = Path("/usr/share/wordnet")
 _WORDNET_PERSON = 18  # lexicographer file noun.person
 _WORDNET_PERSON_ROOT = "person"
@@ -485,7 +493,7 @@ def _manifest(shared: Path, hand_dir: Path, out: Path, wordnet: Path) -> None:
                            "Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license.",
             "files": {name: _sha256(onet / name) for name in (
                 "Occupation Data.txt", "Alternate Titles.txt", "Sample of Reported Titles.txt", "Job Zones.txt",
-                "Technology Skills.txt", "Task Statements.txt")},
+                "Technology Skills.txt", "Task Statements.txt", "Related Occupations.txt")},
         },
         {
             "name": "2018 Standard Occupational Classification (U.S. Bureau of Labor Statistics)",

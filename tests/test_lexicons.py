@@ -182,6 +182,27 @@ def test_unknown_role_in_csv_is_reported(lexicon_copy):
         len(load_lexicons(lexicon_copy).occupation_tasks)
 
 
+def test_related_occupations_are_read_closest_first(lexicons):
+    related = lexicons.related_occupations["11-3021.00"]
+    assert [code for code, _ in related][:3] == ["15-1211.00", "13-1082.00", "15-1252.00"]  # O*NET's order
+    assert len(related) == 20 and related[0][1].startswith("related_occupations.csv:")
+
+
+@pytest.mark.parametrize(("old", "new", "column", "problem"), [
+    ("11-1011.00,11-1021.00,", "11-1011.00,99-9999.00,", "related_code", "'99-9999.00' is not an O*NET-SOC 2019 code"),
+    ("11-1011.00,11-1021.00,", "11-1011.00,11-1011.00,", "related_code", "'11-1011.00' is related to itself"),
+    ("Primary-Short,1", "Primary,1", "tier", "'Primary'"),
+    ("Primary-Short,1", "Primary-Short,first", "rank", "'first' is not a number"),
+])
+def test_related_occupation_rows_are_checked(lexicon_copy, old, new, column, problem):
+    path = lexicon_copy / "related_occupations.csv"
+    line = _line_of(path, "11-1011.00,11-1021.00,")
+    _replace_line(path, line, old, new)
+    with pytest.raises(LexiconError, match=rf"related_occupations\.csv:{line}:{column}: {re.escape(problem)}"):
+        len(load_lexicons(lexicon_copy).related_occupations)  # read on first use, like the task table
+    assert [e.file for e in check_lexicons(lexicon_copy)] == ["related_occupations.csv"]
+
+
 def test_a_broken_skill_table_stops_a_run_with_descriptions_instead_of_quarantining_it(lexicon_copy, tmp_path):
     """The skill tables are read on the first description; their error must stop the run, not fail each record."""
     _replace_line(lexicon_copy / "occupation_skills.csv", 5, "11-1011.00", "99-9999.00")
