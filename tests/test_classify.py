@@ -34,6 +34,27 @@ def test_engineer_is_decided_by_its_description(clf):
     assert civil.onet.value[:2] == "17"
 
 
+_DATA_WORK = ("Our data scientists and machine learning engineers build forecasting and recommendation models in Python, "
+              "Spark and Databricks on Snowflake, and ship them to production with MLflow and Kubernetes.")
+_LEADS = " You will lead five directors and senior managers, hire and coach the team and own its budget."
+
+
+@pytest.mark.parametrize("title", ["VP, Data & AI", "Director of Data Science"])
+def test_a_manager_is_not_taken_for_the_team_whose_work_the_description_describes(clf, title):
+    c = clf.classify(Posting(id="1", title=title, description=_DATA_WORK + _LEADS))
+    assert c.onet.value == "11-3021.00" and c.level.value[0] in "ME"
+    assert any("as 15-2051.00 (related_occupations.csv:" in e and "an occupation it leads" in e for e in c.onet.evidence)
+    assert "leads people" in clf.explain(title, _DATA_WORK + _LEADS)
+
+
+@pytest.mark.parametrize(("title", "description"), [
+    ("VP, Data & AI", _DATA_WORK),  # a rank, but no one to manage in the description
+    ("Lead Data Scientist", _DATA_WORK + _LEADS),  # people to lead, but the title's rank is an individual's
+])
+def test_only_a_managers_title_and_a_description_that_manages_people_read_the_teams_work_as_the_managers(clf, title, description):
+    assert clf.classify(Posting(id="1", title=title, description=description)).onet.value == "15-2051.00"
+
+
 def test_a_comma_specialisation_that_names_a_role_is_that_role(clf):
     inverted = clf.classify({"id": "1", "title": "Software Engineer, Machine Learning"})
     assert (inverted.role.value, inverted.onet.value) == ("SWEML.GEN", "15-2051.00")

@@ -15,9 +15,9 @@ from typing import Iterable, Iterator, Mapping
 
 from .calibration import Calibration
 from .errors import QuarantineReason
-from .levels import decide_level
+from .levels import decide_level, title_rank
 from .matching import TitleMatcher
-from .onet import CodeScore, OnetDecision, decide_onet
+from .onet import CodeScore, OnetDecision, decide_onet, led_occupations
 from .profiles import ProfileIndex
 from .ranker import Ranker
 from .records import Alternative, Candidate, Classification, DescriptionCues, Label, Posting, QuarantineRecord, TitleCues
@@ -74,6 +74,18 @@ class Classifier:
 
             index = self._built["profiles"] = load_profiles(self.lexicons, self.settings)
         return index
+
+    @property
+    def led(self) -> Mapping[str, tuple[tuple[str, str], ...]]:
+        """What managers' and supervisors' codes lead (onet.led_occupations), read on first use."""
+        led = self._built.get("led")
+        if led is None:
+            led = self._built["led"] = led_occupations(self.lexicons.related_occupations, self.lexicons.onet_titles)
+        return led
+
+    def leads_people(self, title_cues: TitleCues, desc: DescriptionCues) -> bool:
+        """The title's rank is a manager's or an executive's and the description says the job manages people."""
+        return desc.manages_people and title_rank(title_cues, self.lexicons.levels) is not None
 
     def prepare(self) -> None:
         """Build what descriptions need now (spaCy, skill matchers, profiles): before forking workers, so they share it."""
@@ -142,6 +154,9 @@ class Classifier:
             lines.append(f"  {word!r} is not in the alias index; WordNet files it under {reading!r} ({row})")
         for technology, reading, row in self.matcher.technologies_named(tc):
             lines.append(f"  technology {technology!r} read as {reading!r} ({row})")
+        if self.leads_people(tc, desc):
+            lines.append("  the title's rank and the description say the job leads people: a manager's code takes the"
+                         " description fit of the candidates O*NET relates to it (related_occupations.csv)")
         lines.append("title candidates:")
         for cand in (c.candidates or ())[:_EXPLAIN_CANDIDATES]:
             lines.append(
@@ -180,6 +195,7 @@ class Classifier:
         decision = decide_onet(
             candidates, self.profiles if skill_ids or description.strip() else None, skill_ids, description,
             ranker=self.ranker, title=self.matcher.read_title(title_cues), occupations=self.matcher.occupations,
+            led=self.led if self.leads_people(title_cues, desc) else None,
         )
         if decision.exact and self.matcher.persons_named(title_cues):  # WordNet's reading is a guess, not an alias of
             decision = replace(decision, exact=False)  # the title: calibrated as matched by likeness (ECE 0.212 → 0.184)
@@ -321,7 +337,7 @@ class Classifier:
         p = best.profile
         if p is not None:
             evidence.append(
-                f"profile {p.key}: fit {p.score:.2f} (skills {p.skill_score:.2f}, text {p.text_score:.2f})"
+                f"profile {p.key}{f' as {p.via}, an occupation it leads' if p.via else ''}: fit {p.score:.2f} (skills {p.skill_score:.2f}, text {p.text_score:.2f})"
                 + (f"; shared skills {', '.join(p.shared_skills[:8])}" if p.shared_skills else "")
                 + (f"; terms {', '.join(p.top_terms)}" if p.top_terms else "")
             )

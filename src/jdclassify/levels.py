@@ -35,6 +35,7 @@ _AGREE_BONUS = 0.05
 _DISAGREE_PENALTY = 0.20
 _RUNG_KINDS = ("numeral", "seniority")  # title cues that name a rung when no grade does (see _explicit_cue)
 _INDIVIDUAL_TRACKS = ("support", "professional")  # one ladder: a numeral and a word on it compare by rung
+_LEADING_TRACKS = ("management", "executive")
 
 # schema.org and feed spellings of employment types → ours ("FT"/"PT" only as a whole field: in a title PT is a therapist)
 _EMPLOYMENT_ALIASES = {
@@ -143,6 +144,13 @@ def decide_level(
     if desc.manages_people and value in levels and levels[value].track == "professional":
         evidence.append("the description mentions managing people")
     return Label(value, round(raw, 4), rule, tuple([rule, *evidence])), employment_type
+
+
+def title_rank(title_cues: TitleCues, levels: Mapping) -> Cue | None:
+    """The title's own rung (rule 1) when it is a management or executive one ("VP", "Teamleiter", "Manager"):
+    with a description that manages people, the posting leads others (onet.py reads their work as its own)."""
+    explicit = _explicit_cue(title_cues, levels)
+    return explicit[1] if explicit is not None and levels[explicit[1].value].track in _LEADING_TRACKS else None
 
 
 def levels_first_years(levels: Mapping, track: str) -> int:

@@ -14,13 +14,17 @@ matcher read it (``TitleMatcher.read_title``: translated, typos fixed), so a for
 English words.
 Postings with a description keep the hand-combined score: a ranker fitted on synthetic postings trusted
 the profile too much and lost 14 points on the gold postings (measured; see scripts/fit_ranker.py).
+A manager's profile lists a manager's work, while a manager's posting mostly describes the team's: when the
+title's rank and the description say the job leads people, a manager's code takes the fit of a candidate it
+leads (O*NET's related occupations; ``led_occupations``).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 import numpy as np
 
 from .matching import OCCUPATION, OccupationIndex
@@ -84,6 +88,7 @@ def decide_onet(
     ranker: Ranker | None = None,
     title: str = "",
     occupations: OccupationIndex | None = None,
+    led: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
 ) -> OnetDecision:
     """Rank candidate O*NET codes; with no title candidate, let the description propose codes.
 
@@ -91,11 +96,15 @@ def decide_onet(
 
     ``ranker`` (with the ``title`` the matcher read and the matcher's ``occupations`` index) replaces the
     hand-combined ordering and shares for title-only postings; otherwise the hand-combined score decides.
-    Either way a known alias is decided among that alias's codes only."""
+    Either way a known alias is decided among that alias's codes only.
+
+    ``led`` (``led_occupations``), given when the title's rank and the description say the job leads people: a
+    manager's code takes the best description fit among the candidates it leads. A VP of Data & AI's posting
+    describes data science, whose profile fits it better than Computer and Information Systems Managers' own."""
     has_description = bool(description.strip()) or bool(skill_ids)
     if not candidates:
         return _description_only(profiles, skill_ids, description, has_description)
-    by_code, prof, combined, titles = code_evidence(candidates, profiles, skill_ids, description, has_description)
+    by_code, prof, combined, titles = code_evidence(candidates, profiles, skill_ids, description, has_description, led)
     # a title that is a known alias takes that alias's code(s): the fuzzy neighbours of another code must not
     # outvote it (they did for 10 % of known aliases, "Occupational Therapist Aide")
     exact, named_by = exact_alias(candidates, has_description)
@@ -148,8 +157,10 @@ def code_evidence(
     skill_ids: tuple[str, ...],
     description: str,
     has_description: bool,
+    led: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
 ) -> tuple[dict[str, list[Candidate]], dict[str, ProfileEvidence | None], dict[str, float], dict[str, float]]:
-    """Per candidate code: its supporting candidates, best profile evidence, hand-combined and title scores."""
+    """Per candidate code: its supporting candidates, best profile evidence, hand-combined and title scores
+    (``led``: see ``decide_onet``)."""
     by_code: dict[str, list[Candidate]] = defaultdict(list)
     for c in candidates:
         by_code[c.onet_code or c.role_code].append(c)
@@ -161,6 +172,8 @@ def code_evidence(
     for code, support in by_code.items():
         options = [evidence.get(code)] + [evidence.get(c.role_code) for c in support if c.source == "canon"]
         prof[code] = max((e for e in options if e is not None), key=lambda e: e.score, default=None)
+    if led:
+        prof.update(_led_fits(prof, led))
     # profile fit relative to the best-fitting candidate: a vague title is decided by its description
     best_fit = max((p.score for p in prof.values() if p is not None), default=0.0)
     titles = {k: title_score(v) for k, v in by_code.items()}
@@ -169,6 +182,24 @@ def code_evidence(
         t, p = titles[code], prof[code]
         combined[code] = (1 - PROFILE_WEIGHT) * t + PROFILE_WEIGHT * (p.score / best_fit if p and best_fit > 0 else 0.0) if best_fit > 0 else t
     return by_code, prof, combined, titles
+
+
+def led_occupations(related: Mapping[str, tuple[tuple[str, str], ...]], onet_titles: Mapping[str, str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The related occupations (lexicons.related_occupations) of the codes that lead people: SOC's managers
+    (major group 11) and first-line supervisors."""
+    return {code: rows for code, rows in related.items()
+            if code.startswith("11-") or onet_titles.get(code, "").startswith("First-Line Supervisors")}
+
+
+def _led_fits(prof: dict[str, ProfileEvidence | None], led: Mapping[str, tuple[tuple[str, str], ...]]) -> dict[str, ProfileEvidence]:
+    """A leading code's fit where one of the candidates it leads fits the description better than its own profile."""
+    out = {}
+    for code, own in prof.items():
+        fits = [(prof[r], row) for r, row in led.get(code, ()) if prof.get(r) is not None]
+        best, row = max(fits, key=lambda t: t[0].score, default=(None, ""))
+        if best is not None and best.score > (own.score if own is not None else 0.0):
+            out[code] = replace(best, key=code, via=f"{best.key} ({row})")
+    return out
 
 
 def ranker_inputs(

@@ -66,6 +66,7 @@ class ProfileEvidence:
     text_score: float  # cosine of TF-IDF vectors (description vs tasks/title/description)
     shared_skills: tuple[str, ...] = ()
     top_terms: tuple[str, ...] = ()  # description words that weigh most in the match
+    via: str = ""  # a manager's code took this fit from an occupation it leads: "15-1252.00 (related_occupations.csv:3)"
 
 
 _TERM_MEMO_LIMIT = 200_000  # runs remembered per index (see _TermMemo)
