@@ -122,6 +122,12 @@ CASES = [
     ("URGENT: Forklift Operator 🚀 Req #12345", "Forklift Operator",
      {"noise": [("URGENT", "urgency"), ("🚀", "emoji"), ("Req #12345", "req_id")]}),
     ("Customer Service Rep - Austin, TX", "Customer Service Rep", {"noise": [("Austin, TX", "location")]}),
+    ("Registered Nurse Boston, MA", "Registered Nurse", {"noise": [("Boston, MA", "location")]}),  # a place it lists
+    ("Chemist - Laval, QC", "Chemist", {"noise": [("Laval, QC", "location")]}),  # after a separator, any city
+    # a state's code that is also a job's abbreviation, after the title's own words: not a place
+    ("Manager, QC Chemistry Laboratory", "QC Chemistry Laboratory Manager", {"noise": [], "seniority": [("Manager", "M1")]}),
+    ("Senior Manager, PR", "PR Senior Manager", {"noise": []}),
+    ("Surgical Tech, OR", "Surgical Tech", {"noise": []}),
     ("Product Manager at Acme", "Product Manager", {"noise": [("at Acme", "company")]}),
     ("Senior Vice President of Sales", "Senior Vice President of Sales", {"seniority": [("Senior Vice President", "E4")]}),
     ("Temp Receptionist", "Receptionist", {"employment_type": [("Temp", "temporary")]}),

@@ -195,6 +195,8 @@ _LOCATION_ONLY = re.compile(
 _CITY_STATE = re.compile(
     rf"\b[A-Z][A-Za-z.'-]*+(?:[ ][A-Z][A-Za-z.'-]*+){{0,2}},[ ]?+(?:{'|'.join(_US_STATES)})\b(?:[ ]\d{{5}}\b)?"
 )
+_PLACE_NAME = re.compile(rf"(?i:{_PLACES})")
+_ENDS_IN_SEPARATOR = re.compile(r"\S\s*+[-–—|/(,;:]\s*+$")
 _COMPANY_AT = re.compile(r"(?<!\s)\s++(at\s++([A-Z][\w&.'’-]*+(?:[ ]++[A-Z&][\w&.'’-]*+){0,4}))\s*+$")
 
 # What every match of a pattern needs, as a pattern under the same flags: a title without it skips that scan. A gate
@@ -278,6 +280,17 @@ class _LevelPattern:
     row: str
     key: str  # the pattern in lower case, for word-specific rules
     needle: str = ""  # a literal pattern's first word in lower case: no match is possible without it
+
+
+def _place_start(raw: str, m: re.Match) -> int | None:
+    """Where the place of a ``_CITY_STATE`` match starts, or None when it is no place. After a separator the
+    whole match is the place ("Chemist - Laval, QC"); else only a place ``_PLACES`` names, with the state after
+    it ("Registered Nurse Boston, MA"): the capitalised words before a comma are the title's own as often as not,
+    and states are job abbreviations too ("Senior Manager, PR", "Manager, QC", "Physician, MD", "Surgical Tech, OR")."""
+    if _ENDS_IN_SEPARATOR.search(raw, 0, m.start()):
+        return m.start()
+    city = raw[m.start() : raw.index(",", m.start())]
+    return next((m.start() + w.start() for w in re.finditer(r"\S+", city) if _PLACE_NAME.fullmatch(city, w.start())), None)
 
 
 def _literal_regex(pattern: str) -> str:
@@ -402,8 +415,9 @@ class TitleParser:
                 if m.end() > m.start() and free(m.start(), m.end()):
                     add("noise", m.start(), m.end(), name, f"titles.py:noise:{name}")
         for m in self._scan("city_state", _CITY_STATE, raw):
-            if free(m.start(), m.end()):
-                add("noise", m.start(), m.end(), "location", "titles.py:noise:location")
+            start = _place_start(raw, m)
+            if start is not None and free(start, m.end()):
+                add("noise", start, m.end(), "location", "titles.py:noise:location")
         m = _COMPANY_AT.search(raw) if self._gates["company_at"].search(raw) else None
         if m and free(m.start(1), m.end(1)) and not _LOCATION_ONLY.fullmatch(m.group(2)):
             add("noise", m.start(1), m.end(1), "company", "titles.py:noise:company")
