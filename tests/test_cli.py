@@ -68,6 +68,14 @@ def test_explain_reads_a_british_title_under_the_en_gb_locale(capsys):
     assert "onet: 23-1011.00" not in capsys.readouterr().out  # O*NET's America: not a lawyer
 
 
+def test_an_indian_title_is_read_in_its_indian_sense_under_the_en_in_locale(capsys):
+    assert main(["explain", "Company Secretary", "--locale", "en-IN"]) == 0
+    out = capsys.readouterr().out
+    assert "'company secretary' read as 'compliance officer' in en-IN (title_words.csv)" in out and "onet: 13-1041.00" in out
+    assert main(["explain", "Company Secretary"]) == 0
+    assert "onet: 13-1041.00" not in capsys.readouterr().out  # O*NET's America: a secretary
+
+
 def test_a_bad_locale_is_a_clear_error(capsys):
     assert main(["explain", "Solicitor", "--locale", "british"]) == 2
     assert "setting 'title_locale' = 'british' is invalid: expected a language and region such as en-US or en-GB" in capsys.readouterr().err

@@ -231,6 +231,9 @@ def test_a_technology_before_a_job_noun_is_read_as_what_it_says_of_the_work(titl
     ("Warehouse Operative", "warehouse worker"),
     ("Sales Assistant", "sales assistant"),  # an O*NET alias keeps O*NET's reading
     ("Teaching Assistant", "teaching assistant"),  # not listed: O*NET's incumbents use it for university TAs
+    ("Telecaller", "telemarketer"),  # Indian English every locale reads
+    ("Ward Boy", "orderly"),
+    ("Company Secretary", "company secretary"),  # an en-in row: read only under en-IN
 ])
 def test_british_titles_are_read_in_the_american_english_of_onet(title, read):
     from jdclassify.classify import Classifier

@@ -156,7 +156,8 @@ def test_the_title_gold_set_names_real_occupations_and_its_titles_are_not_englis
 
 @pytest.mark.parametrize("name", ["titles_technology.csv", "titles_technology_check.csv", "titles_technology_more.csv",
                                   "titles_management.csv", "titles_management_check.csv", "titles_person_words.csv",
-                                  "titles_british.csv", "titles_british_check.csv"])
+                                  "titles_british.csv", "titles_british_check.csv", "titles_indian.csv",
+                                  "titles_indian_check.csv"])
 def test_the_title_gold_sets_name_real_occupations(name):
     with open(SAMPLES / "gold" / name, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))

@@ -83,6 +83,7 @@ CASES = [
     ("Software Engineer II - Backend", "Software Engineer", {"numeral": [("II", "P2")]}),
     ("Sr. Data Analyst | Acme Corp", "Data Analyst", {"seniority": [("Sr.", "P4")], "noise": [("Acme Corp", "company")]}),
     ("AI/ML Engineer", "AI/ML Engineer", {"role_part": []}),
+    ("Accountant cum Cashier", "Accountant", {"role_part": [("Accountant", "accountant"), ("Cashier", "cashier")]}),  # India
     ("Registered Nurse (RN) - ICU - Nights - $5,000 Sign-On Bonus!", "Registered Nurse",
      {"specialisation": [("ICU", "icu")],
       "noise": [("RN", "restated"), ("Nights", "schedule"), ("$5,000 Sign-On Bonus", "sign_on_bonus"), ("!", "exclamation")]}),

@@ -231,8 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--lexicon-dir", type=Path, help="lexicon folder (default: the shipped lexicons/)")
     common.add_argument("--overlay-dir", type=Path, help="a folder of extra roles/aliases/skills added to the lexicons")
     common.add_argument("--locale", dest="title_locale", metavar="LL-RR",
-                        help="whose English the titles are in (default en-US, as O*NET; en-GB reads British titles first: "
-                             "'Solicitor' as a lawyer, not a telemarketer)")
+                        help="whose English the titles are in (default en-US, as O*NET; en-GB and en-IN read British and Indian "
+                             "titles first: 'Solicitor' as a lawyer, not a telemarketer; 'Company Secretary' as a compliance officer)")
 
     parser = argparse.ArgumentParser(
         prog="jdclassify",

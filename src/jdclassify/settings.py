@@ -33,7 +33,8 @@ class Settings:
     shortlist_size: int = 200  # aliases per title considered by the fuzzy matcher
     top_candidates: int = 10
     # whose English the titles are in: "en-US" reads them as O*NET does; a region with title_words.csv rows of its own
-    # ("en-GB") reads those first, over O*NET's American aliases ("Solicitor": a lawyer, not a telemarketer)
+    # ("en-GB", "en-IN") reads those first, over O*NET's American aliases ("Solicitor": a lawyer, not a telemarketer;
+    # "Company Secretary": a compliance officer, not a secretary)
     title_locale: str = DEFAULT_TITLE_LOCALE
     # batching and scale
     chunk_size: int = 2_000

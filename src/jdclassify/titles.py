@@ -262,7 +262,7 @@ _ACADEMIC_RANKED = frozenset({"professor", "dean", "principal", "superintendent"
 _NOT_A_HEAD = frozenset({"start", "and", "&", "office", "quarters", "hunter"})
 # "<word> Manager" titles that are usually individual roles, not people managers (M1)
 _IC_MANAGED = frozenset({"product", "program", "project", "account", "relationship", "case", "success"})
-_PART_SPLIT = re.compile(r"(?<!\s)(?:\s*+/\s*+|\s++(?:or|and|&)\s++|\s*+&\s*+)")
+_PART_SPLIT = re.compile(r"(?<!\s)(?:\s*+/\s*+|\s++(?:or|and|&|cum)\s++|\s*+&\s*+)")  # "Accountant cum Cashier" (India)
 _WINDOW = 80  # characters looked at around a numeral or separator (keeps parsing linear)
 _LAST_WORD = re.compile(r"([^\s/,]++)[^\S\n]*+$")
 _FIRST_WORDS = re.compile(r"[^\s/,&]++(?:[^\S\n]++[^\s/,&]++)?")
