@@ -84,6 +84,26 @@ def test_generic_manager_refined_by_years_and_reports(lexicons, parse):
     assert label.value == "M3" and "refined" in label.rule
 
 
+@pytest.mark.parametrize(("text", "level", "why"), [
+    ("You will lead a team of five backend engineers. 9+ years of Java.", "M1", "a team of 5"),  # the span, not the years
+    ("Manage a team of twelve chemists and two technicians.", "M2", "a team of 12"),
+    ("You will lead a staff of approximately 48 FTEs.", "M2", "a team of 48"),
+    ("You will manage two managers and lead five directors.", "M3", "managing managers"),
+    # what the candidate has done or might have is not the job's span: 9+ years decide
+    ("Lead a team of 3 analysts. 9+ years of experience, including experience managing managers.", "M1", "a team of 3"),
+    ("Lead our ML team; hiring and performance reviews. Nice to have: a team of 20 once led. 9+ years of experience.", "M3", "9+ years"),
+])
+def test_a_generic_manager_is_placed_by_the_span_the_description_gives(lexicons, parse, text, level, why):
+    from jdclassify.experience import read_experience
+
+    e = read_experience(text)
+    desc = DescriptionCues(years_experience_min=e.years_experience_min, manages_people=e.manages_people, management=e.management)
+    label, _ = decide_level(parse("Engineering Manager"), desc, lexicons, "X")
+    assert (label.value, why in label.rule) == (level, True), label.rule
+    junior, _ = decide_level(parse("Junior Engineering Manager"), desc, lexicons, "X")
+    assert junior.value == "M1"  # the title's own "Junior" keeps it on the first rung
+
+
 @pytest.mark.parametrize("title", ["Team Lead, Data Platform", "Shift Supervisor", "Teamleiter Softwareentwicklung (m/w/d)"])
 def test_a_first_line_title_stays_m1_whatever_the_years(lexicons, parse, title):
     desc = DescriptionCues(years_experience_min=9, manages_people=True)

@@ -159,9 +159,11 @@ class TextLayout:
 
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "a": 1, "an": 1,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a": 1, "an": 1,
 }
-_NUM = r"(?:\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+_NUM = (r"(?:\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+        r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)")
 _YEARS = re.compile(
     rf"(?<![\w$£€.,(])(?P<qual>(?:at\s++least|a\s++minimum\s++of|minimum\s++of|minimum|min\.?|over|more\s++than|"
     rf"upwards\s++of|no\s++less\s++than)\s++)?(?P<low>{_NUM})(?:\s*+\(\d{{1,2}}\))?\s*+(?P<plus>\+|plus)?"
@@ -346,7 +348,8 @@ _MANAGEMENT: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
     ("direct_reports", re.compile(r"\b(?:\d{1,3}\+?\s++)?direct\s++reports\b", re.IGNORECASE), ("direct",)),
     ("team_of_n", re.compile(rf"\b(?:lead|leads|leading|manage|manages|managing|supervise|supervises|supervising|oversee|"
                              rf"oversees|overseeing|run|build)\s++(?:and\s++\w+\s++)?(?:a|the|our|your)?\s*+(?:\w+\s++){{0,2}}"
-                             rf"(?:team|group|staff|organi[sz]ation)\s++of\s++(?:\d{{1,3}}|{_NUM})\b", re.IGNORECASE),
+                             rf"(?:team|group|staff|organi[sz]ation)\s++of\s++(?:(?:about|approximately|around|roughly|some|"
+                             rf"nearly|over|more\s++than|up\s++to)\s++)?(?:\d{{1,3}}|{_NUM})\b", re.IGNORECASE),
      ("team", "group", "staff", "organi")),
     ("manage_managers", re.compile(r"\b(?:manage|managing|lead|leading)\s++(?:other\s++)?(?:managers|leaders|a\s++team\s++of\s++managers)\b",
                                    re.IGNORECASE), ("managers", "leaders")),
@@ -593,7 +596,8 @@ def read_management(text: str, layout: TextLayout) -> tuple[bool, list[Cue]]:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
-            cues.append(_cue("management", m, "false" if name == "no_reports" else "true", name, {}))
+            span = _span(name, m, text) if layout.requirement(m.start()) == "required" else {}  # not "nice to have: …"
+            cues.append(_cue("management", m, "false" if name == "no_reports" else "true", name, span))
     for name, rx, _ in _MANAGEMENT_OTHER:
         if at := gates.get(name):
             for m in gated_at(rx, text, key, at, 0):
@@ -603,6 +607,26 @@ def read_management(text: str, layout: TextLayout) -> tuple[bool, list[Cue]]:
     cues.sort(key=lambda c: c.start)
     manages = any(c.value == "true" for c in cues) and not any(c.value == "false" for c in cues)
     return manages, cues
+
+
+_TEAM_SIZE = re.compile(rf"\b(\d{{1,3}}|{_NUM})\b", re.IGNORECASE)
+_LEADERS = re.compile(r"\b(?:managers|directors|leaders)\b", re.IGNORECASE)
+_BACKGROUND = re.compile(r"\b(?:experience|years?|record|background|history)\s++(?:of\s++|in\s++)?$", re.IGNORECASE)
+
+
+def _span(name: str, m: re.Match, text: str) -> dict[str, str]:
+    """What a management cue says of the span the job leads (levels.py places a generic manager by it): the size
+    of the team ("a team of 8", "12 direct reports", "supervise 20 associates") or that it manages managers; not
+    what the candidate has done ("experience managing managers", "5 years leading a team of 10")."""
+    if _BACKGROUND.search(text, max(0, m.start() - 30), m.start()):
+        return {}
+    if name == "manage_managers" or (name == "lead_people" and _LEADERS.search(m.group())):
+        return {"manages_managers": "true"}
+    if name in ("team_of_n", "direct_reports", "lead_people"):
+        found = _TEAM_SIZE.findall(m.group())
+        if found and (size := int(_number(found[-1].lower()))) > 1:
+            return {"team_size": str(size)}
+    return {}
 
 
 def read_level_phrases(text: str, layout: TextLayout) -> list[Cue]:

@@ -9,8 +9,9 @@ The rule, in order (the first that applies decides; the rest only move the confi
    (``Sales Associate II`` → P2). A management or executive word above M1 decides (``Senior Manager II`` is
    M3, ``Director II`` M4); a generic M1 word yields to the numeral (``Program Manager III`` → P3: a
    numbered manager title is usually an individual ladder).
-   A generic ``Manager`` (M1) is refined by the description's years on the management ladder; a word that
-   names the first rung itself (``Team Lead``, ``Supervisor``: levels.yaml ``first_line``) is not.
+   A generic ``Manager`` (M1) is refined by the description's span (managing managers: M3; a team of up to
+   ``SMALL_TEAM``: M1, a larger one: M2), else its years on the management ladder; a word that names the first
+   rung itself (``Team Lead``, ``Supervisor``: levels.yaml ``first_line``) is not.
 2. Else the description's minimum years of experience, read on the professional ladder (or on the
    management ladder when the posting manages people).
 3. Else a seniority phrase in the body ("entry level", "senior").
@@ -36,6 +37,10 @@ _DISAGREE_PENALTY = 0.20
 _RUNG_KINDS = ("numeral", "seniority")  # title cues that name a rung when no grade does (see _explicit_cue)
 _INDIVIDUAL_TRACKS = ("support", "professional")  # one ladder: a numeral and a word on it compare by rung
 _LEADING_TRACKS = ("management", "executive")
+# The most people an M1 leads ("a small team", levels.yaml); a larger team is M2's. A judgement, not a fit: the
+# samples' managers of 3 to 6 people are labelled M1, of 8 to 48 M2.
+SMALL_TEAM = 7
+_JUNIOR_RUNGS = ("S1", "P1", "P2")  # a title that names one of these keeps a manager at M1 whatever the description
 
 # schema.org and feed spellings of employment types → ours ("FT"/"PT" only as a whole field: in a title PT is a therapist)
 _EMPLOYMENT_ALIASES = {
@@ -110,10 +115,11 @@ def decide_level(
         other = [c for k in _RUNG_KINDS if k != kind for c in title_cues.of_kind(k) if c.value in levels and c.value != value]
         if kind != "grade" and other:
             rule += "; over " + ", ".join(f"{c.text!r} ({c.value})" for c in other)
-        if value == "M1" and years is not None and desc.manages_people and not _first_line(cue, lexicons):
-            refined = level_for_years(years, levels, track="management")
-            if refined and refined != value:
-                rule += f"; refined to {refined} by {years}+ years with people management"
+        junior = any(c.value in _JUNIOR_RUNGS for k in _RUNG_KINDS for c in title_cues.of_kind(k))  # "Junior … Manager"
+        if value == "M1" and desc.manages_people and not _first_line(cue, lexicons) and not junior:
+            refined, why = _management_rung(desc, years, levels)
+            if refined:
+                rule += f"; refined to {refined} by {why}" if refined != value else f"; kept at {value} by {why}"
                 value = refined
         if years is not None and value in levels and levels[value].track == "professional":
             by_years = level_for_years(years, levels)
@@ -144,6 +150,22 @@ def decide_level(
     if desc.manages_people and value in levels and levels[value].track == "professional":
         evidence.append("the description mentions managing people")
     return Label(value, round(raw, 4), rule, tuple([rule, *evidence])), employment_type
+
+
+def _management_rung(desc: DescriptionCues, years: int | None, levels: Mapping) -> tuple[str, str]:
+    """The rung of a generic manager ("Manager", not "Team Lead") by the span the description gives it, as the
+    ladder defines the rungs (levels.yaml): M3 manages managers, M1 leads a small team directly, M2 a larger one;
+    without a span, by its years on the management ladder (the years of a manager of 8 said M3, of 5 M2)."""
+    if any(c.attr("manages_managers") for c in desc.management):
+        cue = next(c for c in desc.management if c.attr("manages_managers"))
+        return "M3", f"managing managers ({cue.text!r})"
+    sizes = [(int(c.attr("team_size")), c) for c in desc.management if c.attr("team_size")]
+    if sizes:
+        size, cue = max(sizes, key=lambda t: t[0])
+        return ("M1" if size <= SMALL_TEAM else "M2"), f"a team of {size} ({cue.text!r})"
+    if years is not None:
+        return level_for_years(years, levels, track="management"), f"{years}+ years with people management"
+    return "", ""
 
 
 def title_rank(title_cues: TitleCues, levels: Mapping) -> Cue | None:
