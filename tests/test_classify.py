@@ -160,6 +160,9 @@ def test_a_technology_named_in_a_title_makes_it_a_computer_occupation(clf, title
     ("VP of Operations", "11-1021.00", "E3"),  # was Chief Executives
     ("Director of Operations", "11-1021.00", "M4"),  # was Media Technical Directors
     ("VP, Data & AI", "11-3021.00", "E3"),  # the rank written first, before a comma (was Data Scientists)
+    ("Deputy Manager - Sales", "11-2022.00", "M1"),  # India's ranks (was Police and Sheriff's Patrol Officers)
+    ("AGM - Finance", "11-3031.00", "M3"),  # Assistant General Manager (was unknown)
+    ("DGM Finance", "11-3031.00", "M4"),  # Deputy General Manager (was Business Teachers, Postsecondary)
 ])
 def test_a_rank_before_of_leads_the_function_that_follows(clf, title, onet, level):
     c = clf.classify({"id": "t", "title": title})

@@ -74,6 +74,8 @@ def test_an_indian_title_is_read_in_its_indian_sense_under_the_en_in_locale(caps
     assert "'company secretary' read as 'compliance officer' in en-IN (title_words.csv)" in out and "onet: 13-1041.00" in out
     assert main(["explain", "Company Secretary"]) == 0
     assert "onet: 13-1041.00" not in capsys.readouterr().out  # O*NET's America: a secretary
+    assert main(["explain", "Executive - HR", "--locale", "en-IN"]) == 0  # the function after a dash: an HR executive
+    assert "onet: 13-1071.00" in capsys.readouterr().out
 
 
 def test_a_bad_locale_is_a_clear_error(capsys):

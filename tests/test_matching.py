@@ -234,6 +234,7 @@ def test_a_technology_before_a_job_noun_is_read_as_what_it_says_of_the_work(titl
     ("Telecaller", "telemarketer"),  # Indian English every locale reads
     ("Ward Boy", "orderly"),
     ("Company Secretary", "company secretary"),  # an en-in row: read only under en-IN
+    ("Executive - Customer Care", "customer service representative"),  # the function after a dash makes a listed phrase
 ])
 def test_british_titles_are_read_in_the_american_english_of_onet(title, read):
     from jdclassify.classify import Classifier

@@ -413,11 +413,14 @@ class TitleMatcher:
         """The core with its comma specialisation in front when that is a known alias: "Software Engineer,
         Machine Learning" is "Machine Learning Software Engineer", a role of its own; a bare job noun with a
         specialisation naming a technology, in any form, is read with it ("Engineer - Kubernetes", "Engineer,
-        iOS", "Developer (SAP)": title_technologies.yaml); else the core."""
+        iOS", "Developer (SAP)": title_technologies.yaml), and so is a core whose specialisation makes a phrase
+        title_words.csv lists for English or the title_locale ("Executive - HR" in en-IN, an HR executive); else the core."""
         bare = title_cues.normalised in self.title_technologies.job_nouns
         for cue in title_cues.of_kind("specialisation"):
             joined = f"{cue.value} {title_cues.normalised}".strip()
             if bare and self.technologies_read(joined)[1]:
+                return joined
+            if joined in self.regional or joined in self.title_words.english:
                 return joined
             if cue.lexicon_row != "titles.py:specialisation:comma":
                 continue  # a bracketed segment is more often the title restated ("Lab Tech (Laboratory Technician)")
