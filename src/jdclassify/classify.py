@@ -336,8 +336,9 @@ class Classifier:
         evidence = [f"{x.alias_id} {x.alias!r} ({x.source}, {x.method} {x.score:.2f}, prior {x.prior:.2f})" for x in best.support[:3]]
         p = best.profile
         if p is not None:
+            led = f" as {p.via}, an occupation it leads" if p.via else ""
             evidence.append(
-                f"profile {p.key}{f' as {p.via}, an occupation it leads' if p.via else ''}: fit {p.score:.2f} (skills {p.skill_score:.2f}, text {p.text_score:.2f})"
+                f"profile {p.key}{led}: fit {p.score:.2f} (skills {p.skill_score:.2f}, text {p.text_score:.2f})"
                 + (f"; shared skills {', '.join(p.shared_skills[:8])}" if p.shared_skills else "")
                 + (f"; terms {', '.join(p.top_terms)}" if p.top_terms else "")
             )

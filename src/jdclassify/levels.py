@@ -116,7 +116,7 @@ def decide_level(
         if kind != "grade" and other:
             rule += "; over " + ", ".join(f"{c.text!r} ({c.value})" for c in other)
         junior = any(c.value in _JUNIOR_RUNGS for k in _RUNG_KINDS for c in title_cues.of_kind(k))  # "Junior … Manager"
-        if value == "M1" and desc.manages_people and not _first_line(cue, lexicons) and not junior:
+        if value == "M1" and desc.manages_people and not junior and not _first_line(cue, lexicons):
             refined, why = _management_rung(desc, years, levels)
             if refined:
                 rule += f"; refined to {refined} by {why}" if refined != value else f"; kept at {value} by {why}"
@@ -156,9 +156,9 @@ def _management_rung(desc: DescriptionCues, years: int | None, levels: Mapping) 
     """The rung of a generic manager ("Manager", not "Team Lead") by the span the description gives it, as the
     ladder defines the rungs (levels.yaml): M3 manages managers, M1 leads a small team directly, M2 a larger one;
     without a span, by its years on the management ladder (the years of a manager of 8 said M3, of 5 M2)."""
-    if any(c.attr("manages_managers") for c in desc.management):
-        cue = next(c for c in desc.management if c.attr("manages_managers"))
-        return "M3", f"managing managers ({cue.text!r})"
+    leaders = [c for c in desc.management if c.attr("manages_managers")]
+    if leaders:
+        return "M3", f"managing managers ({leaders[0].text!r})"
     sizes = [(int(c.attr("team_size")), c) for c in desc.management if c.attr("team_size")]
     if sizes:
         size, cue = max(sizes, key=lambda t: t[0])
