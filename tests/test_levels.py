@@ -88,6 +88,8 @@ def test_generic_manager_refined_by_years_and_reports(lexicons, parse):
     ("You will lead a team of five backend engineers. 9+ years of Java.", "M1", "a team of 5"),  # the span, not the years
     ("Manage a team of twelve chemists and two technicians.", "M2", "a team of 12"),
     ("You will lead a staff of approximately 48 FTEs.", "M2", "a team of 48"),
+    ("Ten people report directly to you: writers, designers and analysts. 9+ years of marketing.", "M2", "a team of 10"),
+    ("Four technicians will report to you. 9+ years of experience.", "M1", "a team of 4"),
     ("You will manage two managers and lead five directors.", "M3", "managing managers"),
     # what the candidate has done or might have is not the job's span: 9+ years decide
     ("Lead a team of 3 analysts. 9+ years of experience, including experience managing managers.", "M1", "a team of 3"),

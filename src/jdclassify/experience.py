@@ -346,6 +346,8 @@ _MANAGEMENT: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
     ("no_reports", re.compile(r"\b(?:no|without)\s++direct\s++reports\b|\bindividual[- ]contributor\s++(?:role|position)\b",
                               re.IGNORECASE), ("direct", "individual")),
     ("direct_reports", re.compile(r"\b(?:\d{1,3}\+?\s++)?direct\s++reports\b", re.IGNORECASE), ("direct",)),
+    ("reports_to_you", re.compile(rf"\b(?:\d{{1,3}}|{_NUM})\s++(?:\w+\s++){{0,2}}{_PEOPLE}\s++(?:will\s++)?report\s++"
+                                  r"(?:directly\s++)?(?:in\s++)?to\s++you\b", re.IGNORECASE), ("report",)),
     ("team_of_n", re.compile(rf"\b(?:lead|leads|leading|manage|manages|managing|supervise|supervises|supervising|oversee|"
                              rf"oversees|overseeing|run|build)\s++(?:and\s++\w+\s++)?(?:a|the|our|your)?\s*+(?:\w+\s++){{0,2}}"
                              rf"(?:team|group|staff|organi[sz]ation)\s++of\s++(?:(?:about|approximately|around|roughly|some|"
@@ -420,7 +422,7 @@ _VERB_FIRST = frozenset({"team_of_n", "manage_managers", "hire_develop", "build_
 
 # How far before one of its gate words a match of these patterns can start (``scan.gated``): 0 when every
 # match starts with a gate word. Patterns not listed are scanned whole.
-_REACH = {"no_reports": 40, "direct_reports": 40, "people_management": 0, "no_experience": 40, "entry_level": 40,
+_REACH = {"no_reports": 40, "direct_reports": 40, "reports_to_you": 80, "people_management": 0, "no_experience": 40, "entry_level": 40,
           "mid_level": 0, "senior_level": 40, "staff_level": 0, "principal_level": 0, "executive": 40}
 
 # (name, level, pattern, gate words in the key)
@@ -616,13 +618,14 @@ _BACKGROUND = re.compile(r"\b(?:experience|years?|record|background|history)\s++
 
 def _span(name: str, m: re.Match, text: str) -> dict[str, str]:
     """What a management cue says of the span the job leads (levels.py places a generic manager by it): the size
-    of the team ("a team of 8", "12 direct reports", "supervise 20 associates") or that it manages managers; not
+    of the team ("a team of 8", "12 direct reports", "ten people report directly to you", "supervise 20 associates")
+    or that it manages managers; not
     what the candidate has done ("experience managing managers", "5 years leading a team of 10")."""
     if _BACKGROUND.search(text, max(0, m.start() - 30), m.start()):
         return {}
     if name == "manage_managers" or (name == "lead_people" and _LEADERS.search(m.group())):
         return {"manages_managers": "true"}
-    if name in ("team_of_n", "direct_reports", "lead_people"):
+    if name in ("team_of_n", "direct_reports", "reports_to_you", "lead_people"):
         found = _TEAM_SIZE.findall(m.group())
         if found and (size := int(_number(found[-1].lower()))) > 1:
             return {"team_size": str(size)}
