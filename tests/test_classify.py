@@ -34,6 +34,25 @@ def test_engineer_is_decided_by_its_description(clf):
     assert civil.onet.value[:2] == "17"
 
 
+_SUPERVISED = {  # whom the job supervises -> the SOC minor group of their first-line supervisors
+    "Supervise the cooks and food preparation workers of our restaurant kitchen, order food supplies, check food "
+    "safety and hygiene, schedule kitchen staff and train new prep cooks.": "35-10",
+    "Supervise our housekeeping room attendants and janitors: inspect guest rooms and public areas for cleanliness, "
+    "assign cleaning duties, order linens and cleaning supplies, and train new housekeepers.": "37-10",
+    "Supervise the assemblers and machine operators on our production line: set daily production schedules, check "
+    "product quality, keep machines running with maintenance, train operators and enforce plant safety rules.": "51-10",
+}
+
+
+@pytest.mark.parametrize("title", ["Supervisor", "Team Leader (Days)"])
+def test_a_title_that_names_no_one_job_is_decided_by_its_description_among_the_nouns_occupations(clf, title):
+    for description, group in _SUPERVISED.items():
+        c = clf.classify(Posting(id="a", title=title, description=description))
+        assert c.onet.value.startswith(group), (description, c.onet.value)
+        assert c.onet.rule.startswith("vague title ('supervisor' ends aliases of ")
+    assert "the description decides among the" in clf.explain(title, description)
+
+
 _DATA_WORK = ("Our data scientists and machine learning engineers build forecasting and recommendation models in Python, "
               "Spark and Databricks on Snowflake, and ship them to production with MLflow and Kubernetes.")
 _LEADS = " You will lead five directors and senior managers, hire and coach the team and own its budget."

@@ -9,7 +9,7 @@ from jdclassify.errors import ConfigError
 from jdclassify.lexicons import LevelCue, PersonNouns, TitleTechnologies, TitleWords
 from jdclassify.matching import OCCUPATION, TitleMatcher, _phrases
 from jdclassify.onet import decide_onet
-from jdclassify.records import DescriptionCues, TitleCues
+from jdclassify.records import Cue, DescriptionCues, TitleCues
 from jdclassify.settings import Settings
 from jdclassify.titles import normalise_title
 
@@ -128,6 +128,40 @@ def test_the_title_is_read_as_the_matcher_read_it_typos_fixed_and_translated():
     assert m.read_title(cues("Regsitered Nurse")) == "registered nurse"
     assert m.read_title(cues("Enfermera")) == "nurse"
     assert m.read_title(cues("")) == ""
+
+
+# "supervisor" and "engineer" end aliases of twelve occupations each; "cashier" mostly one occupation's
+_FIELDS = ("office", "kitchen", "warehouse", "retail", "production", "security", "construction", "housekeeping", "farm",
+           "transit", "laundry", "casino")
+SPREAD = (
+    *ALIASES,
+    *(alias_row(20 + i, f"{f.title()} Supervisor", f"{11 + i}-1011.00") for i, f in enumerate(_FIELDS)),
+    *(alias_row(40 + i, f"{f.title()} Engineer", f"{11 + i}-2011.00") for i, f in enumerate(_FIELDS)),
+    *(alias_row(60 + i, f"{f.title()} Cashier", "41-2011.00") for i, f in enumerate(_FIELDS)),
+    alias_row(80, "Gaming Cashier", "41-2012.00"),
+)
+
+
+def ranked(title, *ranks):
+    """The title's cues as the parser marks levels.yaml words in it: ``ranks`` as seniority cues."""
+    marks = tuple(Cue("seniority", r, "M1", "title", title.index(r), title.index(r) + len(r)) for r in ranks)
+    return TitleCues(raw=title, core=title, normalised=normalise_title(title), cues=marks)
+
+
+def test_a_title_that_is_only_a_job_noun_many_occupations_end_in_is_vague():
+    team_lead = LevelCue("word", "team lead", "M1", "levels.yaml:word:team lead", first_line=True)
+    management = {"M1": SimpleNamespace(track="management")}
+    m = TitleMatcher.build(title_lexicons(SPREAD, level_cues=(team_lead,), levels=management), Settings())
+    supervisors = tuple(sorted(f"{11 + i}-1011.00" for i in range(len(_FIELDS))))
+    assert m.vague_noun(cues("Supervisor")) == ("supervisor", supervisors)
+    assert m.vague_noun(ranked("Senior Engineer", "Senior"))[0] == "engineer"  # level words aside
+    # only a first-line rank: a supervisor of something
+    assert m.vague_noun(ranked("Team Lead", "Team Lead")) == ("supervisor", supervisors)
+    assert m.vague_noun(cues("Warehouse Supervisor")) == ("", ())  # says which supervisor
+    assert m.vague_noun(cues("Cashier")) == ("", ())  # most aliases ending in it name one occupation
+    assert m.vague_noun(cues("Nurse")) == ("", ())
+    assert m.vague_noun(TitleCues("Engineer / Supervisor", "Engineer / Supervisor", "engineer supervisor",
+                                  parts=("Engineer", "Supervisor"))) == ("", ())  # each part names its kind of job
 
 
 FOREIGN = (

@@ -17,7 +17,7 @@ from jdclassify.settings import Settings
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 POSTINGS = SAMPLES / "postings"
 GOLD = SAMPLES / "gold" / "gold.csv"
-POSTING_GOLDS = (GOLD, SAMPLES / "gold" / "postings_managers.csv")  # gold sets that label postings (by id)
+POSTING_GOLDS = (GOLD, *sorted((SAMPLES / "gold").glob("postings_*.csv")))  # gold sets that label postings (by id)
 
 CANON_ROLES = {
     "AIMLAM.GEN", "AIMLAM.CV", "AIMLAM.NLP", "AIMLAM.SYS", "MLRSCH.GEN", "DATSCI.GEN", "DATANL.GEN", "DATANL.BI",

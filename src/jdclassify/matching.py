@@ -35,6 +35,10 @@ HEAD_WEIGHT = 2.0  # the head-noun feature's weight in occupation documents (mea
 STEM_LENGTH, STEM_WEIGHT = 4, 0.5  # word-start feature: "pediatric" meets "pediatrician" (measured: none/4/5/6 letters → 63.6/63.9/63.7/63.6 % on the calibration fold)
 OCCUPATION_CANDIDATES = 5  # best occupations per title besides those its alias candidates name (measured: 0/5/20 → 62.9/63.0/63.0 % on the test fold)
 OCCUPATION = "occupation"  # method and source of occupation candidates
+FIRST_LINE_NOUN = "supervisor"  # what a title that is only a first-line rank is read as (TitleMatcher.vague_noun)
+# a job noun is vague alone when the aliases ending in it spread over this many occupations' worth of them (perplexity:
+# 2 ** entropy of their codes; "supervisor" 16, "engineer" 77, "cashier" 4.8, "nurse" 6.0): TitleMatcher.vague_noun
+VAGUE_PERPLEXITY = 10.0
 _CACHE_LIMIT = 200_000
 NOT_LEADING, FIRST_RUNG, ABOVE_FIRST_RUNG = 0, 1, 2  # how a levels.yaml word leads the function after it (function_led)
 _RANK_WORDS = 3  # the most words of a rank written first without "of" ("senior vice president")
@@ -61,6 +65,7 @@ class TitleMatcher:
     title_technologies: TitleTechnologies  # "iOS Engineer" is a mobile application engineer (lexicons.read_title_technologies)
     person_nouns: PersonNouns  # "Rabbi" is a clergyman (lexicons.read_person_nouns)
     ranks: Mapping[str, int]  # normalised level words (levels.yaml) -> NOT_LEADING, FIRST_RUNG ("manager") or ABOVE_FIRST_RUNG ("vp")
+    first_line: frozenset[str]  # normalised levels.yaml words naming the first-line rung itself ("team lead", "supervisor")
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _token_fix: dict = field(default_factory=dict, compare=False, repr=False)
     _person_fix: dict = field(default_factory=dict, compare=False, repr=False)
@@ -184,6 +189,28 @@ class TitleMatcher:
         it (a typo fixed, "developr" → "developer"); "" for an empty core. What the ranker's word features read."""
         texts = self.lookup_texts(title_cues)
         return " ".join(self._known_token(t) or t for t in texts[0].split()) if texts else ""
+
+    def vague_noun(self, title_cues: TitleCues) -> tuple[str, tuple[str, ...]]:
+        """(noun, codes) when the title, its level words aside, is one job noun that the aliases of many occupations
+        end in (``VAGUE_PERPLEXITY``: "Supervisor", "Engineer II", "Senior Analyst", "Associate"), with those codes;
+        ("", ()) otherwise ("Cashier", "Nurse": most of their aliases name one occupation). Such a title says what
+        kind of job, not which: its description must decide among them (``Classifier.decide``). Among the fuzzy
+        neighbours of "Supervisor" a warehouse supervisor's code was not a candidate at all, and the one alias spelt
+        "Supervisor" (Social Workers, All Other) outscored them."""
+        texts = self.lookup_texts(title_cues)
+        if len(texts) != 1:  # "Data Scientist / ML Engineer": each part names its job
+            return "", ()
+        words = " ".join(self._known_token(t) or t for t in texts[0].split()).split()
+        ranks = [normalise_title(c.text) for c in title_cues.of_kind("seniority")]
+        rest = [w for w in words if w not in {w for r in ranks for w in r.split()}]
+        if not words or rest not in ([], words[-1:]):
+            return "", ()
+        # a title that is only a first-line rank ("Team Lead", "Team Leader (Nights)") names a supervisor of something
+        noun = FIRST_LINE_NOUN if not rest and any(r in self.first_line for r in ranks) else words[-1]
+        counts = self.occupations.counts(f"head:{noun}")
+        total = sum(counts.values())
+        entropy = -sum(n / total * math.log2(n / total) for n in counts.values())
+        return (noun, tuple(counts)) if counts and 2 ** entropy >= VAGUE_PERPLEXITY else ("", ())
 
     def _read_words(self, text: str) -> str:
         """The text in O*NET's words: the title_locale's own phrases first (``_localised``), then other languages."""
@@ -715,6 +742,13 @@ class OccupationIndex:
             task_words=Ragged(unpack(arrays["task_words"]), arrays["task_codes.offsets"], arrays["task_codes.values"], arrays["task_uses.values"]),
         )
 
+    def counts(self, feature: str) -> dict[str, int]:
+        """Code -> how many of the code's aliases use the word (or "head:word") ``feature``."""
+        hit = self.word_counts.get(feature)
+        if hit is None:
+            return {}
+        return dict(zip((self.codes[i] for i in self.postings[feature][0].tolist()), hit.tolist()))
+
     def scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(code indexes, cosine) for every code sharing a feature with the title's tokens."""
         query = [(f, self.idf[f] * w) for f, w in _features(tokens) if f in self.idf]
@@ -818,8 +852,9 @@ def _reading(lexicons, settings) -> dict:
             leads = lexicons.levels[cue.value].track in LEADING_TRACKS and not (cue.first_line or cue.own_post)
             rank = (FIRST_RUNG if cue.value == first_rung else ABOVE_FIRST_RUNG) if leads else NOT_LEADING
             ranks[key] = max(ranks.get(key, NOT_LEADING), rank)
+    first_line = frozenset(normalise_title(c.pattern) for c in lexicons.level_cues if c.kind == "word" and c.first_line)
     return {"title_words": lexicons.title_words, "regional": regional or {}, "title_technologies": lexicons.title_technologies,
-            "person_nouns": lexicons.person_nouns, "ranks": ranks}
+            "person_nouns": lexicons.person_nouns, "ranks": ranks, "first_line": first_line}
 
 
 def _features(tokens: Sequence[str]) -> list[tuple[str, float]]:

@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .lexicons import RANKER_FILE
-from .matching import OCCUPATION, task_features
+from .matching import OCCUPATION, OccupationIndex, task_features
 from .records import Candidate
 from .titles import normalise_title
 
@@ -135,8 +135,8 @@ def feature_matrix(title: str, evidence: Sequence[CodeEvidence], occupations) ->
     word_weights = [_cached(_weights, occupations, w) for w in dict.fromkeys(title_words) if w in occupations.postings]
     head_weights = _cached(_weights, occupations, f"head:{head}")
     counted = [w for w in dict.fromkeys(title_words) if w in occupations.word_counts]
-    word_counts = [_cached(_counts, occupations, w) for w in counted]
-    head_counts = _cached(_counts, occupations, f"head:{head}")
+    word_counts = [_cached(OccupationIndex.counts, occupations, w) for w in counted]
+    head_counts = _cached(OccupationIndex.counts, occupations, f"head:{head}")
     head_major, head_minor = _cached(_major, occupations, f"head:{head}"), _cached(_minor, occupations, f"head:{head}")
     word_major = [_cached(_major, occupations, w) for w in counted]
     nb = occupations.groups
@@ -331,11 +331,11 @@ def _cached(compute, occupations, feature: str):
 
 
 def _major(occupations, feature: str) -> dict[str, float]:
-    return _pooled(_counts(occupations, feature), 2)
+    return _pooled(occupations.counts(feature), 2)
 
 
 def _minor(occupations, feature: str) -> dict[str, float]:
-    return _pooled(_counts(occupations, feature), 5)
+    return _pooled(occupations.counts(feature), 5)
 
 
 def _pooled(counts: dict[str, int], chars: int) -> dict[str, float]:
@@ -354,14 +354,6 @@ def _weights(occupations, feature: str) -> dict[str, float]:
         return {}
     indexes, weights = hit
     return {occupations.codes[i]: float(w) for i, w in zip(indexes, weights)}
-
-
-def _counts(occupations, feature: str) -> dict[str, int]:
-    """Code -> how many of the code's aliases use the word (or "head:word") ``feature``."""
-    hit = occupations.word_counts.get(feature)
-    if hit is None:
-        return {}
-    return dict(zip((occupations.codes[i] for i in occupations.postings[feature][0].tolist()), hit.tolist()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,4 +483,3 @@ def _depth(left: Sequence[int], right: Sequence[int]) -> int:
         deepest = max(deepest, d)
         todo += [(c, d + 1) for c in (left[node], right[node]) if c >= 0]
     return deepest
-
