@@ -19,7 +19,7 @@ import io
 import math
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
@@ -54,6 +54,10 @@ NEEDS_CONTEXT = {
     "keynote", "outlook", "teams", "slack", "zoom", "box", "notion", "pandas", "snowflake", "oracle", "sage",
     "mercury", "unity", "maya", "numbers", "pages", "project", "prometheus", "jupiter", "git", "compass",
 }
+# An O*NET product named by one word that this many of O*NET's own task statements use as a plain word ("Analyze",
+# "Route", "Dig", "HARVEST") needs a technical neighbour too: in a description the word is a duty, not the product
+# (a literacy coordinator's "analyze student data" read as Astronomers' software "Analyze").
+ORDINARY_IN_TASKS = 3
 # Short names and acronyms that must match in their written case (besides the rule in _case_sensitive).
 CASE_SENSITIVE = {"R", "Go", "C", "D", "SAS", "SQL", "AWS", "GCP", "JAX", "SPSS", "Excel", "Word", "Access"}
 
@@ -346,9 +350,15 @@ def _case_sensitive(name: str) -> bool:
     return " " not in name and len(name) <= 6 and sum(ch.isupper() for ch in name) >= 2
 
 
-def _needs_context(name: str, synonyms: tuple[str, ...] = ()) -> bool:
+def _needs_context(name: str, synonyms: tuple[str, ...] = (), ordinary: frozenset[str] = frozenset()) -> bool:
     forms = [name.split(" (")[0], *synonyms]
-    return any(form.casefold() in NEEDS_CONTEXT for form in forms)
+    return any(form.casefold() in NEEDS_CONTEXT or form.casefold() in ordinary for form in forms)
+
+
+def _ordinary_words(onet_dir: Path) -> frozenset[str]:
+    """Words at least ``ORDINARY_IN_TASKS`` of O*NET's task statements use (lower case)."""
+    uses = Counter(w for r in _tsv(onet_dir / "Task Statements.txt") for w in set(re.findall(r"[a-z]+", r["Task"].lower())))
+    return frozenset(w for w, n in uses.items() if n >= ORDINARY_IN_TASKS)
 
 
 def _skills(shared: Path) -> tuple[list[tuple], list[tuple]]:
@@ -369,9 +379,11 @@ def _skills(shared: Path) -> tuple[list[tuple], list[tuple]]:
         pair[0] |= hot
         pair[1] |= demand
     by_name: dict[str, list[bool]] = {}
+    ordinary = _ordinary_words(shared / "onet")
     for skill_id, name in names.items():
         hot, demand = onet_flags[skill_id]
-        rows.append((skill_id, name, "technology", "onet", "", _flag(_case_sensitive(name)), _flag(_needs_context(name)),
+        plain = ordinary if " " not in name else frozenset()  # one word: a product name or a plain word
+        rows.append((skill_id, name, "technology", "onet", "", _flag(_case_sensitive(name)), _flag(_needs_context(name, (), plain)),
                      _flag(hot), _flag(demand)))
         merged = by_name.setdefault(name.casefold(), [False, False])
         merged[0] |= hot
