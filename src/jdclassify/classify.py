@@ -154,11 +154,14 @@ class Classifier:
             lines.append(f"  {word!r} is not in the alias index; WordNet files it under {reading!r} ({row})")
         for technology, reading, row in self.matcher.technologies_named(tc):
             lines.append(f"  technology {technology!r} read as {reading!r} ({row})")
-        noun, codes = self.matcher.vague_noun(tc) if description.strip() else ("", ())
-        if codes:
+        noun, codes = self.matcher.vague_noun(tc)
+        if codes and description.strip():
             lines.append(f"  vague title: {noun!r} names no one job; the description decides among the {len(codes)}"
                          " occupations whose aliases end in it")
-        elif self.leads_people(tc, desc):
+        elif codes:
+            lines.append(f"  vague title: {noun!r} names no one job, and there is no description: a guess, no one alias"
+                         " deciding")
+        if self.leads_people(tc, desc) and not (codes and description.strip()):
             lines.append("  the title's rank and the description say the job leads people: a manager's code takes the"
                          " description fit of the candidates O*NET relates to it (related_occupations.csv)")
         lines.append("title candidates:")
@@ -196,15 +199,15 @@ class Classifier:
         """Title candidates and the ranked O*NET decision (used by evaluation too)."""
         skill_ids = tuple(dict.fromkeys(s.value for s in desc.skills))
         has_description = bool(skill_ids or description.strip())
-        noun, codes = self.matcher.vague_noun(title_cues) if has_description else ("", ())
-        if codes:  # the description decides which of the noun's occupations; their aliases' use of it weighs in
+        noun, codes = self.matcher.vague_noun(title_cues)
+        if codes and has_description:  # the description decides which of the noun's occupations; their aliases' use of it weighs in
             candidates = tuple(c for c in self.matcher.occupations.candidates([noun], also=codes) if c.onet_code in codes)
         else:
             candidates = self.matcher.match(title_cues)
         decision = decide_onet(
             candidates, self.profiles if has_description else None, skill_ids, description,
             ranker=self.ranker, title=self.matcher.read_title(title_cues), occupations=self.matcher.occupations,
-            led=self.led if self.leads_people(title_cues, desc) else None, vague=noun if codes else "",
+            led=self.led if self.leads_people(title_cues, desc) else None, vague=noun,
         )
         if decision.exact and self.matcher.persons_named(title_cues):  # WordNet's reading is a guess, not an alias of
             decision = replace(decision, exact=False)  # the title: calibrated as matched by likeness (ECE 0.212 → 0.184)

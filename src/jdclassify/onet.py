@@ -110,8 +110,8 @@ def decide_onet(
     manager's code takes the best description fit among the candidates it leads. A VP of Data & AI's posting
     describes data science, whose profile fits it better than Computer and Information Systems Managers' own.
 
-    ``vague``: the job noun of a title that names no one job (``TitleMatcher.vague_noun``), whose occupations are
-    the candidates. The description decides; the strength of a title match says nothing of which code, so the
+    ``vague``: the job noun of a title that names no one job (``TitleMatcher.vague_noun``). No alias decides
+    (``exact_alias``). With a description, the noun's occupations are the candidates and the description decides; the strength of a title match says nothing of which code, so the
     raw score is the code's share alone (on the calibration fold's synthetic postings cut to such a noun, share
     and being right correlate at 0.43, share x title score at 0.17). ``led`` is not read: among one noun's codes
     the managers' would take each other's fits and tie."""
@@ -123,7 +123,7 @@ def decide_onet(
                                                     VAGUE_PROFILE_WEIGHT if vague else PROFILE_WEIGHT)
     # a title that is a known alias takes that alias's code(s): the fuzzy neighbours of another code must not
     # outvote it (they did for 10 % of known aliases, "Occupational Therapist Aide")
-    exact, named_by = exact_alias(candidates, has_description)
+    exact, named_by = exact_alias(candidates, has_description or bool(vague))
     learned = ranker is not None and occupations is not None and not has_description
     if len(exact) == 1:
         exact_rule = f"exact title alias ({named_by}) naming one code"
@@ -146,21 +146,25 @@ def decide_onet(
         rule = "title alias match + description profile" if has_description else exact_rule if exact else "title alias match"
     if vague and has_description:
         rule = f"vague title ({vague!r} ends aliases of {len(by_code)} occupations): description profile among them"
+    elif vague:
+        rule = f"vague title ({vague!r}) and no description: {rule}, no one alias deciding"
     ranked = sorted(by_code, key=lambda k: (-shares[k], -combined[k], k))
     raw = {k: shares[k] * min(1.0, titles[k]) if not (learned or vague) else shares[k] for k in ranked}
     out = tuple(CodeScore(k, titles[k], prof[k], combined[k], shares[k], tuple(by_code[k]), raw[k]) for k in ranked)
     return OnetDecision(out, rule, has_description, bool(exact))
 
 
-def exact_alias(candidates: tuple[Candidate, ...], has_description: bool) -> tuple[set[str], str]:
+def exact_alias(candidates: tuple[Candidate, ...], among_all: bool) -> tuple[set[str], str]:
     """The codes of a known alias the title matched exactly, and what named them (for the rule a user reads): a
-    title-only posting is decided among them (with a description, the description decides among all
-    candidates). An O*NET occupation's own title names its code: the ranker, swayed by how many alternate titles
+    title-only posting is decided among them. None when ``among_all``: with a description, the description decides
+    among all candidates; a vague title's one alias spelt like it ("Supervisor": Social Workers, All Other; "Director":
+    Producers and Directors) is no evidence of its code, and the ranker decides among all (title-only vague known
+    titles are 0.1 point less often O*NET's reported code; ECE on person words 0.174 -> 0.128). An O*NET occupation's own title names its code: the ranker, swayed by how many alternate titles
     agree, put 'Customer Service Representative' under 41-3091.00 rather than Customer Service
     Representatives, and a canon alias the curators banded low put 'Statistician' under Data Scientists. Next,
     a curated canon alias names its code: O*NET alternate titles with the same words do not compete with it
     ('Data Analyst' is canon 15-2051.00 and an O*NET alternate title of 15-2041.00 too)."""
-    if has_description:
+    if among_all:
         return set(), ""
     exact = [c for c in candidates if c.method == "exact"]
     official = [c for c in exact if c.source == "onet_title"]
