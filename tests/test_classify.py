@@ -60,6 +60,15 @@ def test_a_vague_title_alone_is_a_guess_that_needs_review_not_its_one_alias(clf,
     assert c.onet.rule.startswith(f"vague title ('{title.lower()}') and no description")
 
 
+def test_a_title_that_names_only_a_level_is_decided_by_its_description_alone(clf):
+    newsroom = ("Report and write news stories for our newspaper and website: interview sources, attend city council "
+                "meetings, research public records, write articles on deadline and take photographs for the stories.")
+    c = clf.classify(Posting(id="a", title="Intern (Summer 2027)", description=newsroom))
+    assert c.onet.value == "27-3023.00"  # no alias ending in "intern" is a reporter's
+    assert c.onet.rule.startswith("description only: the title names a level, not a job")
+    assert "names a level, not a job" in clf.explain("Intern", newsroom)
+
+
 _DATA_WORK = ("Our data scientists and machine learning engineers build forecasting and recommendation models in Python, "
               "Spark and Databricks on Snowflake, and ship them to production with MLflow and Kubernetes.")
 _LEADS = " You will lead five directors and senior managers, hire and coach the team and own its budget."

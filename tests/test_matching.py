@@ -164,6 +164,16 @@ def test_a_title_that_is_only_a_job_noun_many_occupations_end_in_is_vague():
                                   parts=("Engineer", "Supervisor"))) == ("", ())  # each part names its kind of job
 
 
+def test_a_title_of_an_individuals_level_words_alone_names_a_level_not_a_job():
+    words = (LevelCue("word", "senior", "P4", "levels.yaml:word:senior"), LevelCue("word", "manager", "M1", "levels.yaml:word:manager"),
+             LevelCue("word", "team lead", "M1", "levels.yaml:word:team lead", first_line=True))
+    levels = {"P4": SimpleNamespace(track="professional"), "M1": SimpleNamespace(track="management")}
+    m = TitleMatcher.build(title_lexicons(SPREAD, level_cues=words, levels=levels), Settings())
+    assert m.names_a_level(ranked("Senior", "Senior"))
+    assert not m.names_a_level(ranked("Senior Engineer", "Senior"))  # names a kind of job
+    assert not m.names_a_level(ranked("Manager", "Manager")) and not m.names_a_level(ranked("Team Lead", "Team Lead"))
+
+
 FOREIGN = (
     *OCCUPATION_ALIASES,
     alias_row(9, "Sales Manager", "11-2022.00"),

@@ -155,7 +155,9 @@ class Classifier:
         for technology, reading, row in self.matcher.technologies_named(tc):
             lines.append(f"  technology {technology!r} read as {reading!r} ({row})")
         noun, codes = self.matcher.vague_noun(tc)
-        if codes and description.strip():
+        if description.strip() and self.matcher.names_a_level(tc):
+            lines.append("  the title names a level, not a job: the description alone decides")
+        elif codes and description.strip():
             lines.append(f"  vague title: {noun!r} names no one job; the description decides among the {len(codes)}"
                          " occupations whose aliases end in it")
         elif codes:
@@ -208,6 +210,7 @@ class Classifier:
             candidates, self.profiles if has_description else None, skill_ids, description,
             ranker=self.ranker, title=self.matcher.read_title(title_cues), occupations=self.matcher.occupations,
             led=self.led if self.leads_people(title_cues, desc) else None, vague=noun,
+            level_only=self.matcher.names_a_level(title_cues),
         )
         if decision.exact and self.matcher.persons_named(title_cues):  # WordNet's reading is a guess, not an alias of
             decision = replace(decision, exact=False)  # the title: calibrated as matched by likeness (ECE 0.212 → 0.184)

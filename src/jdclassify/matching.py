@@ -197,12 +197,7 @@ class TitleMatcher:
         kind of job, not which: its description must decide among them (``Classifier.decide``). Among the fuzzy
         neighbours of "Supervisor" a warehouse supervisor's code was not a candidate at all, and the one alias spelt
         "Supervisor" (Social Workers, All Other) outscored them."""
-        texts = self.lookup_texts(title_cues)
-        if len(texts) != 1:  # "Data Scientist / ML Engineer": each part names its job
-            return "", ()
-        words = " ".join(self._known_token(t) or t for t in texts[0].split()).split()
-        ranks = [normalise_title(c.text) for c in title_cues.of_kind("seniority")]
-        rest = [w for w in words if w not in {w for r in ranks for w in r.split()}]
+        words, ranks, rest = self._level_words_aside(title_cues)
         if not words or rest not in ([], words[-1:]):
             return "", ()
         # a title that is only a first-line rank ("Team Lead", "Team Leader (Nights)") names a supervisor of something
@@ -211,6 +206,24 @@ class TitleMatcher:
         total = sum(counts.values())
         entropy = -sum(n / total * math.log2(n / total) for n in counts.values())
         return (noun, tuple(counts)) if counts and 2 ** entropy >= VAGUE_PERPLEXITY else ("", ())
+
+    def names_a_level(self, title_cues: TitleCues) -> bool:
+        """The title is only level words of an individual's ladder ("Intern (Summer 2026)", "Senior", "Associate"), no
+        rank that leads or supervises: it names a level, not a job, and a description alone decides
+        (``Classifier.decide``). The occupations whose aliases end in "intern" hold no newsroom's."""
+        words, ranks, rest = self._level_words_aside(title_cues)
+        return bool(words) and not rest and all(self.ranks.get(r, NOT_LEADING) == NOT_LEADING and r not in self.first_line
+                                                for r in ranks)
+
+    def _level_words_aside(self, title_cues: TitleCues) -> tuple[list[str], list[str], list[str]]:
+        """(the title's words as the matcher reads them, its level phrases, the words that are not level words);
+        all empty for a title of several parts ("Data Scientist / ML Engineer": each part names its job)."""
+        texts = self.lookup_texts(title_cues)
+        if len(texts) != 1:
+            return [], [], []
+        words = " ".join(self._known_token(t) or t for t in texts[0].split()).split()
+        ranks = [normalise_title(c.text) for c in title_cues.of_kind("seniority")]
+        return words, ranks, [w for w in words if w not in {w for r in ranks for w in r.split()}]
 
     def _read_words(self, text: str) -> str:
         """The text in O*NET's words: the title_locale's own phrases first (``_localised``), then other languages."""

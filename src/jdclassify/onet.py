@@ -97,6 +97,7 @@ def decide_onet(
     occupations: OccupationIndex | None = None,
     led: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
     vague: str = "",
+    level_only: bool = False,
 ) -> OnetDecision:
     """Rank candidate O*NET codes; with no title candidate, let the description propose codes.
 
@@ -114,10 +115,14 @@ def decide_onet(
     (``exact_alias``). With a description, the noun's occupations are the candidates and the description decides; the strength of a title match says nothing of which code, so the
     raw score is the code's share alone (on the calibration fold's synthetic postings cut to such a noun, share
     and being right correlate at 0.43, share x title score at 0.17). ``led`` is not read: among one noun's codes
-    the managers' would take each other's fits and tie."""
+    the managers' would take each other's fits and tie.
+
+    ``level_only``: the title names a level, not a job (``TitleMatcher.names_a_level``); with a description, the
+    description alone decides, as when no title alias matched."""
     has_description = bool(description.strip()) or bool(skill_ids)
-    if not candidates:
-        return _description_only(profiles, skill_ids, description, has_description)
+    if not candidates or (level_only and has_description):
+        return _description_only(profiles, skill_ids, description, has_description,
+                                 "the title names a level, not a job" if candidates else "no title alias matched")
     led = None if vague else led
     by_code, prof, combined, titles = code_evidence(candidates, profiles, skill_ids, description, has_description, led,
                                                     VAGUE_PROFILE_WEIGHT if vague else PROFILE_WEIGHT)
@@ -246,7 +251,8 @@ def _evidence(code: str, support: list[Candidate], combined: float, p: ProfileEv
     return CodeEvidence(code, tuple(support), combined, p.score, p.skill_score, p.text_score)
 
 
-def _description_only(profiles: ProfileIndex, skill_ids: tuple[str, ...], description: str, has_description: bool) -> OnetDecision:
+def _description_only(profiles: ProfileIndex, skill_ids: tuple[str, ...], description: str, has_description: bool,
+                      why: str) -> OnetDecision:
     if not has_description:
         return OnetDecision((), "no title candidate and no description")
     proposals = profiles.propose(skill_ids, description, limit=DESCRIPTION_ONLY_PROPOSALS)
@@ -258,7 +264,7 @@ def _description_only(profiles: ProfileIndex, skill_ids: tuple[str, ...], descri
     ranked = tuple(
         CodeScore(p.key, 0.0, p, combined[p.key], shares[p.key], (), shares[p.key] * combined[p.key]) for p in proposals
     )
-    return OnetDecision(ranked, "description only: no title alias matched; best occupation profile fit", True)
+    return OnetDecision(ranked, f"description only: {why}; best occupation profile fit", True)
 
 
 def _softmax(scores: dict[str, float]) -> dict[str, float]:
