@@ -139,6 +139,11 @@ CASES = [
      {"employment_type": [("Intern", "internship")], "noise": [("Summer 2027", "date")]}),
     ("Dental Hygienist (Part-Time, Tue/Thu)", "Dental Hygienist",
      {"employment_type": [("Part-Time", "part_time")], "noise": [("Tue/Thu", "schedule")]}),
+    ("Supervisor, 3rd Shift", "Supervisor", {"noise": [("3rd Shift", "schedule")]}),  # when, not which supervisor
+    ("Supervisor - AM Shift", "Supervisor", {"noise": [("AM Shift", "schedule")]}),
+    ("Team Leader - Early Start", "Team Leader", {"noise": [("Early Start", "schedule")]}),
+    ("Cashier (Weekdays)", "Cashier", {"noise": [("Weekdays", "schedule")]}),
+    ("Nurse - PM", "Nurse", {"noise": [], "specialisation": [("PM", "pm")]}),  # "PM" alone may be a project manager
     ("Assistant Professor of Biology", "Assistant Professor of Biology", {"seniority": []}),
     ("Head Chef", "Head Chef", {"seniority": [("Head", "M1")]}),  # leads the kitchen; stays in the title it names
     ("Head Nurse", "Head Nurse", {"seniority": [("Head", "M1")]}),

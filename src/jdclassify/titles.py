@@ -153,9 +153,10 @@ _NOISE_PATTERNS: tuple[tuple[str, str], ...] = (
 # Only inside a segment (after " - ", in brackets): shift patterns that are job words elsewhere.
 _DAY = r"(?:mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs?|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
 _SEGMENT_NOISE: tuple[tuple[str, str], ...] = (
-    ("schedule", r"\b(?:(?:days?|nights?|evenings?|weekends?|overnights?|nocs?|rotating|swing|graveyard"
-                 r"|1st|2nd|3rd|first|second|third)"
+    ("schedule", r"\b(?:(?:days?|nights?|evenings?|weekends?|weekdays?|overnights?|nocs?|rotating|swing|graveyard"
+                 r"|1st|2nd|3rd|first|second|third|mornings?|afternoons?)"
                  r"(?:\s*+(?:/|and|&)\s*+(?:days?|nights?|evenings?|weekends?))?(?:\s++(?:shifts?|only))?"
+                 r"|(?:am|pm)\s++shifts?|(?:early|late)\s++start"  # not "PM" alone: a project manager
                  rf"|\d{{1,2}}\s*+-?\s*+(?:hr|hour)s?\s*+shifts?|{_DAY}(?:\s*+[-/,&]\s*+{_DAY}){{0,6}})\b"),
     ("duration", r"\b\d{1,2}\s*+[- ]?\s*+(?:month|mo|week|wk|year|yr)s?(?:\s++(?:assignment|term))?\b"),
     ("education", r"\b(?:ph\.?\s?+d\.?|doctorate|masters?|msc|mba|bsc|ba/bs|bs/ms|ms/phd)(?!\w)"),
@@ -331,6 +332,7 @@ class TitleParser:
         self._gates = dict(_GATES)
         self._noise = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in _NOISE_PATTERNS)
         self._segment_noise = tuple((name, re.compile(rx, re.IGNORECASE)) for name, rx in _SEGMENT_NOISE)
+        self._schedule = dict(self._segment_noise)["schedule"]
         self.parse = lru_cache(maxsize=cache_size)(self._parse)  # titles repeat a lot in real feeds
 
     @classmethod
@@ -453,7 +455,12 @@ class TitleParser:
             tail_a = main_a + comma + 1
             seen = visible(tail_a, main_b)
             tail = seen.strip(_EDGE_PUNCT)
-            if tail and head and not self._fully_levels(tail):
+            if tail and head and self._schedule.fullmatch(tail):  # "Supervisor, 3rd Shift": when, not which job
+                a = tail_a + len(seen) - len(seen.lstrip(_EDGE_PUNCT))
+                add("noise", a, tail_a + len(seen.rstrip(_EDGE_PUNCT)), "schedule", "titles.py:noise:schedule")
+                claim(main_a + comma, a)
+                main_b = main_a + comma
+            elif tail and head and not self._fully_levels(tail):
                 if self._fully_levels(head):
                     reorder = (main_a + comma, main_b)  # "Director, Product Management" → "Product Management Director"
                 else:
