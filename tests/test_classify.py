@@ -53,6 +53,24 @@ def test_a_title_that_names_no_one_job_is_decided_by_its_description_among_the_n
     assert "the description decides among the" in clf.explain(title, description)
 
 
+_TEAMS = {  # a team the description says the job leads -> the first-line supervisors of its workers (SOC's rule)
+    "Lead a crew of six freight handlers on our receiving dock. The crew unloads trailers by hand and with pallet jacks, "
+    "checks cartons against the bill of lading, stacks and wraps pallets and moves freight to the racks; you will "
+    "assign doors, set the unloading order, train new handlers and unload trailers alongside them.": "53-1042.00",
+    "Lead a team of six cashiers at our grocery store: they ring up purchases, bag groceries, take payments and count "
+    "their tills; you will open and close registers, handle refunds and price checks, schedule breaks, train new "
+    "cashiers and run a register when lines are long.": "41-1011.00",
+}
+
+
+@pytest.mark.parametrize("title", ["Team Lead", "Supervisor (Nights)"])
+def test_a_first_line_rank_alone_supervises_the_workers_its_description_describes(clf, title):
+    for description, code in _TEAMS.items():
+        c = clf.classify(Posting(id="a", title=title, description=description))
+        assert c.onet.value == code, (description, c.onet.value)
+        assert "supervisors by their workers' SOC major group" in c.onet.rule
+
+
 @pytest.mark.parametrize("title", ["Supervisor", "Director"])
 def test_a_vague_title_alone_is_a_guess_that_needs_review_not_its_one_alias(clf, title):
     c = clf.classify(Posting(id="a", title=title))  # O*NET spells one alias so: Social Workers, All Other; Producers

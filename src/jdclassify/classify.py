@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Mapping
 from .calibration import Calibration
 from .errors import QuarantineReason
 from .levels import decide_level, title_rank
-from .matching import TitleMatcher
+from .matching import FIRST_LINE_NOUN, TitleMatcher
 from .onet import CodeScore, OnetDecision, decide_onet, led_occupations
 from .profiles import ProfileIndex
 from .ranker import Ranker
@@ -29,6 +29,7 @@ _POSTING_FIELDS = ("id", "title", "description", "company", "location", "posted_
 _ALTERNATIVES = 2
 _TITLE_ONLY_LIMIT = 100_000  # title-only decisions kept (see Classifier._occupation); a few hundred bytes each
 _EXPLAIN_CANDIDATES = 12
+FIRST_LINE_WORKERS = 5  # occupations that vote for a first-line supervisor's SOC major group (first_line_groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,19 @@ class Classifier:
 
     def leads_people(self, title_cues: TitleCues, desc: DescriptionCues) -> bool:
         """The title's rank is a manager's or an executive's and the description says the job manages people."""
-        return desc.manages_people and title_rank(title_cues, self.lexicons.levels) is not None
+        return desc.manages_people and title_rank(title_cues, self.lexicons) is not None
+
+    def first_line_groups(self, codes: tuple[str, ...], skill_ids: tuple[str, ...], description: str) -> dict[str, float]:
+        """Per supervising code of ``codes`` (onet.led_occupations), how well its SOC major group fits the workers the
+        description describes: the summed profile fit of the ``FIRST_LINE_WORKERS`` best-fitting occupations that
+        lead no one, per major group, relative to the best group (onet.decide_onet ``groups``)."""
+        workers = [p for p in self.profiles.propose(skill_ids, description, limit=FIRST_LINE_WORKERS + len(self.led))
+                   if p.key not in self.led][:FIRST_LINE_WORKERS]
+        fit: dict[str, float] = {}
+        for p in workers:
+            fit[p.key[:2]] = fit.get(p.key[:2], 0.0) + p.score
+        top = max(fit.values(), default=0.0)
+        return {c: fit.get(c[:2], 0.0) / top for c in codes if c in self.led} if top > 0 else {}
 
     def prepare(self) -> None:
         """Build what descriptions need now (spaCy, skill matchers, profiles): before forking workers, so they share it."""
@@ -211,6 +224,7 @@ class Classifier:
             ranker=self.ranker, title=self.matcher.read_title(title_cues), occupations=self.matcher.occupations,
             led=self.led if self.leads_people(title_cues, desc) else None, vague=noun,
             level_only=self.matcher.names_a_level(title_cues),
+            groups=self.first_line_groups(codes, skill_ids, description) if noun == FIRST_LINE_NOUN and has_description else None,
         )
         if decision.exact and self.matcher.persons_named(title_cues):  # WordNet's reading is a guess, not an alias of
             decision = replace(decision, exact=False)  # the title: calibrated as matched by likeness (ECE 0.212 → 0.184)

@@ -44,6 +44,11 @@ DESCRIPTION_ONLY_PROPOSALS = 5
 # in it, with synthetic descriptions (evaluate.synthetic_examples), 91.0/92.8/92.2/92.2 % (40.5 % before the rule);
 # samples' gold postings 94.2/94.2/92.3/92.3 %
 VAGUE_PROFILE_WEIGHT = 0.65
+# a title that is only a first-line rank ("Team Lead"): weight of how well the SOC major group of a supervisor's
+# workers fits the description (decide_onet ``groups``). Measured 0/0.2/0.3/0.4/0.7, 6-digit: postings_leads.csv
+# 22.7/31.8/36.4/36.4/45.5 %; calibration-fold synthetic postings cut to their noun 92.8/92.2/92.2/92.2/91.8 %; a
+# hand-written contact-centre team lead went to sales supervisors from 0.4 on
+FIRST_LINE_GROUP_WEIGHT = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,7 @@ def decide_onet(
     led: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
     vague: str = "",
     level_only: bool = False,
+    groups: Mapping[str, float] | None = None,
 ) -> OnetDecision:
     """Rank candidate O*NET codes; with no title candidate, let the description propose codes.
 
@@ -118,7 +124,11 @@ def decide_onet(
     the managers' would take each other's fits and tie.
 
     ``level_only``: the title names a level, not a job (``TitleMatcher.names_a_level``); with a description, the
-    description alone decides, as when no title alias matched."""
+    description alone decides, as when no title alias matched.
+
+    ``groups``: for a title that is only a first-line rank, per supervising candidate how well the SOC major group
+    of its workers fits the description, in [0, 1] (``Classifier.first_line_groups``): SOC files a first-line
+    supervisor in its workers' group, and a supervisor's own profile is mostly the same supervising."""
     has_description = bool(description.strip()) or bool(skill_ids)
     if not candidates or (level_only and has_description):
         return _description_only(profiles, skill_ids, description, has_description,
@@ -126,6 +136,8 @@ def decide_onet(
     led = None if vague else led
     by_code, prof, combined, titles = code_evidence(candidates, profiles, skill_ids, description, has_description, led,
                                                     VAGUE_PROFILE_WEIGHT if vague else PROFILE_WEIGHT)
+    if groups:
+        combined = {k: v + FIRST_LINE_GROUP_WEIGHT * groups.get(k, 0.0) for k, v in combined.items()}
     # a title that is a known alias takes that alias's code(s): the fuzzy neighbours of another code must not
     # outvote it (they did for 10 % of known aliases, "Occupational Therapist Aide")
     exact, named_by = exact_alias(candidates, has_description or bool(vague))
@@ -151,6 +163,7 @@ def decide_onet(
         rule = "title alias match + description profile" if has_description else exact_rule if exact else "title alias match"
     if vague and has_description:
         rule = f"vague title ({vague!r} ends aliases of {len(by_code)} occupations): description profile among them"
+        rule += ", supervisors by their workers' SOC major group" if groups else ""
     elif vague:
         rule = f"vague title ({vague!r}) and no description: {rule}, no one alias deciding"
     ranked = sorted(by_code, key=lambda k: (-shares[k], -combined[k], k))
