@@ -54,6 +54,8 @@ def test_title_cue_decides(lexicons, parse, title, level):
         ("Accountant II", "P2"),
         ("Director II", "M4"),
         ("Technical Program Manager III", "P3"),  # a generic manager word yields to the numeral
+        ("Supervisor II", "M1"),  # a word naming the first rung itself does not: a step within it
+        ("Team Lead I", "M1"),
         ("Administrative Assistant III", "P3"),
     ],
 )

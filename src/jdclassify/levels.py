@@ -8,7 +8,8 @@ The rule, in order (the first that applies decides; the rest only move the confi
    (``Senior Analyst II`` is P4, not P2), and a numeral above a word that is also a job word still counts
    (``Sales Associate II`` → P2). A management or executive word above M1 decides (``Senior Manager II`` is
    M3, ``Director II`` M4); a generic M1 word yields to the numeral (``Program Manager III`` → P3: a
-   numbered manager title is usually an individual ladder).
+   numbered manager title is usually an individual ladder), a word naming the first rung itself does not
+   (``Supervisor II``, ``Team Lead I``: M1, a step within the rung).
    A generic ``Manager`` (M1) is refined by the description's span (managing managers: M3; a team of up to
    ``SMALL_TEAM``: M1, a larger one: M2), else its years on the management ladder; a word that names the first
    rung itself (``Team Lead``, ``Supervisor``: levels.yaml ``first_line``) is not.
@@ -107,7 +108,7 @@ def decide_level(
     years = desc.years_experience_min
     evidence: list[str] = []
 
-    explicit = _explicit_cue(title_cues, levels)
+    explicit = _explicit_cue(title_cues, lexicons)
     if explicit is not None:
         kind, cue = explicit
         value, raw = cue.value, _RAW[kind]
@@ -168,11 +169,11 @@ def _management_rung(desc: DescriptionCues, years: int | None, levels: Mapping) 
     return "", ""
 
 
-def title_rank(title_cues: TitleCues, levels: Mapping) -> Cue | None:
+def title_rank(title_cues: TitleCues, lexicons) -> Cue | None:
     """The title's own rung (rule 1) when it is a management or executive one ("VP", "Teamleiter", "Manager"):
     with a description that manages people, the posting leads others (onet.py reads their work as its own)."""
-    explicit = _explicit_cue(title_cues, levels)
-    return explicit[1] if explicit is not None and levels[explicit[1].value].track in _LEADING_TRACKS else None
+    explicit = _explicit_cue(title_cues, lexicons)
+    return explicit[1] if explicit is not None and lexicons.levels[explicit[1].value].track in _LEADING_TRACKS else None
 
 
 def levels_first_years(levels: Mapping, track: str) -> int:
@@ -180,9 +181,11 @@ def levels_first_years(levels: Mapping, track: str) -> int:
     return min((lv.years_min for lv in levels.values() if lv.track == track), default=0)
 
 
-def _explicit_cue(title_cues: TitleCues, levels: Mapping) -> tuple[str, Cue] | None:
+def _explicit_cue(title_cues: TitleCues, lexicons) -> tuple[str, Cue] | None:
     """The title cue that decides the level, by rule 1 of the module docstring (of several cues of one kind,
     "Lead / Senior", the highest rung is what the title claims)."""
+    levels = lexicons.levels
+
     def highest(kind: str) -> Cue | None:
         return max((c for c in title_cues.of_kind(kind) if c.value in levels), key=lambda c: levels[c.value].rank, default=None)
 
@@ -195,7 +198,7 @@ def _explicit_cue(title_cues: TitleCues, levels: Mapping) -> tuple[str, Cue] | N
     if levels[word.value].track in _INDIVIDUAL_TRACKS:
         return ("seniority", word) if rank > levels[numeral.value].rank else ("numeral", numeral)
     first_manager = min(lv.rank for lv in levels.values() if lv.track == "management")
-    return ("seniority", word) if rank > first_manager else ("numeral", numeral)
+    return ("seniority", word) if rank > first_manager or _first_line(word, lexicons) else ("numeral", numeral)
 
 
 def _first_line(cue: Cue, lexicons) -> bool:
