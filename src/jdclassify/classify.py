@@ -215,7 +215,7 @@ class Classifier:
         skill_ids = tuple(dict.fromkeys(s.value for s in desc.skills))
         has_description = bool(skill_ids or description.strip())
         noun, codes = self.matcher.vague_noun(title_cues)
-        if codes and has_description:  # the description decides which of the noun's occupations; their aliases' use of it weighs in
+        if codes and has_description:  # the description decides which of the noun's occupations
             candidates = tuple(c for c in self.matcher.occupations.candidates([noun], also=codes) if c.onet_code in codes)
         else:
             candidates = self.matcher.match(title_cues)

@@ -118,10 +118,11 @@ def decide_onet(
     describes data science, whose profile fits it better than Computer and Information Systems Managers' own.
 
     ``vague``: the job noun of a title that names no one job (``TitleMatcher.vague_noun``). No alias decides
-    (``exact_alias``). With a description, the noun's occupations are the candidates and the description decides; the strength of a title match says nothing of which code, so the
-    raw score is the code's share alone (on the calibration fold's synthetic postings cut to such a noun, share
-    and being right correlate at 0.43, share x title score at 0.17). ``led`` is not read: among one noun's codes
-    the managers' would take each other's fits and tie.
+    (``exact_alias``). With a description, the noun's occupations are the candidates and the description decides;
+    the strength of a title match says nothing of which code, so the raw score is the code's share alone (on the
+    calibration fold's synthetic postings cut to such a noun, share and being right correlate at 0.43, share x
+    title score at 0.17). ``led`` is not read: among one noun's codes the managers' would take each other's fits
+    and tie.
 
     ``level_only``: the title names a level, not a job (``TitleMatcher.names_a_level``); with a description, the
     description alone decides, as when no title alias matched.
@@ -175,13 +176,14 @@ def decide_onet(
 def exact_alias(candidates: tuple[Candidate, ...], among_all: bool) -> tuple[set[str], str]:
     """The codes of a known alias the title matched exactly, and what named them (for the rule a user reads): a
     title-only posting is decided among them. None when ``among_all``: with a description, the description decides
-    among all candidates; a vague title's one alias spelt like it ("Supervisor": Social Workers, All Other; "Director":
-    Producers and Directors) is no evidence of its code, and the ranker decides among all (title-only vague known
-    titles are 0.1 point less often O*NET's reported code; ECE on person words 0.174 -> 0.128). An O*NET occupation's own title names its code: the ranker, swayed by how many alternate titles
-    agree, put 'Customer Service Representative' under 41-3091.00 rather than Customer Service
-    Representatives, and a canon alias the curators banded low put 'Statistician' under Data Scientists. Next,
-    a curated canon alias names its code: O*NET alternate titles with the same words do not compete with it
-    ('Data Analyst' is canon 15-2051.00 and an O*NET alternate title of 15-2041.00 too)."""
+    among all candidates; a vague title's one alias spelt like it ("Supervisor": Social Workers, All Other;
+    "Director": Producers and Directors) is no evidence of its code, and the ranker decides among all (title-only
+    vague known titles are 0.1 point less often O*NET's reported code; ECE on person words 0.174 -> 0.128).
+    An O*NET occupation's own title names its code: the ranker, swayed by how many alternate titles agree, put
+    'Customer Service Representative' under 41-3091.00 rather than Customer Service Representatives, and a canon
+    alias the curators banded low put 'Statistician' under Data Scientists. Next, a curated canon alias names its
+    code: O*NET alternate titles with the same words do not compete with it ('Data Analyst' is canon 15-2051.00
+    and an O*NET alternate title of 15-2041.00 too)."""
     if among_all:
         return set(), ""
     exact = [c for c in candidates if c.method == "exact"]
