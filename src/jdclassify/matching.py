@@ -69,6 +69,7 @@ class TitleMatcher:
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _token_fix: dict = field(default_factory=dict, compare=False, repr=False)
     _person_fix: dict = field(default_factory=dict, compare=False, repr=False)
+    _aside: dict = field(default_factory=dict, compare=False, repr=False)  # _level_words_aside per title's cues
 
     @classmethod
     def build(
@@ -217,13 +218,22 @@ class TitleMatcher:
 
     def _level_words_aside(self, title_cues: TitleCues) -> tuple[list[str], list[str], list[str]]:
         """(the title's words as the matcher reads them, its level phrases, the words that are not level words);
-        all empty for a title of several parts ("Data Scientist / ML Engineer": each part names its job)."""
+        all empty for a title of several parts ("Data Scientist / ML Engineer": each part names its job).
+        Remembered: a description posting asks it twice (vague_noun, names_a_level), and feeds repeat titles."""
+        hit = self._aside.get(title_cues)
+        if hit is not None:
+            return hit
         texts = self.lookup_texts(title_cues)
         if len(texts) != 1:
-            return [], [], []
-        words = " ".join(self._known_token(t) or t for t in texts[0].split()).split()
-        ranks = [normalise_title(c.text) for c in title_cues.of_kind("seniority")]
-        return words, ranks, [w for w in words if w not in {w for r in ranks for w in r.split()}]
+            hit = [], [], []
+        else:
+            words = " ".join(self._known_token(t) or t for t in texts[0].split()).split()
+            ranks = [normalise_title(c.text) for c in title_cues.of_kind("seniority")]
+            hit = words, ranks, [w for w in words if w not in {w for r in ranks for w in r.split()}]
+        if len(self._aside) >= _CACHE_LIMIT:
+            self._aside.clear()
+        self._aside[title_cues] = hit
+        return hit
 
     def _read_words(self, text: str) -> str:
         """The text in O*NET's words: the title_locale's own phrases first (``_localised``), then other languages."""
