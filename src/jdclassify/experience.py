@@ -347,7 +347,8 @@ _MANAGEMENT: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
                               re.IGNORECASE), ("direct", "individual")),
     ("direct_reports", re.compile(r"\b(?:\d{1,3}\+?\s++)?direct\s++reports\b", re.IGNORECASE), ("direct",)),
     ("reports_to_you", re.compile(rf"\b(?:\d{{1,3}}|{_NUM})\s++(?:\w+\s++){{0,2}}{_PEOPLE}\s++(?:will\s++)?report\s++"
-                                  r"(?:directly\s++)?(?:in\s++)?to\s++you\b", re.IGNORECASE), ("report",)),
+                                  r"(?:directly\s++)?(?:in\s++)?to\s++you\b", re.IGNORECASE),
+     ("report to you", "report directly to you", "report in to you", "report directly in to you")),  # not every "report"
     ("team_of_n", re.compile(rf"\b(?:lead|leads|leading|manage|manages|managing|supervise|supervises|supervising|oversee|"
                              rf"oversees|overseeing|run|build)\s++(?:and\s++\w+\s++)?(?:a|the|our|your)?\s*+(?:\w+\s++){{0,2}}"
                              rf"(?:team|group|staff|organi[sz]ation)\s++of\s++(?:(?:about|approximately|around|roughly|some|"
