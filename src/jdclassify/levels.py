@@ -29,6 +29,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from .lexicons import LEADING_TRACKS
 from .records import Cue, DescriptionCues, Label, TitleCues
 
 # Raw scores per rule (before calibration.py maps them to probabilities fitted on held-out data).
@@ -37,7 +38,6 @@ _AGREE_BONUS = 0.05
 _DISAGREE_PENALTY = 0.20
 _RUNG_KINDS = ("numeral", "seniority")  # title cues that name a rung when no grade does (see _explicit_cue)
 _INDIVIDUAL_TRACKS = ("support", "professional")  # one ladder: a numeral and a word on it compare by rung
-_LEADING_TRACKS = ("management", "executive")
 # The most people an M1 leads ("a small team", levels.yaml); a larger team is M2's. A judgement, not a fit: the
 # samples' managers of 3 to 6 people are labelled M1, of 8 to 48 M2.
 SMALL_TEAM = 7
@@ -173,7 +173,7 @@ def title_rank(title_cues: TitleCues, lexicons) -> Cue | None:
     """The title's own rung (rule 1) when it is a management or executive one ("VP", "Teamleiter", "Manager"):
     with a description that manages people, the posting leads others (onet.py reads their work as its own)."""
     explicit = _explicit_cue(title_cues, lexicons)
-    return explicit[1] if explicit is not None and lexicons.levels[explicit[1].value].track in _LEADING_TRACKS else None
+    return explicit[1] if explicit is not None and lexicons.levels[explicit[1].value].track in LEADING_TRACKS else None
 
 
 def levels_first_years(levels: Mapping, track: str) -> int:

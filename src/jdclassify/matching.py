@@ -189,7 +189,11 @@ class TitleMatcher:
         """The title's core as the occupation match reads it: specialised, translated, each word as the index knows
         it (a typo fixed, "developr" → "developer"); "" for an empty core. What the ranker's word features read."""
         texts = self.lookup_texts(title_cues)
-        return " ".join(self._known_token(t) or t for t in texts[0].split()) if texts else ""
+        return self._known_words(texts[0]) if texts else ""
+
+    def _known_words(self, text: str) -> str:
+        """Each word of ``text`` as the index knows it (``_known_token``), else as written."""
+        return " ".join(self._known_token(t) or t for t in text.split())
 
     def vague_noun(self, title_cues: TitleCues) -> tuple[str, tuple[str, ...]]:
         """(noun, codes) when the title, its level words aside, is one job noun that the aliases of many occupations
@@ -227,7 +231,7 @@ class TitleMatcher:
         if len(texts) != 1:
             hit = [], [], []
         else:
-            words = " ".join(self._known_token(t) or t for t in texts[0].split()).split()
+            words = self._known_words(texts[0]).split()
             ranks = [normalise_title(c.text) for c in title_cues.of_kind("seniority")]
             hit = words, ranks, [w for w in words if w not in {w for r in ranks for w in r.split()}]
         if len(self._aside) >= _CACHE_LIMIT:
